@@ -1,0 +1,180 @@
+//! The bulk write path shared by CSV import and demo seeding: rows are validated on a second
+//! thread while this one checks uniqueness and writes, in transactions of [`BATCH`] rows.
+//! Each row is written whole (row, timeline event, outbox record) or rejected whole.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+
+use crate::clock::ms_to_datetime;
+use crate::customers::{Actor, CustomerInput, InsertOptions};
+use crate::error::{CoreError, CoreResult};
+use crate::ids::{BranchId, CustomerId};
+use crate::settings;
+use crate::store::{Store, Writer};
+use crate::validate::{self, ValidCustomer};
+
+pub const BATCH: usize = 25_000;
+const CHUNK: usize = 512;
+
+/// One record to write, with what an import or seed can carry beyond the form.
+#[derive(Debug, Clone, Default)]
+pub struct BulkRow {
+    /// Line number in the source (for error reports).
+    pub line: u64,
+    pub input: CustomerInput,
+    /// Branch code or name; created if it does not exist yet.
+    pub branch: Option<String>,
+    pub id: Option<CustomerId>,
+    pub code: Option<String>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+    /// Set: the customer is blocked for this reason.
+    pub blocked_reason: Option<String>,
+    /// Set when the row was already found unusable while reading it (reported, not written).
+    pub error: Option<CoreError>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BulkReport {
+    pub written: u64,
+    pub rejected: u64,
+}
+
+type Checked = (BulkRow, Result<ValidCustomer, CoreError>);
+
+/// Writes `rows`; a row that fails validation or uniqueness goes to `on_reject` (which may
+/// fail the whole run, e.g. when the error file cannot be written) and is not written.
+pub fn write_rows<I>(
+    store: &Store,
+    actor: &Actor,
+    import_id: Option<i64>,
+    region: &str,
+    rows: I,
+    progress: &mut dyn FnMut(u64),
+    on_reject: &mut dyn FnMut(&BulkRow, &CoreError) -> CoreResult<()>,
+) -> CoreResult<BulkReport>
+where
+    I: Iterator<Item = BulkRow> + Send,
+{
+    let desk = store.desk();
+    let region = region.to_string();
+    let today = ms_to_datetime(store.sources().clock.now_ms()).date_naive();
+    let default_branch = desk.branch_id;
+    let mut report = BulkReport::default();
+    std::thread::scope(|scope| -> CoreResult<()> {
+        let (tx, rx) = mpsc::sync_channel::<Vec<Checked>>(8);
+        let validator = scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for mut row in rows {
+                let checked = match row.error.take() {
+                    Some(e) => Err(e),
+                    None => validate::validate_customer(&row.input, &region, default_branch, today)
+                    .map_err(|mut e| e.remove(0))
+                    .and_then(|v| match &row.blocked_reason {
+                        Some(r) => {
+                            let r = validate::single_line("blocked_reason", r, 500)?;
+                            if r.is_empty() {
+                                Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."))
+                            } else {
+                                Ok(v)
+                            }
+                        }
+                        None => Ok(v),
+                    }),
+                };
+                chunk.push((row, checked));
+                if chunk.len() == CHUNK && tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err() {
+                    return;
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = tx.send(chunk);
+            }
+        });
+        let mut branches: HashMap<String, BranchId> = HashMap::new();
+        let mut pending: Vec<Checked> = Vec::with_capacity(BATCH);
+        let mut flush = |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut HashMap<String, BranchId>| -> CoreResult<()> {
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
+            let written = store.write(|w| {
+                let mut written = 0u64;
+                for (row, checked) in pending.drain(..) {
+                    match checked.and_then(|v| write_one(w, actor, import_id, &row, v, branches)) {
+                        Ok(()) => written += 1,
+                        Err(e @ CoreError::Storage { .. }) => return Err(e),
+                        Err(e) => rejects.push((row, e)),
+                    }
+                    if written % 4096 == 0 {
+                        w.tick();
+                    }
+                }
+                Ok(written)
+            });
+            let written = match written {
+                Ok(n) => n,
+                Err(e) => {
+                    branches.clear();
+                    return Err(e);
+                }
+            };
+            report.written += written;
+            report.rejected += rejects.len() as u64;
+            for (row, e) in &rejects {
+                on_reject(row, e)?;
+            }
+            progress(report.written + report.rejected);
+            Ok(())
+        };
+        for chunk in rx {
+            pending.extend(chunk);
+            if pending.len() >= BATCH {
+                flush(&mut pending, &mut report, &mut branches)?;
+            }
+        }
+        flush(&mut pending, &mut report, &mut branches)?;
+        validator.join().map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+fn write_one(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    import_id: Option<i64>,
+    row: &BulkRow,
+    mut v: ValidCustomer,
+    branches: &mut HashMap<String, BranchId>,
+) -> CoreResult<()> {
+    if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        v.branch_id = branch_for(w, b, branches)?;
+    }
+    w.check_unique(&v, None)?;
+    let opts = InsertOptions {
+        id: row.id,
+        code: row.code.clone().filter(|c| !c.trim().is_empty()),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        blocked_reason: row.blocked_reason.as_deref().map(crate::normalize::tidy_spaces),
+        import_id,
+    };
+    w.insert_customer(actor, &v, &opts)?;
+    Ok(())
+}
+
+/// The branch named `text` (code or name), created when it does not exist.
+fn branch_for(w: &mut Writer<'_>, text: &str, cache: &mut HashMap<String, BranchId>) -> CoreResult<BranchId> {
+    let key = text.to_lowercase();
+    if let Some(id) = cache.get(&key) {
+        return Ok(*id);
+    }
+    let name = validate::single_line("branch", text, 100)?;
+    let id = match settings::branch_by_code_or_name(w.conn(), &name)? {
+        Some(id) => id,
+        None => settings::insert_branch(w, &name)?,
+    };
+    cache.insert(key, id);
+    Ok(id)
+}

@@ -1,0 +1,22 @@
+//! Customers: the record, its write path (row + timeline event + outbox in one transaction),
+//! reads, and the timeline.
+
+mod model;
+mod read;
+mod timeline;
+mod write;
+
+pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
+pub use read::{ContactOwner, CustomerDetail};
+pub use timeline::{FieldChange, TimelineEvent};
+pub use write::{Imported, InsertOptions};
+
+pub(crate) use read::customer_from_row;
+
+pub(crate) fn read_columns() -> &'static str {
+    read::COLUMNS
+}
+
+pub(crate) fn read_from() -> &'static str {
+    read::FROM
+}

@@ -1,0 +1,229 @@
+//! Reading customers: by id or code, with their timeline; who owns a contact point.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::model::{display_name, Customer, CustomerStatus, MarketingConsent};
+use super::timeline::{self, TimelineEvent};
+use crate::clock::ms_to_datetime;
+use crate::error::{CoreError, CoreResult, CustomerRef};
+use crate::ids::{BranchId, CustomerId};
+use crate::normalize;
+use crate::store::{Reader, Store};
+
+pub(crate) const COLUMNS: &str = "c.seq, c.id, c.code, c.first_name, c.last_name, c.phone_raw, c.phone_e164, \
+    c.shared_contacts, c.email, c.address_line1, c.address_line2, c.city, c.state, c.postal_code, c.country, \
+    c.branch_id, b.name, c.status, c.blocked_reason, c.remarks, c.tags, c.birthday, c.marketing_consent, \
+    c.marketing_consent_at, c.marketing_consent_by, c.archived_at, c.created_at, c.updated_at";
+
+pub(crate) const FROM: &str = "customers c JOIN branches b ON b.id = c.branch_id";
+
+pub(crate) const PHONE_SHARED: i64 = 1;
+pub(crate) const EMAIL_SHARED: i64 = 2;
+
+/// Maps a row selected with [`COLUMNS`] to (seq, customer).
+pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)> {
+    let id: Vec<u8> = r.get(1)?;
+    let first: String = r.get(3)?;
+    let last: String = r.get(4)?;
+    let shared: i64 = r.get(7)?;
+    let tags: Option<String> = r.get(20)?;
+    let birthday: Option<String> = r.get(21)?;
+    let consent: Option<bool> = r.get(22)?;
+    let consent_at: Option<i64> = r.get(23)?;
+    let consent_by: Option<String> = r.get(24)?;
+    let archived: Option<i64> = r.get(25)?;
+    Ok((
+        r.get(0)?,
+        Customer {
+            id: CustomerId(Uuid::from_slice(&id).unwrap_or_default()),
+            code: r.get(2)?,
+            display_name: display_name(&first, &last),
+            first_name: first,
+            last_name: last,
+            phone_raw: r.get(5)?,
+            phone_e164: r.get(6)?,
+            phone_shared: shared & PHONE_SHARED != 0,
+            email_shared: shared & EMAIL_SHARED != 0,
+            email: r.get(8)?,
+            address_line1: r.get(9)?,
+            address_line2: r.get(10)?,
+            city: r.get(11)?,
+            state: r.get(12)?,
+            postal_code: r.get(13)?,
+            country: r.get(14)?,
+            branch_id: BranchId(r.get(15)?),
+            branch: r.get(16)?,
+            status: CustomerStatus::from_db(r.get(17)?),
+            blocked_reason: r.get(18)?,
+            remarks: r.get(19)?,
+            tags: tags.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default(),
+            birthday: birthday.and_then(|b| b.parse().ok()),
+            marketing_consent: consent.map(|granted| MarketingConsent {
+                granted,
+                at: ms_to_datetime(consent_at.unwrap_or(0)),
+                by: consent_by.unwrap_or_default(),
+            }),
+            archived_at: archived.map(ms_to_datetime),
+            created_at: ms_to_datetime(r.get(26)?),
+            updated_at: ms_to_datetime(r.get(27)?),
+        },
+    ))
+}
+
+pub(crate) fn by_seq(conn: &Connection, seq: i64) -> CoreResult<Customer> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.seq = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([seq], customer_from_row)
+        .optional()?
+        .map(|(_, c)| c)
+        .ok_or_else(|| CoreError::not_found("customer", seq))
+}
+
+/// Finds a customer by id (UUID) or by code (`QKM-1042`, case-insensitive, dash optional).
+pub(crate) fn find(conn: &Connection, id_or_code: &str) -> CoreResult<(i64, Customer)> {
+    let text = id_or_code.trim();
+    let found = if let Ok(id) = text.parse::<CustomerId>() {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = ?1");
+        conn.prepare_cached(&sql)?.query_row([id.0.as_bytes().to_vec()], customer_from_row).optional()?
+    } else if let Some(code) = normalize::code_query(text) {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.code = ?1");
+        conn.prepare_cached(&sql)?.query_row([code], customer_from_row).optional()?
+    } else {
+        None
+    };
+    found.ok_or_else(|| CoreError::not_found("customer", text))
+}
+
+/// The live (not archived) customer, other than `except_seq`, whose contact point this is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactOwner {
+    pub field: String,
+    pub existing: CustomerRef,
+    /// The owner marked this contact point as shared (family phone/email).
+    pub shared: bool,
+}
+
+pub(crate) fn live_owner_by_email(conn: &Connection, email: &str, except_seq: Option<i64>) -> CoreResult<Option<(CustomerRef, bool)>> {
+    owner(
+        conn,
+        "SELECT id, code, first_name, last_name, shared_contacts FROM customers \
+         WHERE lower(email) = ?1 AND email IS NOT NULL AND archived_at IS NULL AND seq IS NOT ?2 ORDER BY seq LIMIT 1",
+        &normalize::email_key(email),
+        except_seq,
+        EMAIL_SHARED,
+    )
+}
+
+pub(crate) fn live_owner_by_phone(conn: &Connection, e164: &str, except_seq: Option<i64>) -> CoreResult<Option<(CustomerRef, bool)>> {
+    owner(
+        conn,
+        "SELECT id, code, first_name, last_name, shared_contacts FROM customers \
+         WHERE phone_e164 = ?1 AND phone_e164 IS NOT NULL AND archived_at IS NULL AND seq IS NOT ?2 ORDER BY seq LIMIT 1",
+        e164,
+        except_seq,
+        PHONE_SHARED,
+    )
+}
+
+fn owner(conn: &Connection, sql: &str, key: &str, except: Option<i64>, bit: i64) -> CoreResult<Option<(CustomerRef, bool)>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(rusqlite::params![key, except], |r| {
+            let id: Vec<u8> = r.get(0)?;
+            let first: String = r.get(2)?;
+            let last: String = r.get(3)?;
+            let shared: i64 = r.get(4)?;
+            Ok((
+                CustomerRef {
+                    id: CustomerId(Uuid::from_slice(&id).unwrap_or_default()),
+                    code: r.get(1)?,
+                    display_name: display_name(&first, &last),
+                },
+                shared & bit != 0,
+            ))
+        })
+        .optional()?)
+}
+
+/// A customer with everything the profile shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    /// Block / unblock events, newest first.
+    pub status_history: Vec<TimelineEvent>,
+    /// The newest timeline events (see [`Store::timeline`] for paging).
+    pub timeline: Vec<TimelineEvent>,
+}
+
+impl Reader<'_> {
+    pub fn customer(&self, id_or_code: &str) -> CoreResult<Customer> {
+        find(self.conn, id_or_code).map(|(_, c)| c)
+    }
+
+    /// Who already has this email / phone (as typed; the phone is read in `region` or the
+    /// desk's default region). For duplicate warnings while a form is being typed.
+    pub fn contact_owners(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+        region: Option<&str>,
+        except: Option<CustomerId>,
+    ) -> CoreResult<Vec<ContactOwner>> {
+        let except_seq = match except {
+            Some(id) => Some(find(self.conn, &id.to_string())?.0),
+            None => None,
+        };
+        let mut out = Vec::new();
+        if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
+            if let Some((existing, shared)) = live_owner_by_email(self.conn, email, except_seq)? {
+                out.push(ContactOwner { field: "email".into(), existing, shared });
+            }
+        }
+        if let Some(phone) = phone.map(str::trim).filter(|p| !p.is_empty()) {
+            let region = region.unwrap_or(&self.desk.default_region);
+            if let Ok(p) = crate::validate::parse_phone("phone", phone, region) {
+                if let Some((existing, shared)) = live_owner_by_phone(self.conn, &p.e164, except_seq)? {
+                    out.push(ContactOwner { field: "phone".into(), existing, shared });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    pub fn customer(&self, id_or_code: &str) -> CoreResult<Customer> {
+        self.read(|r| r.customer(id_or_code))
+    }
+
+    pub fn customer_detail(&self, id_or_code: &str, timeline_limit: usize) -> CoreResult<CustomerDetail> {
+        self.read(|r| {
+            let (seq, customer) = find(r.conn, id_or_code)?;
+            Ok(CustomerDetail {
+                customer,
+                status_history: timeline::status_history(r.conn, seq)?,
+                timeline: timeline::page(r.conn, seq, None, timeline_limit)?,
+            })
+        })
+    }
+
+    /// The customer's timeline, newest first; `before` is the `seq` of the last event seen.
+    pub fn timeline(&self, id: CustomerId, before: Option<i64>, limit: usize) -> CoreResult<Vec<TimelineEvent>> {
+        self.read(|r| {
+            let (seq, _) = find(r.conn, &id.to_string())?;
+            timeline::page(r.conn, seq, before, limit)
+        })
+    }
+
+    pub fn contact_owners(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+        region: Option<&str>,
+        except: Option<CustomerId>,
+    ) -> CoreResult<Vec<ContactOwner>> {
+        self.read(|r| r.contact_owners(email, phone, region, except))
+    }
+}

@@ -1,0 +1,93 @@
+//! The customer's timeline: who changed what, when.
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock::ms_to_datetime;
+use crate::error::CoreResult;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEvent {
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    /// `created`, `imported`, `updated`, `blocked`, `unblocked`, `archived`, `restored`
+    pub kind: String,
+    pub changes: Vec<FieldChange>,
+    /// The reason (blocked) or note (unblocked), when given.
+    pub note: Option<String>,
+    /// The file a customer was imported from.
+    pub import_file: Option<String>,
+}
+
+/// `data` column: `{"changes": [[field, old, new], ...], "note": "..."}`, both optional.
+pub(crate) fn encode(changes: &[FieldChange], note: Option<&str>) -> Option<String> {
+    if changes.is_empty() && note.is_none() {
+        return None;
+    }
+    let mut obj = serde_json::Map::new();
+    if !changes.is_empty() {
+        obj.insert(
+            "changes".into(),
+            Value::Array(changes.iter().map(|c| Value::Array(vec![c.field.clone().into(), c.old.clone(), c.new.clone()])).collect()),
+        );
+    }
+    if let Some(n) = note {
+        obj.insert("note".into(), n.into());
+    }
+    Some(Value::Object(obj).to_string())
+}
+
+fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>) {
+    let Some(v) = data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) else { return (vec![], None) };
+    let changes = v
+        .get("changes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| {
+                    let c = c.as_array()?;
+                    Some(FieldChange { field: c.first()?.as_str()?.to_string(), old: c.get(1)?.clone(), new: c.get(2)?.clone() })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (changes, v.get("note").and_then(Value::as_str).map(String::from))
+}
+
+const SELECT: &str = "SELECT e.seq, e.at, e.actor, e.kind, e.data, i.file_name FROM events e LEFT JOIN imports i ON i.id = e.import_id";
+
+fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
+    let (changes, note) = decode(r.get(4)?);
+    Ok(TimelineEvent {
+        seq: r.get(0)?,
+        at: ms_to_datetime(r.get(1)?),
+        actor: r.get(2)?,
+        kind: r.get(3)?,
+        changes,
+        note,
+        import_file: r.get(5)?,
+    })
+}
+
+pub(crate) fn page(conn: &Connection, customer_seq: i64, before: Option<i64>, limit: usize) -> CoreResult<Vec<TimelineEvent>> {
+    let sql = format!("{SELECT} WHERE e.customer_seq = ?1 AND e.seq < ?2 ORDER BY e.seq DESC LIMIT ?3");
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params![customer_seq, before.unwrap_or(i64::MAX), limit as i64], map)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn status_history(conn: &Connection, customer_seq: i64) -> CoreResult<Vec<TimelineEvent>> {
+    let sql = format!("{SELECT} WHERE e.customer_seq = ?1 AND e.kind IN ('blocked', 'unblocked') ORDER BY e.seq DESC");
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map([customer_seq], map)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

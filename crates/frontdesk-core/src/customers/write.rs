@@ -1,0 +1,402 @@
+//! The customer write path. Every change writes, in one transaction: the row, a timeline
+//! event (who, when, field: old → new) and field-level outbox records stamped with the HLC and
+//! this device. Uniqueness of email and phone among live customers is checked here, inside the
+//! same transaction, so two desks' writes cannot slip past each other on one database.
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Value};
+
+use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
+use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
+use super::timeline::{encode, FieldChange};
+use crate::clock::ms_to_datetime;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::CustomerId;
+use crate::normalize;
+use crate::settings::branch_exists;
+use crate::store::{Store, Writer};
+use crate::validate::{self, ValidCustomer};
+
+/// How a record enters the database other than by the form (import, sync, seeding).
+#[derive(Debug, Clone, Default)]
+pub struct InsertOptions {
+    pub id: Option<CustomerId>,
+    pub code: Option<String>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+    pub blocked_reason: Option<String>,
+    pub import_id: Option<i64>,
+}
+
+/// A record written by [`Writer::insert_customer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub seq: i64,
+    pub id: CustomerId,
+    pub code: String,
+}
+
+fn first_error(errors: Vec<CoreError>) -> CoreError {
+    errors.into_iter().next().unwrap_or_else(|| CoreError::validation("customer", "invalid", "The customer is not valid."))
+}
+
+fn shared_bits(v: &ValidCustomer) -> i64 {
+    (if v.phone_shared { PHONE_SHARED } else { 0 }) | (if v.email_shared { EMAIL_SHARED } else { 0 })
+}
+
+impl Writer<'_> {
+    fn today(&self) -> chrono::NaiveDate {
+        ms_to_datetime(self.now_ms).date_naive()
+    }
+
+    /// Validates a form against this desk's region and branch.
+    pub fn validate(&self, input: &CustomerInput) -> CoreResult<ValidCustomer> {
+        let v = validate::validate_customer(input, &self.desk.default_region, self.desk.branch_id, self.today())
+            .map_err(first_error)?;
+        branch_exists(&self.tx, v.branch_id)?;
+        Ok(v)
+    }
+
+    /// Email and phone must not belong to another live customer unless marked shared.
+    pub(crate) fn check_unique(&self, v: &ValidCustomer, except_seq: Option<i64>) -> CoreResult<()> {
+        if let (Some(email), false) = (&v.email, v.email_shared) {
+            if let Some((existing, _)) = read::live_owner_by_email(&self.tx, email, except_seq)? {
+                return Err(CoreError::Duplicate { field: "email".into(), existing });
+            }
+        }
+        if let (Some(e164), false) = (&v.phone_e164, v.phone_shared) {
+            if let Some((existing, _)) = read::live_owner_by_phone(&self.tx, e164, except_seq)? {
+                return Err(CoreError::Duplicate { field: "phone".into(), existing });
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates a customer from the form.
+    pub fn create_customer(&mut self, actor: &Actor, input: &CustomerInput) -> CoreResult<Imported> {
+        let v = self.validate(input)?;
+        self.check_unique(&v, None)?;
+        self.insert_customer(actor, &v, &InsertOptions::default())
+    }
+
+    fn next_code(&mut self) -> CoreResult<String> {
+        let mut n = match self.next_code {
+            Some(n) => n,
+            None => crate::settings::get(&self.tx, "code_counter")?.and_then(|v| v.parse().ok()).unwrap_or(0) + 1,
+        };
+        loop {
+            let code = format!("{}-{n}", self.desk.code_prefix);
+            n += 1;
+            let taken: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM customers WHERE code = ?1)")?
+                .query_row([&code], |r| r.get(0))?;
+            if !taken {
+                self.next_code = Some(n);
+                return Ok(code);
+            }
+        }
+    }
+
+    fn adopt_code(&mut self, code: &str) -> CoreResult<String> {
+        let canonical = normalize::code_query(code).ok_or_else(|| {
+            CoreError::validation("code", "invalid_code", format!("\"{code}\" is not a customer code (three letters, a dash, digits: QKM-1042)."))
+        })?;
+        let existing = self
+            .tx
+            .prepare_cached("SELECT seq FROM customers WHERE code = ?1")?
+            .query_row([&canonical], |r| r.get::<_, i64>(0))
+            .optional()?;
+        if let Some(seq) = existing {
+            let c = read::by_seq(&self.tx, seq)?;
+            return Err(CoreError::Duplicate {
+                field: "code".into(),
+                existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name },
+            });
+        }
+        let prefix = &canonical[..3];
+        if prefix != self.desk.code_prefix {
+            self.tx.prepare_cached("INSERT OR IGNORE INTO code_prefixes(prefix) VALUES (?1)")?.execute([prefix])?;
+        }
+        Ok(canonical)
+    }
+
+    /// Inserts an already validated (and uniqueness-checked) customer.
+    pub fn insert_customer(&mut self, actor: &Actor, v: &ValidCustomer, opts: &InsertOptions) -> CoreResult<Imported> {
+        let code = match &opts.code {
+            Some(c) => self.adopt_code(c)?,
+            None => self.next_code()?,
+        };
+        let id = match opts.id {
+            Some(id) => {
+                let taken: bool = self
+                    .tx
+                    .prepare_cached("SELECT EXISTS(SELECT 1 FROM customers WHERE id = ?1)")?
+                    .query_row([id.0.as_bytes().to_vec()], |r| r.get(0))?;
+                if taken {
+                    let (_, c) = read::find(&self.tx, &id.to_string())?;
+                    return Err(CoreError::Duplicate {
+                        field: "id".into(),
+                        existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name },
+                    });
+                }
+                id
+            }
+            None => CustomerId(self.sources.ids.new_uuid(self.now_ms)),
+        };
+        let status = if opts.blocked_reason.is_some() { CustomerStatus::Blocked } else { CustomerStatus::Active };
+        let created = opts.created_at.unwrap_or(self.now_ms);
+        let updated = opts.updated_at.unwrap_or(created);
+        let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
+        let consent_at = v.marketing_consent.map(|_| self.now_ms);
+        let consent_by = v.marketing_consent.map(|_| actor.0.as_str());
+        self.tx
+            .prepare_cached(
+                "INSERT INTO customers(id, code, first_name, last_name, phone_raw, phone_e164, email, shared_contacts, \
+                 address_line1, address_line2, city, state, postal_code, country, branch_id, status, blocked_reason, \
+                 remarks, tags, birthday, marketing_consent, marketing_consent_at, marketing_consent_by, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+            )?
+            .execute(params![
+                id.0.as_bytes().to_vec(),
+                code,
+                v.first_name,
+                v.last_name,
+                v.phone_raw,
+                v.phone_e164,
+                v.email,
+                shared_bits(v),
+                v.address_line1,
+                v.address_line2,
+                v.city,
+                v.state,
+                v.postal_code,
+                v.country,
+                v.branch_id.0,
+                status.to_db(),
+                opts.blocked_reason,
+                v.remarks,
+                tags,
+                v.birthday.map(|b| b.to_string()),
+                v.marketing_consent,
+                consent_at,
+                consent_by,
+                created,
+                updated,
+            ])?;
+        let seq = self.tx.last_insert_rowid();
+        let kind = if opts.import_id.is_some() { "imported" } else { "created" };
+        self.event(seq, actor, kind, opts.import_id, None)?;
+        self.outbox(seq, "*", None)?;
+        Ok(Imported { seq, id, code })
+    }
+
+    pub(crate) fn event(&self, seq: i64, actor: &Actor, kind: &str, import_id: Option<i64>, data: Option<String>) -> CoreResult<()> {
+        self.tx
+            .prepare_cached("INSERT INTO events(customer_seq, at, actor, kind, import_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![seq, self.now_ms, actor.0, kind, import_id, data])?;
+        Ok(())
+    }
+
+    pub(crate) fn outbox(&self, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
+        self.tx
+            .prepare_cached("INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES ('customer', ?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![seq, field, value.map(|v| v.to_string()), self.hlc_now() as i64, self.desk.device_row])?;
+        Ok(())
+    }
+
+    fn load(&self, id: CustomerId) -> CoreResult<(i64, Customer)> {
+        read::find(&self.tx, &id.to_string())
+    }
+
+    fn touch(&self, seq: i64, actor: &Actor, kind: &str, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
+        self.tx.prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+        self.event(seq, actor, kind, None, encode(changes, note))?;
+        for c in changes {
+            self.outbox(seq, &c.field, Some(&c.new))?;
+        }
+        Ok(())
+    }
+
+    /// Saves the edit form. Returns the changes made (empty: nothing changed, nothing written).
+    pub fn update_customer(&mut self, actor: &Actor, id: CustomerId, input: &CustomerInput) -> CoreResult<Vec<FieldChange>> {
+        let (seq, old) = self.load(id)?;
+        if old.archived_at.is_some() {
+            return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before editing it.", old.display_name)));
+        }
+        let v = self.validate(input)?;
+        // Only a contact point that changed is checked: an unchanged duplicate (e.g. created
+        // before on another desk) must not make the rest of the record uneditable.
+        let check = ValidCustomer {
+            email: v.email.clone().filter(|e| old.email.as_deref().map(normalize::email_key) != Some(normalize::email_key(e))),
+            phone_e164: v.phone_e164.clone().filter(|p| old.phone_e164.as_deref() != Some(p)),
+            ..v.clone()
+        };
+        self.check_unique(&check, Some(seq))?;
+        let mut changes = Vec::new();
+        let mut diff = |field: &str, old: Value, new: Value| {
+            if old != new {
+                changes.push(FieldChange { field: field.into(), old, new });
+            }
+        };
+        diff("first_name", json!(old.first_name), json!(v.first_name));
+        diff("last_name", json!(old.last_name), json!(v.last_name));
+        diff("phone_raw", json!(old.phone_raw), json!(v.phone_raw));
+        diff("phone_e164", json!(old.phone_e164), json!(v.phone_e164));
+        diff("phone_shared", json!(old.phone_shared), json!(v.phone_shared));
+        diff("email", json!(old.email), json!(v.email));
+        diff("email_shared", json!(old.email_shared), json!(v.email_shared));
+        diff("address_line1", json!(old.address_line1), json!(v.address_line1));
+        diff("address_line2", json!(old.address_line2), json!(v.address_line2));
+        diff("city", json!(old.city), json!(v.city));
+        diff("state", json!(old.state), json!(v.state));
+        diff("postal_code", json!(old.postal_code), json!(v.postal_code));
+        diff("country", json!(old.country), json!(v.country));
+        diff("branch_id", json!(old.branch_id), json!(v.branch_id));
+        diff("remarks", json!(old.remarks), json!(v.remarks));
+        diff("tags", json!(old.tags), json!(v.tags));
+        diff("birthday", json!(old.birthday), json!(v.birthday));
+        let consent_changed = match (v.marketing_consent, &old.marketing_consent) {
+            (Some(new), Some(o)) => new != o.granted,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if consent_changed {
+            diff("marketing_consent", json!(old.marketing_consent.as_ref().map(|c| c.granted)), json!(v.marketing_consent));
+        }
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
+        self.tx
+            .prepare_cached(
+                "UPDATE customers SET first_name = ?2, last_name = ?3, phone_raw = ?4, phone_e164 = ?5, email = ?6, \
+                 shared_contacts = ?7, address_line1 = ?8, address_line2 = ?9, city = ?10, state = ?11, postal_code = ?12, \
+                 country = ?13, branch_id = ?14, remarks = ?15, tags = ?16, birthday = ?17 WHERE seq = ?1",
+            )?
+            .execute(params![
+                seq,
+                v.first_name,
+                v.last_name,
+                v.phone_raw,
+                v.phone_e164,
+                v.email,
+                shared_bits(&v),
+                v.address_line1,
+                v.address_line2,
+                v.city,
+                v.state,
+                v.postal_code,
+                v.country,
+                v.branch_id.0,
+                v.remarks,
+                tags,
+                v.birthday.map(|b| b.to_string()),
+            ])?;
+        if consent_changed {
+            self.tx
+                .prepare_cached("UPDATE customers SET marketing_consent = ?2, marketing_consent_at = ?3, marketing_consent_by = ?4 WHERE seq = ?1")?
+                .execute(params![seq, v.marketing_consent, self.now_ms, actor.0])?;
+        }
+        self.touch(seq, actor, "updated", &changes, None)?;
+        Ok(changes)
+    }
+
+    /// Blocks a customer; the reason is required and kept in the status history.
+    pub fn block_customer(&mut self, actor: &Actor, id: CustomerId, reason: &str) -> CoreResult<()> {
+        let reason = validate::single_line("blocked_reason", reason, 500)?;
+        if reason.is_empty() {
+            return Err(CoreError::validation("blocked_reason", "required", "Say why the customer is blocked; the team will see it on the profile."));
+        }
+        let (seq, old) = self.load(id)?;
+        if old.status == CustomerStatus::Blocked {
+            return Err(CoreError::conflict("already_blocked", format!("{} is already blocked.", old.display_name)));
+        }
+        self.tx
+            .prepare_cached("UPDATE customers SET status = 1, blocked_reason = ?2 WHERE seq = ?1")?
+            .execute(params![seq, reason])?;
+        let changes = [
+            FieldChange { field: "status".into(), old: json!("active"), new: json!("blocked") },
+            FieldChange { field: "blocked_reason".into(), old: json!(old.blocked_reason), new: json!(reason) },
+        ];
+        self.touch(seq, actor, "blocked", &changes, Some(&reason))
+    }
+
+    /// Unblocks a customer, with an optional note.
+    pub fn unblock_customer(&mut self, actor: &Actor, id: CustomerId, note: Option<&str>) -> CoreResult<()> {
+        let note = note.map(|n| validate::single_line("note", n, 500)).transpose()?.filter(|n| !n.is_empty());
+        let (seq, old) = self.load(id)?;
+        if old.status != CustomerStatus::Blocked {
+            return Err(CoreError::conflict("not_blocked", format!("{} is not blocked.", old.display_name)));
+        }
+        self.tx.prepare_cached("UPDATE customers SET status = 0, blocked_reason = NULL WHERE seq = ?1")?.execute([seq])?;
+        let changes = [
+            FieldChange { field: "status".into(), old: json!("blocked"), new: json!("active") },
+            FieldChange { field: "blocked_reason".into(), old: json!(old.blocked_reason), new: Value::Null },
+        ];
+        self.touch(seq, actor, "unblocked", &changes, note.as_deref())
+    }
+
+    /// Archives (soft-deletes) a customer: history kept, contact points free for a new record.
+    pub fn archive_customer(&mut self, actor: &Actor, id: CustomerId) -> CoreResult<()> {
+        let (seq, old) = self.load(id)?;
+        if old.archived_at.is_some() {
+            return Err(CoreError::conflict("already_archived", format!("{} is already archived.", old.display_name)));
+        }
+        self.tx.prepare_cached("UPDATE customers SET archived_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+        let changes = [FieldChange { field: "archived_at".into(), old: Value::Null, new: json!(self.now_ms) }];
+        self.touch(seq, actor, "archived", &changes, None)
+    }
+
+    /// Brings an archived customer back, unless their email/phone now belongs to someone else.
+    pub fn restore_customer(&mut self, actor: &Actor, id: CustomerId) -> CoreResult<()> {
+        let (seq, old) = self.load(id)?;
+        let Some(archived_at) = old.archived_at else {
+            return Err(CoreError::conflict("not_archived", format!("{} is not archived.", old.display_name)));
+        };
+        let v = self.validate(&CustomerInput::from_customer(&old))?;
+        self.check_unique(&v, Some(seq))?;
+        self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
+        let changes = [FieldChange { field: "archived_at".into(), old: json!(archived_at.timestamp_millis()), new: Value::Null }];
+        self.touch(seq, actor, "restored", &changes, None)
+    }
+}
+
+impl Store {
+    pub fn create_customer(&self, actor: &Actor, input: &CustomerInput) -> CoreResult<Customer> {
+        let seq = self.write(|w| w.create_customer(actor, input))?.seq;
+        self.read(|r| read::by_seq(r.conn(), seq))
+    }
+
+    pub fn update_customer(&self, actor: &Actor, id: CustomerId, input: &CustomerInput) -> CoreResult<Customer> {
+        self.write(|w| w.update_customer(actor, id, input))?;
+        self.customer(&id.to_string())
+    }
+
+    pub fn block_customer(&self, actor: &Actor, id: CustomerId, reason: &str) -> CoreResult<Customer> {
+        self.write(|w| w.block_customer(actor, id, reason))?;
+        self.customer(&id.to_string())
+    }
+
+    pub fn unblock_customer(&self, actor: &Actor, id: CustomerId, note: Option<&str>) -> CoreResult<Customer> {
+        self.write(|w| w.unblock_customer(actor, id, note))?;
+        self.customer(&id.to_string())
+    }
+
+    pub fn archive_customer(&self, actor: &Actor, id: CustomerId) -> CoreResult<Customer> {
+        self.write(|w| w.archive_customer(actor, id))?;
+        self.customer(&id.to_string())
+    }
+
+    pub fn restore_customer(&self, actor: &Actor, id: CustomerId) -> CoreResult<Customer> {
+        self.write(|w| w.restore_customer(actor, id))?;
+        self.customer(&id.to_string())
+    }
+
+    /// Every field problem of a form at once (the save itself reports the first).
+    pub fn validate_customer(&self, input: &CustomerInput) -> Vec<CoreError> {
+        let desk = self.desk();
+        let today = ms_to_datetime(self.sources().clock.now_ms()).date_naive();
+        validate::validate_customer(input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default()
+    }
+}

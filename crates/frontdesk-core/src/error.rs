@@ -1,0 +1,77 @@
+//! The core's error enum: machine-readable variants, human messages.
+
+use serde::Serialize;
+
+use crate::ids::CustomerId;
+
+/// Enough about an existing customer for a UI to offer "open existing" / "use this customer".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerRef {
+    pub id: CustomerId,
+    pub code: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[serde(tag = "type", content = "data")]
+pub enum CoreError {
+    /// A field's value is not acceptable. `code` is stable (`required`, `too_long`,
+    /// `invalid_email`, `disposable_email`, `invalid_phone`, `invalid_country`, ...).
+    #[error("{field}: {message}")]
+    Validation { field: String, code: String, message: String },
+
+    /// The contact point already belongs to another live customer.
+    #[error("{field} already belongs to {} ({})", existing.display_name, existing.code)]
+    Duplicate { field: String, existing: CustomerRef },
+
+    #[error("{entity} {id} was not found")]
+    NotFound { entity: String, id: String },
+
+    /// The change conflicts with the record's current state (e.g. unblocking an active customer).
+    #[error("{message}")]
+    Conflict { code: String, message: String },
+
+    /// A file could not be read as asked (bad encoding, ragged rows, missing header ...).
+    #[error("{message}")]
+    File { path: String, line: Option<u64>, code: String, message: String },
+
+    /// The database failed. The message says what was being done.
+    #[error("storage error: {message}")]
+    Storage { message: String },
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+impl CoreError {
+    pub fn validation(field: &str, code: &str, message: impl Into<String>) -> Self {
+        CoreError::Validation { field: field.to_string(), code: code.to_string(), message: message.into() }
+    }
+
+    pub fn not_found(entity: &str, id: impl ToString) -> Self {
+        CoreError::NotFound { entity: entity.to_string(), id: id.to_string() }
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        CoreError::Conflict { code: code.to_string(), message: message.into() }
+    }
+
+    /// The field a validation or duplicate error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            CoreError::Validation { field, .. } | CoreError::Duplicate { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        CoreError::Storage { message: e.to_string() }
+    }
+}
+
+impl From<rusqlite_migration::Error> for CoreError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        CoreError::Storage { message: format!("migrating the database: {e}") }
+    }
+}

@@ -1,0 +1,421 @@
+//! CSV import: header-based column mapping with the aliases common salon and POS systems
+//! export, a structural check of the whole file before anything is written (encoding, ragged
+//! rows), then the bulk write path. Rejected rows are written to `FILE.errors.csv` with their
+//! line number, field and reason.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::bulk::{self, BulkRow};
+use crate::customers::Actor;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::CustomerId;
+use crate::store::Store;
+
+/// Fields a column can be mapped to.
+pub const FIELDS: &[&str] = &[
+    "id", "code", "first_name", "last_name", "full_name", "email", "email_shared", "phone", "phone_e164", "phone_shared",
+    "address_line1", "address_line2", "city", "state", "postal_code", "country", "branch", "status", "blocked_reason",
+    "tags", "remarks", "birthday", "marketing_consent", "created_at", "updated_at",
+];
+
+/// Header (lower case, letters and digits only) → field.
+fn alias(header: &str) -> Option<&'static str> {
+    let h: String = header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    Some(match h.as_str() {
+        "id" | "customerid" | "clientid" | "uuid" => "id",
+        "code" | "customercode" | "clientcode" | "customernumber" | "clientnumber" => "code",
+        "firstname" | "first" | "givenname" | "forename" | "clientfirstname" | "customerfirstname" => "first_name",
+        "lastname" | "last" | "surname" | "familyname" | "clientlastname" | "customerlastname" => "last_name",
+        "name" | "fullname" | "clientname" | "customername" | "customer" | "client" => "full_name",
+        "email" | "emailaddress" | "mail" | "clientemail" | "customeremail" => "email",
+        "emailshared" => "email_shared",
+        "phone" | "phonenumber" | "mobile" | "mobilenumber" | "mobilephone" | "cell" | "cellphone" | "cellnumber"
+        | "telephone" | "tel" | "contactnumber" | "phoneraw" | "mobileno" | "phoneno" => "phone",
+        "phonee164" => "phone_e164",
+        "phoneshared" => "phone_shared",
+        "address" | "address1" | "addressline1" | "street" | "streetaddress" => "address_line1",
+        "address2" | "addressline2" => "address_line2",
+        "city" | "town" | "suburb" => "city",
+        "state" | "region" | "county" | "province" | "stateprovince" => "state",
+        "postcode" | "postalcode" | "zip" | "zipcode" | "postcodezip" | "zippostalcode" => "postal_code",
+        "country" | "countrycode" => "country",
+        "branch" | "location" | "store" | "site" | "homebranch" => "branch",
+        "status" | "accountstatus" => "status",
+        "blockedreason" | "blockreason" => "blocked_reason",
+        "tags" | "profilenotes" | "labels" => "tags",
+        "remarks" | "internalremarks" | "internalnotes" | "notes" | "comments" => "remarks",
+        "birthday" | "dateofbirth" | "dob" | "birthdate" => "birthday",
+        "marketingconsent" | "acceptsmarketing" | "marketing" | "marketingoptin" | "emailmarketing" => "marketing_consent",
+        "createdat" | "created" | "datecreated" | "createddate" | "clientsince" => "created_at",
+        "updatedat" | "updated" | "lastupdated" => "updated_at",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Region for phone numbers without a country code (default: the desk's).
+    pub region: Option<String>,
+    /// `Header=field` overrides (`field` may be `ignore`).
+    pub mappings: Vec<(String, String)>,
+    pub actor: Option<Actor>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub rows: u64,
+    pub imported: u64,
+    pub rejected: u64,
+    /// Where rejected rows were written (only when some were rejected).
+    pub errors_file: Option<String>,
+    /// Column → field used.
+    pub mapping: Vec<(String, String)>,
+    /// Columns that were not imported.
+    pub ignored_columns: Vec<String>,
+    pub took_ms: u128,
+}
+
+/// `clients.csv` → `clients.errors.csv`
+pub fn errors_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    path.with_file_name(format!("{stem}.errors.csv"))
+}
+
+fn file_error(path: &Path, line: Option<u64>, code: &str, message: String) -> CoreError {
+    CoreError::File { path: path.display().to_string(), line, code: code.into(), message }
+}
+
+fn sniff_delimiter(first_line: &str) -> u8 {
+    let count = |c| first_line.matches(c).count();
+    [(',', b','), (';', b';'), ('\t', b'\t')].into_iter().max_by_key(|(c, _)| count(*c)).map(|(_, b)| b).unwrap_or(b',')
+}
+
+struct Plan {
+    delimiter: u8,
+    columns: Vec<Option<&'static str>>,
+    headers: Vec<String>,
+    rows: u64,
+}
+
+/// Reads the whole file once without writing: encoding, header, row lengths.
+fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|f| BufReader::new(f).take(64 * 1024).read_to_end(&mut bytes))
+        .map_err(|e| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display())))?;
+    let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').next().unwrap_or(b""));
+    let delimiter = sniff_delimiter(&first_line);
+    let mut reader = csv_reader(path, delimiter)?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(path, e))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(file_error(path, Some(1), "no_header", "The first line must name the columns (e.g. First Name,Last Name,Email,Phone).".into()));
+    }
+    let overrides: HashMap<String, String> = opts.mappings.iter().map(|(h, f)| (h.trim().to_lowercase(), f.trim().to_string())).collect();
+    for (h, f) in &opts.mappings {
+        if f != "ignore" && !FIELDS.contains(&f.as_str()) {
+            return Err(CoreError::validation("map", "unknown_field", format!("--map {h}={f}: \"{f}\" is not a field; use one of {} or ignore.", FIELDS.join(", "))));
+        }
+        if !headers.iter().any(|x| x.to_lowercase() == h.trim().to_lowercase()) {
+            return Err(CoreError::validation("map", "unknown_column", format!("--map {h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", "))));
+        }
+    }
+    let mut columns: Vec<Option<&'static str>> = headers
+        .iter()
+        .map(|h| match overrides.get(&h.to_lowercase()) {
+            Some(f) if f == "ignore" => None,
+            Some(f) => FIELDS.iter().copied().find(|x| x == f),
+            None => alias(h),
+        })
+        .collect();
+    // The first column wins when two map to the same field.
+    for i in 0..columns.len() {
+        if let Some(f) = columns[i] {
+            if columns[..i].contains(&Some(f)) {
+                columns[i] = None;
+            }
+        }
+    }
+    let has = |f: &str| columns.contains(&Some(f));
+    if !(has("first_name") || has("last_name") || has("full_name")) {
+        return Err(file_error(
+            path,
+            Some(1),
+            "no_name_column",
+            format!(
+                "No column holds the customer's name. Columns found: {}. Name one \"First Name\"/\"Last Name\" (or \"Name\"), or map it with --map 'Column=first_name'.",
+                headers.join(", ")
+            ),
+        ));
+    }
+    let mut rows = 0u64;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(rows + 2);
+                if record.len() != headers.len() {
+                    return Err(file_error(
+                        path,
+                        Some(line),
+                        "ragged_row",
+                        format!("Line {line} has {} fields but the header has {}; nothing was imported. Check for a missing or extra separator or an unclosed quote.", record.len(), headers.len()),
+                    ));
+                }
+                if let Err(e) = std::str::from_utf8(record.as_slice()) {
+                    let _ = e;
+                    return Err(file_error(
+                        path,
+                        Some(line),
+                        "not_utf8",
+                        format!("Line {line} is not UTF-8 text; nothing was imported. Save the file as \"CSV UTF-8\" and import it again."),
+                    ));
+                }
+                rows += 1;
+            }
+            Err(e) => return Err(csv_error(path, e)),
+        }
+    }
+    Ok(Plan { delimiter, columns, headers, rows })
+}
+
+fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
+    let f = File::open(path).map_err(|e| file_error(path, None, "unreadable", format!("Cannot open {}: {e}", path.display())))?;
+    Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(BufReader::with_capacity(1 << 20, f)))
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> CoreError {
+    let line = e.position().map(|p| p.line());
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => file_error(
+            path,
+            line,
+            "not_utf8",
+            format!("{} is not UTF-8 text{}; nothing was imported. Save it as \"CSV UTF-8\" and import it again.", path.display(), line.map(|l| format!(" (line {l})")).unwrap_or_default()),
+        ),
+        _ => file_error(path, line, "malformed_csv", format!("{} cannot be read as CSV: {e}; nothing was imported.", path.display())),
+    }
+}
+
+fn parse_bool(field: &str, v: &str) -> CoreResult<Option<bool>> {
+    match v.trim().to_lowercase().as_str() {
+        "" => Ok(None),
+        "1" | "true" | "yes" | "y" | "opted in" | "subscribed" => Ok(Some(true)),
+        "0" | "false" | "no" | "n" | "opted out" | "unsubscribed" => Ok(Some(false)),
+        other => Err(CoreError::validation(field, "invalid_boolean", format!("\"{other}\" is not yes/no."))),
+    }
+}
+
+fn parse_time(field: &str, v: &str) -> CoreResult<Option<i64>> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(t.timestamp_millis()));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S") {
+        return Ok(Some(t.and_utc().timestamp_millis()));
+    }
+    Err(CoreError::validation(field, "invalid_date", format!("\"{v}\" is not a date; use YYYY-MM-DD or an ISO 8601 time.")))
+}
+
+/// Splits "Anna Maria Schmidt" into ("Anna Maria", "Schmidt").
+fn split_full_name(full: &str) -> (String, String) {
+    let full = crate::normalize::tidy_spaces(full);
+    match full.rsplit_once(' ') {
+        Some((f, l)) => (f.to_string(), l.to_string()),
+        None => (full, String::new()),
+    }
+}
+
+/// Builds a row from a record; `Err` is a reason to reject the row (field, code, message).
+fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) -> Result<BulkRow, (BulkRow, CoreError)> {
+    let mut row = BulkRow { line, ..Default::default() };
+    let mut status: Option<String> = None;
+    let mut full_name = None;
+    let mut result: CoreResult<()> = Ok(());
+    let mut set = |r: CoreResult<()>| {
+        if result.is_ok() {
+            result = r;
+        }
+    };
+    for (i, field) in columns.iter().enumerate() {
+        let Some(field) = field else { continue };
+        let v = rec.get(i).unwrap_or("");
+        let some = || {
+            let t = v.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        let input = &mut row.input;
+        match *field {
+            "id" => set(match some() {
+                Some(t) => t
+                    .parse::<CustomerId>()
+                    .map(|id| row.id = Some(id))
+                    .map_err(|_| CoreError::validation("id", "invalid_id", format!("\"{t}\" is not a customer id (a UUID)."))),
+                None => Ok(()),
+            }),
+            "code" => row.code = some(),
+            "first_name" => input.first_name = v.to_string(),
+            "last_name" => input.last_name = v.to_string(),
+            "full_name" => full_name = some(),
+            "email" => input.email = some(),
+            "email_shared" => set(parse_bool("email_shared", v).map(|b| input.email_shared = b.unwrap_or(false))),
+            "phone" => input.phone = some(),
+            "phone_shared" => set(parse_bool("phone_shared", v).map(|b| input.phone_shared = b.unwrap_or(false))),
+            "address_line1" => input.address_line1 = some(),
+            "address_line2" => input.address_line2 = some(),
+            "city" => input.city = some(),
+            "state" => input.state = some(),
+            "postal_code" => input.postal_code = some(),
+            "country" => input.country = some(),
+            "branch" => row.branch = some(),
+            "status" => status = some().map(|s| s.to_lowercase()),
+            "blocked_reason" => row.blocked_reason = some(),
+            "tags" => input.tags = v.split(['|', ';']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+            "remarks" => input.remarks = some(),
+            "birthday" => input.birthday = some(),
+            "marketing_consent" => set(parse_bool("marketing_consent", v).map(|b| input.marketing_consent = b)),
+            "created_at" => set(parse_time("created_at", v).map(|t| row.created_at = t)),
+            "updated_at" => set(parse_time("updated_at", v).map(|t| row.updated_at = t)),
+            _ => {} // phone_e164 is derived from the phone
+        }
+    }
+    if let Some(full) = full_name {
+        if row.input.first_name.trim().is_empty() && row.input.last_name.trim().is_empty() {
+            let (f, l) = split_full_name(&full);
+            row.input.first_name = f;
+            row.input.last_name = l;
+        }
+    }
+    match status.as_deref() {
+        None | Some("active") | Some("") => {
+            if status.is_some() {
+                row.blocked_reason = None;
+            }
+        }
+        Some("blocked") => {
+            if row.blocked_reason.is_none() {
+                set(Err(CoreError::validation("blocked_reason", "required", "The row says blocked but gives no blocked_reason.")));
+            }
+        }
+        Some(other) => set(Err(CoreError::validation("status", "invalid_status", format!("\"{other}\" is not a status; use active or blocked.")))),
+    }
+    if status.is_none() {
+        row.blocked_reason = None;
+    }
+    match result {
+        Ok(()) => Ok(row),
+        Err(e) => Err((row, e)),
+    }
+}
+
+/// Imports `path` into `store`. Progress is reported as (rows done, rows in file).
+pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
+    let started = std::time::Instant::now();
+    let plan = plan(path, opts)?;
+    let region = match &opts.region {
+        Some(r) => crate::validate::country("region", r)?,
+        None => store.desk().default_region,
+    };
+    let actor = opts.actor.clone().unwrap_or_else(|| Actor::new("import"));
+    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let import_id = store.write(|w| {
+        w.conn().execute("INSERT INTO imports(file_name, at, actor) VALUES (?1, ?2, ?3)", params![file_name, w.now_ms(), actor.0])?;
+        Ok(w.conn().last_insert_rowid())
+    })?;
+    let columns = plan.columns.clone();
+    let reader = csv_reader(path, plan.delimiter)?;
+    let rows = reader.into_records().enumerate().map(move |(n, rec)| match rec {
+        Ok(rec) => {
+            let line = rec.position().map(|p| p.line()).unwrap_or(n as u64 + 2);
+            match to_row(line, &columns, &rec) {
+                Ok(row) => row,
+                Err((row, e)) => BulkRow { error: Some(e), ..row },
+            }
+        }
+        Err(e) => BulkRow { line: n as u64 + 2, error: Some(csv_error(Path::new(""), e)), ..Default::default() },
+    });
+    let mut rejects: Vec<(u64, CoreError)> = Vec::new();
+    let total = plan.rows;
+    let report = bulk::write_rows(store, &actor, Some(import_id), &region, rows, &mut |done| progress(done, total), &mut |row, e| {
+        rejects.push((row.line, e.clone()));
+        Ok(())
+    })?;
+    store.write(|w| {
+        w.conn().execute(
+            "UPDATE imports SET imported = ?2, rejected = ?3 WHERE id = ?1",
+            params![import_id, report.written as i64, report.rejected as i64],
+        )?;
+        Ok(())
+    })?;
+    let errors_file = if rejects.is_empty() {
+        None
+    } else {
+        let err_path = errors_path(path);
+        write_errors(path, &err_path, &plan, rejects)?;
+        Some(err_path.display().to_string())
+    };
+    let mapping = plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
+    let ignored_columns = plan.headers.iter().zip(&plan.columns).filter(|(_, c)| c.is_none()).map(|(h, _)| h.clone()).collect();
+    Ok(ImportReport {
+        file: path.display().to_string(),
+        rows: plan.rows,
+        imported: report.written,
+        rejected: report.rejected,
+        errors_file,
+        mapping,
+        ignored_columns,
+        took_ms: started.elapsed().as_millis(),
+    })
+}
+
+/// Writes each rejected row with its line, field, code and reason, then the row as it was.
+fn write_errors(path: &Path, err_path: &Path, plan: &Plan, mut rejects: Vec<(u64, CoreError)>) -> CoreResult<()> {
+    rejects.sort_by_key(|(line, _)| *line);
+    let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
+    let f = File::create(err_path).map_err(|x| unwritable(&x))?;
+    let mut w = csv::Writer::from_writer(f);
+    let mut header = vec!["line".to_string(), "field".into(), "code".into(), "reason".into()];
+    header.extend(plan.headers.iter().cloned());
+    w.write_record(&header).map_err(|x| unwritable(&x))?;
+    let by_line: HashMap<u64, &CoreError> = rejects.iter().map(|(l, e)| (*l, e)).collect();
+    let mut reader = csv_reader(path, plan.delimiter)?;
+    let mut rec = csv::StringRecord::new();
+    while reader.read_record(&mut rec).map_err(|e| csv_error(path, e))? {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let Some(e) = by_line.get(&line) else { continue };
+        let (field, code, reason) = match e {
+            CoreError::Validation { field, code, message } => (field.clone(), code.clone(), message.clone()),
+            CoreError::Duplicate { field, existing } => (
+                field.clone(),
+                "duplicate".to_string(),
+                format!("{field} already belongs to {} ({})", existing.display_name, existing.code),
+            ),
+            other => (other.field().unwrap_or("").to_string(), "rejected".into(), other.to_string()),
+        };
+        let mut out = vec![line.to_string(), field, code, reason];
+        out.extend(rec.iter().map(String::from));
+        w.write_record(&out).map_err(|x| unwritable(&x))?;
+    }
+    w.flush().map_err(|x| unwritable(&x))?;
+    Ok(())
+}

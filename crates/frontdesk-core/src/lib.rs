@@ -1,0 +1,22 @@
+//! Frontdesk core: the customer domain, its SQLite store, search, validation and history.
+//!
+//! Nothing here depends on a UI toolkit: the desktop shell and the `frontdesk` CLI call the same
+//! functions. Clocks and id generators are passed in (see [`clock`]) so tests are deterministic.
+
+pub mod bulk;
+pub mod clock;
+pub mod customers;
+pub mod error;
+pub mod export;
+pub mod ids;
+pub mod import;
+pub mod normalize;
+pub mod search;
+pub mod seed;
+pub mod settings;
+pub mod store;
+pub mod validate;
+
+pub use error::{CoreError, CoreResult, CustomerRef};
+pub use ids::{BranchId, CustomerId};
+pub use store::Store;

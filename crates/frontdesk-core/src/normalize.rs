@@ -1,0 +1,169 @@
+//! Match keys: the one place where text is folded for indexing and for querying.
+//!
+//! The search index stores what these functions return (through SQL functions registered on
+//! every connection), and the query parser folds what the user typed with the same functions,
+//! so indexing and querying can never disagree.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case, diacritics removed, every run of non-alphanumeric characters turned into one
+/// space, trimmed. `"  Zoë  Müller-Lüdenscheidt "` → `"zoe muller ludenscheidt"`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'ß' => 's', // German sharp s reads as "ss"; "s" keeps prefixes working ("stra" ~ "straße")
+            'ø' | 'Ø' => 'o',
+            'đ' | 'Đ' => 'd',
+            'ł' | 'Ł' => 'l',
+            'æ' | 'Æ' => 'a',
+            'œ' | 'Œ' => 'o',
+            'ı' => 'i',
+            _ => c,
+        };
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The words a customer is found by in a name search: first name, last name and the local part
+/// of the email, folded.
+pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
+    let mut keys = fold(first);
+    for part in [fold(last), email.map(|e| fold(email_local_part(e))).unwrap_or_default()] {
+        if !part.is_empty() {
+            if !keys.is_empty() {
+                keys.push(' ');
+            }
+            keys.push_str(&part);
+        }
+    }
+    keys
+}
+
+pub fn email_local_part(email: &str) -> &str {
+    email.rsplit_once('@').map(|(l, _)| l).unwrap_or(email)
+}
+
+/// The key an email is matched by: ASCII lower case. (It equals SQLite's `lower()`, which the
+/// unique-lookup index is built on.)
+pub fn email_key(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
+}
+
+/// Digits of a phone as typed, plus whether it was written in international form (`+` or `00`).
+pub fn phone_query_digits(text: &str) -> (String, bool) {
+    let t = text.trim_start();
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+    if t.starts_with('+') {
+        (digits, true)
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        (rest.to_string(), true)
+    } else {
+        (digits, false)
+    }
+}
+
+/// The digit strings a phone is found by: its E.164 digits, and the national dialling form
+/// (trunk prefix + national number, e.g. `07700900123` for `+447700900123`) when that is not
+/// already contained in the E.164 digits. Space separated.
+pub fn phone_keys(e164: &str) -> String {
+    let digits: String = e164.chars().filter(|c| c.is_ascii_digit()).collect();
+    match national_form(&digits) {
+        Some(national) if !digits.contains(&national) => format!("{digits} {national}"),
+        _ => digits,
+    }
+}
+
+/// `digits` is an E.164 number without `+`. Finds its country calling code (1–3 digits) in the
+/// libphonenumber metadata and returns trunk prefix + national number, when the country has one.
+fn national_form(digits: &str) -> Option<String> {
+    let db = &*phonenumber::metadata::DATABASE;
+    for len in 1..=3.min(digits.len()) {
+        let Ok(code) = digits[..len].parse::<u16>() else { continue };
+        if let Some(metas) = db.by_code(&code) {
+            let prefix = metas.iter().find_map(|m| m.national_prefix()).unwrap_or("");
+            return Some(format!("{prefix}{}", &digits[len..]));
+        }
+    }
+    None
+}
+
+/// A customer code as the user may type it (`qkm1042`, `QKM-1042`, ` qkm 10`) in canonical form
+/// (`QKM-1042`, `QKM-10`), when it looks like a code: three letters then digits.
+pub fn code_query(text: &str) -> Option<String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let (letters, digits) = compact.split_at(compact.find(|c: char| c.is_ascii_digit())?);
+    if letters.len() == 3 && letters.chars().all(|c| c.is_ascii_alphabetic()) && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        Some(format!("{}-{digits}", letters.to_ascii_uppercase()))
+    } else {
+        None
+    }
+}
+
+/// Collapse whitespace runs to one space and trim.
+pub fn tidy_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_diacritics_and_punctuation() {
+        assert_eq!(fold("  Zoë  Müller-Lüdenscheidt "), "zoe muller ludenscheidt");
+        assert_eq!(fold("Łukasz Dąbrowski"), "lukasz dabrowski");
+        assert_eq!(fold("O'Brien"), "o brien");
+        assert_eq!(fold("Åsa Löfgren"), "asa lofgren");
+        assert_eq!(fold(""), "");
+        assert_eq!(fold("--"), "");
+    }
+
+    #[test]
+    fn name_keys_include_email_local_part() {
+        assert_eq!(name_keys("Zoë", "Müller", Some("zm.salon88@example.com")), "zoe muller zm salon88");
+        assert_eq!(name_keys("", "Lee", None), "lee");
+    }
+
+    #[test]
+    fn phone_keys_add_national_form() {
+        assert_eq!(phone_keys("+447700900123"), "447700900123 07700900123");
+        // US national form (no trunk digit) is already inside the E.164 digits.
+        assert_eq!(phone_keys("+12015550123"), "12015550123");
+        assert_eq!(phone_keys("+4915112345678"), "4915112345678 015112345678");
+    }
+
+    #[test]
+    fn phone_query_digits_understands_international_prefixes() {
+        assert_eq!(phone_query_digits("+44 (0)7700-900.123"), ("4407700900123".into(), true));
+        assert_eq!(phone_query_digits("0044 7700"), ("447700".into(), true));
+        assert_eq!(phone_query_digits("07700 900"), ("07700900".into(), false));
+    }
+
+    #[test]
+    fn code_query_accepts_loose_forms() {
+        assert_eq!(code_query("qkm1042").as_deref(), Some("QKM-1042"));
+        assert_eq!(code_query(" QKM-10").as_deref(), Some("QKM-10"));
+        assert_eq!(code_query("QKM"), None);
+        assert_eq!(code_query("1042"), None);
+        assert_eq!(code_query("smith12"), None);
+    }
+}

@@ -1,0 +1,53 @@
+//! The search semantics written plainly, one record at a time. The indexed search must return
+//! exactly what this returns (property-tested); archived records, which are not in the search
+//! indexes, are searched with it directly.
+
+use super::query::{ParsedQuery, MIN_FRAGMENT};
+use crate::normalize;
+
+/// The fields a record is matched on.
+#[derive(Debug, Clone)]
+pub struct MatchFields<'a> {
+    pub code: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone_e164: Option<&'a str>,
+}
+
+/// Tiers, best first: 0 exact (code, phone, email), 1 customer-code prefix, 2 name-word
+/// prefix, 3 fragment inside a phone number or email. A record is ranked by its best tier.
+pub const TIERS: u8 = 4;
+
+/// The best tier a record matches in, or `None`.
+pub fn tier(q: &ParsedQuery, f: &MatchFields<'_>) -> Option<u8> {
+    (0..TIERS).find(|t| in_tier(q, f, *t))
+}
+
+/// Whether the record satisfies tier `t`'s condition (regardless of better tiers).
+pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
+    match (q, t) {
+        (ParsedQuery::Empty, 2) => true,
+        (ParsedQuery::Digits { digits, exact_e164, plain }, 0) => {
+            let exact_phone = exact_e164.is_some() && f.phone_e164 == exact_e164.as_deref();
+            let exact_code = *plain && f.code.split_once('-').map(|(_, n)| n == digits).unwrap_or(false);
+            exact_phone || exact_code
+        }
+        (ParsedQuery::Digits { digits, .. }, 3) => {
+            digits.len() >= MIN_FRAGMENT
+                && f.phone_e164.map(|p| normalize::phone_keys(p).split(' ').any(|k| k.contains(digits.as_str()))).unwrap_or(false)
+        }
+        (ParsedQuery::Email { key }, 0) => f.email.map(|e| &normalize::email_key(e) == key).unwrap_or(false),
+        (ParsedQuery::Email { key }, 3) => {
+            key.chars().count() >= MIN_FRAGMENT && f.email.map(|e| normalize::email_key(e).contains(key.as_str())).unwrap_or(false)
+        }
+        (ParsedQuery::Text { code: Some(code), .. }, 0) => f.code == code,
+        (ParsedQuery::Text { code: Some(code), .. }, 1) => f.code.starts_with(code.as_str()),
+        (ParsedQuery::Text { words, .. }, 2) => {
+            let keys = normalize::name_keys(f.first_name, f.last_name, f.email);
+            let tokens: Vec<&str> = keys.split(' ').collect();
+            !words.is_empty() && words.iter().all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,143 @@
+//! Customer search: one query string, parsed ([`query`]), answered from the cheap indexed
+//! paths (exact-key b-trees, FTS5 name words with prefix indexes, FTS5 trigrams over phone
+//! digits and emails), merged by tier (exact > prefix > fragment) and then by the record's
+//! stable `seq`, with keyset pagination.
+
+mod exec;
+pub mod matcher;
+pub mod query;
+
+use serde::{Deserialize, Serialize};
+
+pub use query::{parse, ParsedQuery};
+
+use crate::customers::CustomerStatus;
+use crate::ids::{BranchId, CustomerId};
+
+/// Counting stops here: a larger total is reported as "more than" ([`SearchPage::total_exact`]).
+pub const COUNT_CAP: u64 = 10_000;
+/// A non-relevance sort of a query's matches sorts at most this many; beyond, the page is in
+/// relevance order and says so ([`SearchPage::sorted`]).
+pub const SORT_CAP: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    /// Active and blocked, not archived (the default).
+    #[default]
+    Live,
+    Active,
+    Blocked,
+    Archived,
+    /// Everything, archived included.
+    All,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchFilter {
+    pub branch: Option<BranchId>,
+    pub status: StatusFilter,
+    /// Created at or after (ms since epoch, UTC).
+    pub created_from: Option<i64>,
+    /// Created before (ms since epoch, UTC).
+    pub created_to: Option<i64>,
+}
+
+impl SearchFilter {
+    /// Whether only the "live" default applies (the indexed fast path needs no row look-ups).
+    pub(crate) fn is_plain_live(&self) -> bool {
+        self.status == StatusFilter::Live && self.branch.is_none() && self.created_from.is_none() && self.created_to.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// Best match first; ties in record order. For an empty query: newest first.
+    #[default]
+    Relevance,
+    /// Last name, first name (A→Z).
+    Name,
+    /// Email (A→Z); customers without email last.
+    Email,
+    /// Created date, newest first.
+    Created,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filter: SearchFilter,
+    pub sort: SortBy,
+    pub limit: usize,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest { query: String::new(), filter: SearchFilter::default(), sort: SortBy::Relevance, limit: 50, after: None }
+    }
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest { query: query.into(), ..Default::default() }
+    }
+}
+
+/// How a hit matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchTier {
+    Exact,
+    Prefix,
+    Fragment,
+}
+
+impl MatchTier {
+    pub(crate) fn from_u8(t: u8) -> Self {
+        match t {
+            0 => MatchTier::Exact,
+            1 | 2 => MatchTier::Prefix,
+            _ => MatchTier::Fragment,
+        }
+    }
+}
+
+/// One row of the result list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerHit {
+    pub id: CustomerId,
+    pub code: String,
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone_e164: Option<String>,
+    /// The phone formatted for this desk (national for local numbers).
+    pub phone_display: Option<String>,
+    pub email: Option<String>,
+    pub branch_id: BranchId,
+    pub branch: String,
+    pub status: CustomerStatus,
+    pub archived: bool,
+    pub matched: MatchTier,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub hits: Vec<CustomerHit>,
+    /// Number of matches; exact up to [`COUNT_CAP`], otherwise a lower bound.
+    pub total: u64,
+    /// `false` when there are more than [`COUNT_CAP`] matches and `total` is the cap.
+    pub total_exact: bool,
+    /// Pass as `after` to get the next page; `None` on the last page.
+    pub next: Option<String>,
+    /// What the query was understood as.
+    pub understood_as: ParsedQuery,
+    /// `false` when a name/email/created sort was asked for more than [`SORT_CAP`] matches
+    /// and the page is in relevance order instead.
+    pub sorted: bool,
+}

@@ -1,0 +1,188 @@
+//! Desk settings (business name, default region, this desk's branch, device identity) and
+//! branches.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{CoreError, CoreResult};
+use crate::ids::BranchId;
+use crate::store::{Sources, Store};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSettings {
+    pub business_name: String,
+    /// ISO 3166-1 alpha-2 region used to read phone numbers typed without a country code.
+    pub default_region: String,
+    /// The branch new customers are created in when none is given.
+    pub branch_id: BranchId,
+    /// This desk's identity for sync.
+    pub device_id: Uuid,
+    /// The three letters that start every customer code this desk hands out.
+    pub code_prefix: String,
+    #[serde(skip)]
+    pub(crate) device_row: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    pub id: BranchId,
+    pub code: String,
+    pub name: String,
+}
+
+/// Letters without vowels, so a code prefix never spells a word.
+const PREFIX_LETTERS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+
+pub(crate) fn bootstrap(conn: &mut Connection, sources: &Sources) -> CoreResult<DeskSettings> {
+    let tx = conn.transaction()?;
+    let now = sources.clock.now_ms();
+    let has_device: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM devices WHERE id = 1)", [], |r| r.get(0))?;
+    if !has_device {
+        let uuid = sources.ids.new_uuid(now);
+        let b = uuid.as_bytes();
+        let n = PREFIX_LETTERS.len();
+        let prefix: String = [b[10], b[12], b[14]].iter().map(|x| PREFIX_LETTERS[*x as usize % n] as char).collect();
+        tx.execute("INSERT INTO devices(id, uuid, code_prefix) VALUES (1, ?1, ?2)", params![uuid.as_bytes().to_vec(), prefix])?;
+        tx.execute("INSERT OR IGNORE INTO code_prefixes(prefix) VALUES (?1)", [&prefix])?;
+    }
+    let has_branch: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM branches)", [], |r| r.get(0))?;
+    if !has_branch {
+        let uuid = sources.ids.new_uuid(now);
+        tx.execute(
+            "INSERT INTO branches(id, uuid, code, name, created_at) VALUES (1, ?1, 'main', 'Main', ?2)",
+            params![uuid.as_bytes().to_vec(), now],
+        )?;
+    }
+    for (k, v) in [("business_name", ""), ("default_region", "US"), ("branch_id", "1"), ("code_counter", "0")] {
+        tx.execute("INSERT OR IGNORE INTO settings(key, value) VALUES (?1, ?2)", [k, v])?;
+    }
+    tx.commit()?;
+    load(conn)
+}
+
+pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
+    let (device_row, uuid, code_prefix): (i64, Vec<u8>, String) =
+        conn.query_row("SELECT id, uuid, code_prefix FROM devices WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(DeskSettings {
+        business_name: get(conn, "business_name")?.unwrap_or_default(),
+        default_region: get(conn, "default_region")?.unwrap_or_else(|| "US".into()),
+        branch_id: BranchId(get(conn, "branch_id")?.and_then(|v| v.parse().ok()).unwrap_or(1)),
+        device_id: Uuid::from_slice(&uuid).map_err(|e| CoreError::Storage { message: format!("device id: {e}") })?,
+        code_prefix,
+        device_row,
+    })
+}
+
+pub(crate) fn get(conn: &Connection, key: &str) -> CoreResult<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> CoreResult<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// What a manager may change about this desk.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SettingsInput {
+    pub business_name: Option<String>,
+    pub default_region: Option<String>,
+    pub branch_id: Option<BranchId>,
+}
+
+impl Store {
+    pub fn update_settings(&self, input: &SettingsInput) -> CoreResult<DeskSettings> {
+        self.write(|w| {
+            if let Some(name) = &input.business_name {
+                let name = crate::validate::single_line("business_name", name, 200)?;
+                put(w.conn(), "business_name", &name)?;
+            }
+            if let Some(region) = &input.default_region {
+                let region = crate::validate::country("default_region", region)?;
+                put(w.conn(), "default_region", &region)?;
+            }
+            if let Some(branch) = input.branch_id {
+                branch_exists(w.conn(), branch)?;
+                put(w.conn(), "branch_id", &branch.0.to_string())?;
+            }
+            Ok(())
+        })?;
+        self.reload_desk()?;
+        Ok(self.desk())
+    }
+
+    pub fn branches(&self) -> CoreResult<Vec<Branch>> {
+        self.read(|r| {
+            let mut st = r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 0 ORDER BY name")?;
+            let rows = st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Adds a branch; `code` is a short unique handle (`north`, `city-centre`).
+    pub fn add_branch(&self, code: &str, name: &str) -> CoreResult<Branch> {
+        let code = crate::validate::single_line("code", &code.to_lowercase(), 40)?;
+        let name = crate::validate::single_line("name", name, 100)?;
+        if code.is_empty() {
+            return Err(CoreError::validation("code", "required", "A branch needs a short code, e.g. \"north\"."));
+        }
+        if name.is_empty() {
+            return Err(CoreError::validation("name", "required", "A branch needs a name."));
+        }
+        self.write(|w| {
+            let exists: bool = w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE code = ?1)", [&code], |r| r.get(0))?;
+            if exists {
+                return Err(CoreError::validation("code", "taken", format!("A branch with code \"{code}\" already exists.")));
+            }
+            let uuid = w.sources.ids.new_uuid(w.now_ms);
+            w.conn().execute(
+                "INSERT INTO branches(uuid, code, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![uuid.as_bytes().to_vec(), code, name, w.now_ms],
+            )?;
+            Ok(Branch { id: BranchId(w.conn().last_insert_rowid()), code: code.clone(), name: name.clone() })
+        })
+    }
+}
+
+pub(crate) fn branch_exists(conn: &Connection, id: BranchId) -> CoreResult<()> {
+    let ok: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE id = ?1 AND archived = 0)", [id.0], |r| r.get(0))?;
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::validation("branch", "unknown_branch", format!("There is no branch with id {id}.")))
+    }
+}
+
+/// Finds a branch by its code or name (case-insensitive), for imports.
+pub(crate) fn branch_by_code_or_name(conn: &Connection, text: &str) -> CoreResult<Option<BranchId>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM branches WHERE archived = 0 AND (code = lower(?1) OR lower(name) = lower(?1)) LIMIT 1",
+            [text.trim()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .map(BranchId))
+}
+
+/// Creates a branch named `name` with a code made from it (`City Centre` → `city-centre`).
+pub(crate) fn insert_branch(w: &crate::store::Writer<'_>, name: &str) -> CoreResult<BranchId> {
+    let base: String = crate::normalize::fold(name).replace(' ', "-");
+    let base = if base.is_empty() { "branch".to_string() } else { base };
+    let mut code = base.clone();
+    let mut n = 1;
+    while w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE code = ?1)", [&code], |r| r.get::<_, bool>(0))? {
+        n += 1;
+        code = format!("{base}-{n}");
+    }
+    let uuid = w.sources.ids.new_uuid(w.now_ms);
+    w.conn().execute(
+        "INSERT INTO branches(uuid, code, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![uuid.as_bytes().to_vec(), code, name, w.now_ms],
+    )?;
+    Ok(BranchId(w.conn().last_insert_rowid()))
+}

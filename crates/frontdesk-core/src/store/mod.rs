@@ -1,0 +1,220 @@
+//! The desk's SQLite store: one writer connection (every write in `BEGIN IMMEDIATE`), a small
+//! pool of read connections, WAL, `synchronous=FULL`, foreign keys on.
+//!
+//! Reads go through [`Store::read`] with a [`Reader`]; writes through [`Store::write`] with a
+//! [`Writer`] that holds the transaction, the clock, the id source and the HLC.
+
+mod functions;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::clock::{Clock, Hlc, IdSource, RandomIds, SystemClock};
+use crate::error::{CoreError, CoreResult};
+use crate::settings::{self, DeskSettings};
+
+const READERS: usize = 4;
+
+/// Where time and new ids come from.
+#[derive(Clone)]
+pub struct Sources {
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdSource>,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources { clock: Arc::new(SystemClock), ids: Arc::new(RandomIds) }
+    }
+}
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    sources: Sources,
+    hlc: Hlc,
+    desk: Mutex<DeskSettings>,
+}
+
+/// A read-only view of the database; several queries through one `Reader` see one snapshot.
+pub struct Reader<'a> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) desk: DeskSettings,
+}
+
+/// The write handle: one `BEGIN IMMEDIATE` transaction plus the sources every write stamps.
+pub struct Writer<'a> {
+    pub(crate) tx: Transaction<'a>,
+    pub(crate) sources: &'a Sources,
+    pub(crate) hlc: &'a Hlc,
+    pub(crate) desk: DeskSettings,
+    pub(crate) now_ms: i64,
+    pub(crate) next_code: Option<u64>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>, sources: Sources) -> CoreResult<Store> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| CoreError::Storage {
+                    message: format!("cannot create the folder {}: {e}", dir.display()),
+                })?;
+            }
+        }
+        let mut conn = open_connection(&path, false)?;
+        schema::migrate(&mut conn)?;
+        let desk = settings::bootstrap(&mut conn, &sources)?;
+        let floor: u64 = conn
+            .query_row("SELECT value FROM settings WHERE key = 'hlc_floor'", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(Store {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            sources,
+            hlc: Hlc::new(floor),
+            desk: Mutex::new(desk),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    pub fn desk(&self) -> DeskSettings {
+        lock(&self.desk).clone()
+    }
+
+    /// Runs `f` in one write transaction. On `Err` nothing is written.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Writer {
+            tx,
+            sources: &self.sources,
+            hlc: &self.hlc,
+            desk: self.desk(),
+            now_ms: self.sources.clock.now_ms(),
+            next_code: None,
+        };
+        let out = f(&mut w)?;
+        w.finish()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a pooled read connection inside one read transaction (one snapshot).
+    pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let conn = match lock(&self.readers).pop() {
+            Some(c) => c,
+            None => open_connection(&self.path, true)?,
+        };
+        let result = (|| {
+            let tx = conn.unchecked_transaction()?;
+            let r = Reader { conn: &tx, desk: self.desk() };
+            let out = f(&r);
+            drop(r);
+            tx.finish()?;
+            out
+        })();
+        let mut pool = lock(&self.readers);
+        if pool.len() < READERS {
+            pool.push(conn);
+        }
+        result
+    }
+
+    /// Re-reads the desk settings after they were changed.
+    pub(crate) fn reload_desk(&self) -> CoreResult<()> {
+        let conn = lock(&self.writer);
+        *lock(&self.desk) = settings::load(&conn)?;
+        Ok(())
+    }
+
+    /// Direct access to the writer connection for maintenance (bulk pragmas, size reports).
+    pub fn with_writer_connection<T>(&self, f: impl FnOnce(&mut Connection) -> CoreResult<T>) -> CoreResult<T> {
+        let mut conn = lock(&self.writer);
+        f(&mut conn)
+    }
+}
+
+impl<'a> Writer<'a> {
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    pub fn desk(&self) -> &DeskSettings {
+        &self.desk
+    }
+
+    /// A new HLC timestamp for an outbox record.
+    pub(crate) fn hlc_now(&self) -> u64 {
+        self.hlc.now(self.now_ms)
+    }
+
+    /// Refreshes the time used to stamp records (long transactions such as imports).
+    pub(crate) fn tick(&mut self) {
+        self.now_ms = self.sources.clock.now_ms();
+    }
+
+    fn finish(mut self) -> CoreResult<()> {
+        if let Some(next) = self.next_code.take() {
+            settings::put(&self.tx, "code_counter", &next.to_string())?;
+        }
+        settings::put(&self.tx, "hlc_floor", &self.hlc.last().to_string())?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl<'a> Reader<'a> {
+    pub fn desk(&self) -> &DeskSettings {
+        &self.desk
+    }
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| CoreError::Storage {
+        message: format!("cannot open the database {}: {e}", path.display()),
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    if !read_only {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -16_000)?; // 16 MB per connection
+    conn.set_prepared_statement_cache_capacity(64);
+    functions::register(&conn)?;
+    Ok(conn)
+}

@@ -1,0 +1,15 @@
+//! Desk schema migrations: the timestamped files in `migrations/`, applied in order
+//! (append-only; a landed migration is never edited).
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::CoreResult;
+
+pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
+    let migrations = Migrations::new(vec![M::up(include_str!(
+        "../../../../migrations/20261122190000_customers.sql"
+    ))]);
+    migrations.to_latest(conn)?;
+    Ok(())
+}
