@@ -1,1 +1,295 @@
-fn main(){}
+//! `frontdesk`: the desk's command line. Same core, same database as the desktop app.
+
+mod bench;
+mod show;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use frontdesk_core::export::Format;
+use frontdesk_core::import::{import_csv, ImportOptions};
+use frontdesk_core::search::{SearchRequest, SortBy, StatusFilter};
+use frontdesk_core::store::Sources;
+use frontdesk_core::{CoreError, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(name = "frontdesk", version, about = "Frontdesk: find, create and keep customers at the front desk.")]
+struct Cli {
+    /// The database file (default: the desktop app's, in the OS app-data folder).
+    #[arg(long, global = true, env = "FRONTDESK_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add realistic demo customers (deterministic for a given --seed).
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Import customers from a CSV file (header row; common column names are recognised).
+    Import {
+        file: PathBuf,
+        /// Country for phone numbers written without a country code (e.g. GB).
+        #[arg(long)]
+        region: Option<String>,
+        /// Map a column explicitly: --map 'Mobile Phone=phone' (field `ignore` skips a column).
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        mappings: Vec<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every live customer.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Search customers by name, phone (any part), email or code.
+    Search {
+        /// The query; omit with --batch.
+        query: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+        /// Read one query per line from standard input; print one JSON line per query.
+        #[arg(long)]
+        batch: bool,
+        #[arg(long, value_enum, default_value_t = StatusArg::Live)]
+        status: StatusArg,
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+    },
+    /// Show one customer with tags, status history and timeline.
+    Show {
+        /// Customer id (UUID) or code (e.g. QKM-1042).
+        id_or_code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure search, create, import and size.
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Live,
+    Active,
+    Blocked,
+    Archived,
+    All,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Name,
+    Email,
+    Created,
+}
+
+fn default_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(frontdesk_core::APP_IDENTIFIER)
+        .join(frontdesk_core::DB_FILE)
+}
+
+pub(crate) fn open(db: &std::path::Path) -> Result<Store, CoreError> {
+    Store::open(db, Sources::default())
+}
+
+pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db.clone().unwrap_or_else(default_db);
+    let result = match cli.command {
+        Command::Bench { what } => bench::run(what, cli.db.as_deref()),
+        other => run(other, &db),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", describe(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn describe(e: &CoreError) -> String {
+    match e {
+        CoreError::Validation { field, code, message } => format!("{field}: {message} [{code}]"),
+        CoreError::File { path, line: Some(l), message, .. } if !path.is_empty() => format!("{path}, line {l}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+fn run(command: Command, db: &std::path::Path) -> Result<(), CoreError> {
+    match command {
+        Command::Seed { count, seed } => {
+            let store = open(db)?;
+            let pb = bar(count, "seeding");
+            let report = frontdesk_core::seed::seed(&store, count, seed, &mut |done| pb.set_position(done))?;
+            pb.finish_and_clear();
+            println!(
+                "Added {} demo customers to {} in {:.1} s ({} skipped as duplicates).",
+                report.created,
+                db.display(),
+                report.took_ms as f64 / 1000.0,
+                report.rejected
+            );
+            Ok(())
+        }
+        Command::Import { file, region, mappings, json } => {
+            let store = open(db)?;
+            let mut maps = Vec::new();
+            for m in mappings {
+                let Some((h, f)) = m.split_once('=') else {
+                    return Err(CoreError::validation("map", "invalid_mapping", format!("--map {m}: write it as 'Column Header=field'.")));
+                };
+                maps.push((h.to_string(), f.to_string()));
+            }
+            let opts = ImportOptions { region, mappings: maps, actor: None };
+            let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
+            let report = import_csv(&store, &file, &opts, &mut |done, total| {
+                pb.set_length(total);
+                pb.set_position(done);
+            })?;
+            pb.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                println!("Imported {} of {} rows from {} in {:.1} s.", report.imported, report.rows, report.file, report.took_ms as f64 / 1000.0);
+                if let Some(f) = &report.errors_file {
+                    println!("{} rows were rejected; each is listed with its line, field and reason in {f}", report.rejected);
+                }
+                println!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
+                if !report.ignored_columns.is_empty() {
+                    println!("Not imported: {} (map them with --map 'Column=field')", report.ignored_columns.join(", "));
+                }
+            }
+            Ok(())
+        }
+        Command::Export { format, out } => {
+            let store = open(db)?;
+            let format = match format {
+                ExportFormat::Csv => Format::Csv,
+                ExportFormat::Json => Format::Json,
+            };
+            let n = match &out {
+                Some(path) => {
+                    let f = std::fs::File::create(path).map_err(|e| CoreError::File {
+                        path: path.display().to_string(),
+                        line: None,
+                        code: "unwritable".into(),
+                        message: format!("Cannot create {}: {e}", path.display()),
+                    })?;
+                    let mut w = std::io::BufWriter::new(f);
+                    let n = frontdesk_core::export::export(&store, format, &mut w)?;
+                    w.flush().map_err(|e| CoreError::Storage { message: e.to_string() })?;
+                    n
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    let n = frontdesk_core::export::export(&store, format, &mut w)?;
+                    let _ = w.flush();
+                    n
+                }
+            };
+            if let Some(path) = out {
+                eprintln!("Exported {n} customers to {}.", path.display());
+            }
+            Ok(())
+        }
+        Command::Search { query, limit, json, batch, status, sort } => {
+            let store = open(db)?;
+            let mut req = SearchRequest { limit, ..Default::default() };
+            req.filter.status = match status {
+                StatusArg::Live => StatusFilter::Live,
+                StatusArg::Active => StatusFilter::Active,
+                StatusArg::Blocked => StatusFilter::Blocked,
+                StatusArg::Archived => StatusFilter::Archived,
+                StatusArg::All => StatusFilter::All,
+            };
+            req.sort = match sort {
+                SortArg::Relevance => SortBy::Relevance,
+                SortArg::Name => SortBy::Name,
+                SortArg::Email => SortBy::Email,
+                SortArg::Created => SortBy::Created,
+            };
+            if batch {
+                let stdin = std::io::stdin();
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                for line in stdin.lock().lines() {
+                    let line = line.map_err(|e| CoreError::Storage { message: format!("reading standard input: {e}") })?;
+                    req.query = line.clone();
+                    let started = Instant::now();
+                    let page = store.search(&req)?;
+                    let took_us = started.elapsed().as_micros();
+                    let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
+                    let _ = writeln!(out, "{}", serde_json::json!({"query": line, "took_us": took_us, "total": page.total, "ids": ids}));
+                }
+                return Ok(());
+            }
+            let Some(query) = query else {
+                return Err(CoreError::validation("query", "required", "Give a query, e.g. frontdesk search \"zoe mul\", or use --batch."));
+            };
+            req.query = query;
+            let started = Instant::now();
+            let page = store.search(&req)?;
+            let took_us = started.elapsed().as_micros();
+            if json {
+                let mut v = serde_json::to_value(&page).unwrap_or_default();
+                v["took_us"] = (took_us as u64).into();
+                println!("{v}");
+            } else {
+                show::print_hits(&page, took_us);
+            }
+            Ok(())
+        }
+        Command::Show { id_or_code, json } => {
+            let store = open(db)?;
+            let detail = store.customer_detail(&id_or_code, 100)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&detail).unwrap_or_default());
+            } else {
+                show::print_detail(&detail, &store.desk().default_region);
+            }
+            Ok(())
+        }
+        Command::Bench { .. } => unreachable!("handled in main"),
+    }
+}

@@ -20,3 +20,9 @@ pub mod validate;
 pub use error::{CoreError, CoreResult, CustomerRef};
 pub use ids::{BranchId, CustomerId};
 pub use store::Store;
+
+/// The application identifier: the desktop app keeps its database in the OS app-data folder
+/// under this name, and the CLI uses the same place by default.
+pub const APP_IDENTIFIER: &str = "com.frontdesk.desk";
+/// The database file name inside the app-data folder.
+pub const DB_FILE: &str = "frontdesk.db";

@@ -218,7 +218,7 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
         input.email = Some(format!("{local}@{domain}"));
     }
     if has_phone {
-        input.phone = Some(phone(country, i / COUNTRIES.len() as u64 * 7 + ci as u64, &mut rng));
+        input.phone = Some(phone(country, i, &mut rng));
     }
     input.country = Some(country.into());
     if rng.random_range(0..100) < 70 && !p.places[ci].is_empty() {

@@ -13,6 +13,7 @@ use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::CustomerId;
 use crate::normalize;
+use crate::search::index::{self, IndexKeys};
 use crate::settings::branch_exists;
 use crate::store::{Store, Writer};
 use crate::validate::{self, ValidCustomer};
@@ -38,6 +39,10 @@ pub struct Imported {
 
 fn first_error(errors: Vec<CoreError>) -> CoreError {
     errors.into_iter().next().unwrap_or_else(|| CoreError::validation("customer", "invalid", "The customer is not valid."))
+}
+
+fn keys_of(c: &Customer) -> IndexKeys {
+    IndexKeys::of(&c.first_name, &c.last_name, c.email.as_deref(), c.phone_e164.as_deref())
 }
 
 fn shared_bits(v: &ValidCustomer) -> i64 {
@@ -185,6 +190,7 @@ impl Writer<'_> {
                 updated,
             ])?;
         let seq = self.tx.last_insert_rowid();
+        index::add(&self.tx, seq, &IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref()))?;
         let kind = if opts.import_id.is_some() { "imported" } else { "created" };
         self.event(seq, actor, kind, opts.import_id, None)?;
         self.outbox(seq, "*", None)?;
@@ -293,6 +299,12 @@ impl Writer<'_> {
                 tags,
                 v.birthday.map(|b| b.to_string()),
             ])?;
+        index::replace(
+            &self.tx,
+            seq,
+            &keys_of(&old),
+            &IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref()),
+        )?;
         if consent_changed {
             self.tx
                 .prepare_cached("UPDATE customers SET marketing_consent = ?2, marketing_consent_at = ?3, marketing_consent_by = ?4 WHERE seq = ?1")?
@@ -344,6 +356,7 @@ impl Writer<'_> {
             return Err(CoreError::conflict("already_archived", format!("{} is already archived.", old.display_name)));
         }
         self.tx.prepare_cached("UPDATE customers SET archived_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+        index::remove(&self.tx, seq, &keys_of(&old))?;
         let changes = [FieldChange { field: "archived_at".into(), old: Value::Null, new: json!(self.now_ms) }];
         self.touch(seq, actor, "archived", &changes, None)
     }
@@ -357,6 +370,7 @@ impl Writer<'_> {
         let v = self.validate(&CustomerInput::from_customer(&old))?;
         self.check_unique(&v, Some(seq))?;
         self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
+        index::add(&self.tx, seq, &keys_of(&old))?;
         let changes = [FieldChange { field: "archived_at".into(), old: json!(archived_at.timestamp_millis()), new: Value::Null }];
         self.touch(seq, actor, "restored", &changes, None)
     }

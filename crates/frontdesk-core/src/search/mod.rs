@@ -4,6 +4,7 @@
 //! stable `seq`, with keyset pagination.
 
 mod exec;
+pub(crate) mod index;
 pub mod matcher;
 pub mod query;
 

@@ -4,7 +4,6 @@
 //! Reads go through [`Store::read`] with a [`Reader`]; writes through [`Store::write`] with a
 //! [`Writer`] that holds the transaction, the clock, the id source and the HLC.
 
-mod functions;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -215,6 +214,6 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -16_000)?; // 16 MB per connection
     conn.set_prepared_statement_cache_capacity(64);
-    functions::register(&conn)?;
+    rusqlite::vtab::array::load_module(&conn)?;
     Ok(conn)
 }

@@ -1,0 +1,68 @@
+//! Keeping the search indexes in step with `customers`, inside the writer's transaction.
+//! Contentless FTS5 tables forget nothing by themselves: a change removes the old keys with
+//! the 'delete' command (which needs the exact old text) and inserts the new ones.
+
+use rusqlite::{params, Connection};
+
+use crate::error::CoreResult;
+use crate::normalize;
+
+/// The text a record is indexed under, in each search table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IndexKeys {
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+impl IndexKeys {
+    pub(crate) fn of(first: &str, last: &str, email: Option<&str>, phone_e164: Option<&str>) -> Self {
+        IndexKeys {
+            name: normalize::name_keys(first, last, email),
+            phone: phone_e164.map(normalize::phone_keys),
+            email: email.map(normalize::email_key),
+        }
+    }
+}
+
+const TABLES: [&str; 3] = ["customer_name_fts", "customer_phone_fts", "customer_email_fts"];
+
+fn parts(k: &IndexKeys) -> [Option<&str>; 3] {
+    [Some(k.name.as_str()), k.phone.as_deref(), k.email.as_deref()]
+}
+
+pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
+    for (table, text) in TABLES.iter().zip(parts(keys)) {
+        if let Some(text) = text {
+            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?.execute(params![seq, text])?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn remove(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
+    for (table, text) in TABLES.iter().zip(parts(keys)) {
+        if let Some(text) = text {
+            conn.prepare_cached(&format!("INSERT INTO {table}({table}, rowid, keys) VALUES ('delete', ?1, ?2)"))?
+                .execute(params![seq, text])?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces only the tables whose text changed.
+pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexKeys) -> CoreResult<()> {
+    for (table, (o, n)) in TABLES.iter().zip(parts(old).into_iter().zip(parts(new))) {
+        if o == n {
+            continue;
+        }
+        if let Some(o) = o {
+            conn.prepare_cached(&format!("INSERT INTO {table}({table}, rowid, keys) VALUES ('delete', ?1, ?2)"))?
+                .execute(params![seq, o])?;
+        }
+        if let Some(n) = n {
+            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?.execute(params![seq, n])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+mod common;
+
+use common::{desk, me, Desk};
+use frontdesk_core::customers::CustomerInput;
+use frontdesk_core::search::{MatchTier, SearchRequest, SortBy, StatusFilter};
+
+fn sample() -> Desk {
+    let d = desk();
+    d.add("Zoë", "Müller", Some("zoe.mueller@example.com"), Some("07911 123456"));
+    d.add("Zoe", "Smith", Some("zsmith@example.org"), Some("+1 (212) 555-0199"));
+    d.add("Adam", "Goldsmith", Some("adam@gold.example.com"), Some("+49 171 9876543"));
+    d.add("Siobhán", "O'Brien", None, Some("087 765 4321"));
+    d
+}
+
+#[test]
+fn name_words_are_prefixes_in_any_order_without_diacritics() {
+    let d = sample();
+    assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("MÜL zo"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("siobhan o bri"), vec!["Siobhán O'Brien"]);
+    assert_eq!(d.find("zo"), vec!["Zoë Müller", "Zoe Smith"]);
+    assert_eq!(d.find("z"), vec!["Zoë Müller", "Zoe Smith"]);
+    // Prefix of a word, not a fragment inside it: "smith" is not in "Goldsmith".
+    assert_eq!(d.find("smith"), vec!["Zoe Smith"]);
+    // The local part of the email is searchable as words.
+    assert_eq!(d.find("zsmi"), vec!["Zoe Smith"]);
+    assert!(d.find("xqz").is_empty());
+}
+
+#[test]
+fn phone_fragments_with_any_formatting() {
+    let d = sample();
+    assert_eq!(d.find("123 456"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("07911"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("+44 7911"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("0044 7911 123"), vec!["Zoë Müller"]);
+    assert_eq!(d.find("555-01"), vec!["Zoe Smith"]);
+    assert_eq!(d.find("(212) 555"), vec!["Zoe Smith"]);
+    // last four digits
+    assert_eq!(d.find("4321"), vec!["Siobhán O'Brien"]);
+    assert_eq!(d.find("0171 987"), vec!["Adam Goldsmith"]);
+    assert!(d.find("24680").is_empty());
+}
+
+#[test]
+fn exact_matches_come_first() {
+    let d = desk();
+    let a = d.add("Ann", "Lee", Some("ann@example.com"), Some("07911 000001"));
+    let b = d.add("Bea", "Lee", Some("joann@example.com"), Some("07911 000002"));
+    let page = d.store.search(&SearchRequest::new("ann@example.com")).unwrap();
+    assert_eq!(page.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![a.id, b.id]);
+    assert_eq!(page.hits[0].matched, MatchTier::Exact);
+    assert_eq!(page.hits[1].matched, MatchTier::Fragment);
+    // A complete phone number is an exact match even typed differently.
+    let page = d.store.search(&SearchRequest::new("+447911000002")).unwrap();
+    assert_eq!(page.hits[0].id, b.id);
+    assert_eq!(page.hits[0].matched, MatchTier::Exact);
+}
+
+#[test]
+fn email_fragments_and_codes() {
+    let d = sample();
+    assert_eq!(d.find("gold.exam"), vec!["Adam Goldsmith"]);
+    assert_eq!(d.find("@example.org"), vec!["Zoe Smith"]);
+    let zoe = d.store.search(&SearchRequest::new("zoe mul")).unwrap().hits[0].clone();
+    // The code, in any case, with or without the dash.
+    assert_eq!(d.find(&zoe.code.to_lowercase()), vec!["Zoë Müller"]);
+    assert_eq!(d.find(&zoe.code.replace('-', "")), vec!["Zoë Müller"]);
+    // The code's number alone finds it too (an exact match).
+    let number = zoe.code.split('-').nth(1).unwrap();
+    let page = d.store.search(&SearchRequest::new(number)).unwrap();
+    assert_eq!(page.hits[0].code, zoe.code);
+    assert_eq!(page.hits[0].matched, MatchTier::Exact);
+}
+
+#[test]
+fn a_renamed_customer_is_not_found_under_the_old_name() {
+    let d = sample();
+    let zoe = d.store.search(&SearchRequest::new("zoe mul")).unwrap().hits[0].clone();
+    let mut edit = CustomerInput::from_customer(&d.store.customer(&zoe.id.to_string()).unwrap());
+    edit.last_name = "Weber".into();
+    edit.email = Some("zw@example.com".into());
+    edit.phone = Some("07700 900111".into());
+    d.store.update_customer(&me(), zoe.id, &edit).unwrap();
+    assert!(d.find("mul").is_empty());
+    assert!(d.find("muell").is_empty());
+    assert!(d.find("7911").is_empty());
+    assert_eq!(d.find("zoe web"), vec!["Zoë Weber"]);
+    assert_eq!(d.find("900111"), vec!["Zoë Weber"]);
+    assert_eq!(d.find("zw@ex"), vec!["Zoë Weber"]);
+}
+
+#[test]
+fn archived_customers_leave_the_live_search_and_can_be_found_on_purpose() {
+    let d = sample();
+    let zoe = d.store.search(&SearchRequest::new("zoe mul")).unwrap().hits[0].clone();
+    d.store.archive_customer(&me(), zoe.id).unwrap();
+    assert!(d.find("zoe mul").is_empty());
+    assert!(d.find("7911").is_empty());
+    let mut req = SearchRequest::new("zoe mul");
+    req.filter.status = StatusFilter::Archived;
+    let page = d.store.search(&req).unwrap();
+    assert_eq!(page.hits.len(), 1);
+    assert!(page.hits[0].archived);
+    req.filter.status = StatusFilter::All;
+    req.query = "zo".into();
+    assert_eq!(d.store.search(&req).unwrap().total, 2);
+    d.store.restore_customer(&me(), zoe.id).unwrap();
+    assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
+}
+
+#[test]
+fn filters_by_status_branch_and_created_date() {
+    let d = sample();
+    let north = d.store.add_branch("north", "North").unwrap();
+    let smith = d.store.search(&SearchRequest::new("zoe smi")).unwrap().hits[0].clone();
+    let mut edit = CustomerInput::from_customer(&d.store.customer(&smith.id.to_string()).unwrap());
+    edit.branch_id = Some(north.id);
+    d.store.update_customer(&me(), smith.id, &edit).unwrap();
+    d.store.block_customer(&me(), smith.id, "Unpaid balance").unwrap();
+    let mut req = SearchRequest::new("zo");
+    req.filter.status = StatusFilter::Blocked;
+    assert_eq!(d.store.search(&req).unwrap().hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![smith.id]);
+    req.filter.status = StatusFilter::Active;
+    assert_eq!(d.store.search(&req).unwrap().total, 1);
+    let mut req = SearchRequest::new("");
+    req.filter.branch = Some(north.id);
+    assert_eq!(d.store.search(&req).unwrap().total, 1);
+    // created: the sample's customers were created one second apart from 2026-01-01T00:00:01.
+    let mut req = SearchRequest::new("");
+    req.filter.created_from = Some(1_767_225_602_000);
+    req.filter.created_to = Some(1_767_225_604_000);
+    assert_eq!(d.store.search(&req).unwrap().total, 2);
+}
+
+#[test]
+fn pages_cover_every_match_once_in_every_sort() {
+    let d = desk();
+    for i in 0..57 {
+        let email = (i % 3 != 0).then(|| format!("p{i:02}@example.com"));
+        d.add(&format!("Pat{}", i % 7), &format!("Lane{:02}", (i * 13) % 57), email.as_deref(), None);
+    }
+    for sort in [SortBy::Relevance, SortBy::Name, SortBy::Email, SortBy::Created] {
+        for q in ["pat", ""] {
+            let mut req = SearchRequest { query: q.into(), sort, limit: 10, ..Default::default() };
+            let mut seen = Vec::new();
+            let mut names = Vec::new();
+            loop {
+                let page = d.store.search(&req).unwrap();
+                assert_eq!(page.total, 57);
+                seen.extend(page.hits.iter().map(|h| h.id));
+                names.extend(page.hits.iter().map(|h| (h.last_name.clone(), h.email.clone())));
+                match page.next {
+                    Some(n) => req.after = Some(n),
+                    None => break,
+                }
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), 57, "{sort:?} {q:?}");
+            assert_eq!(seen.len(), 57, "{sort:?} {q:?}");
+            if sort == SortBy::Name {
+                assert!(names.windows(2).all(|w| w[0].0 <= w[1].0), "{names:?}");
+            }
+            if sort == SortBy::Email {
+                let with: Vec<_> = names.iter().filter_map(|n| n.1.clone()).collect();
+                assert!(with.windows(2).all(|w| w[0] <= w[1]));
+                assert!(names[..with.len()].iter().all(|n| n.1.is_some()), "customers without email come last");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_cursor_is_a_clear_error() {
+    let d = sample();
+    let req = SearchRequest { query: "zo".into(), after: Some("garbage".into()), ..Default::default() };
+    let err = d.store.search(&req).unwrap_err();
+    assert_eq!(err.field(), Some("after"));
+}
