@@ -30,6 +30,8 @@ pub struct BulkRow {
     pub updated_at: Option<i64>,
     /// Set: the customer is blocked for this reason.
     pub blocked_reason: Option<String>,
+    pub consent_at: Option<i64>,
+    pub consent_by: Option<String>,
     /// Set when the row was already found unusable while reading it (reported, not written).
     pub error: Option<CoreError>,
 }
@@ -159,6 +161,8 @@ fn write_one(
         updated_at: row.updated_at,
         blocked_reason: row.blocked_reason.as_deref().map(crate::normalize::tidy_spaces),
         import_id,
+        consent_at: row.consent_at,
+        consent_by: row.consent_by.clone(),
     };
     w.insert_customer(actor, &v, &opts)?;
     Ok(())

@@ -11,7 +11,8 @@ use crate::store::Store;
 pub const COLUMNS: &[&str] = &[
     "id", "code", "first_name", "last_name", "email", "email_shared", "phone_raw", "phone_e164", "phone_shared",
     "address_line1", "address_line2", "city", "state", "postal_code", "country", "branch", "status", "blocked_reason",
-    "tags", "remarks", "birthday", "marketing_consent", "created_at", "updated_at",
+    "tags", "remarks", "birthday", "marketing_consent", "marketing_consent_at", "marketing_consent_by", "created_at",
+    "updated_at",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,8 @@ fn record(c: &Customer) -> Vec<String> {
         o(&c.remarks),
         c.birthday.map(|d| d.to_string()).unwrap_or_default(),
         c.marketing_consent.as_ref().map(|m| if m.granted { "yes" } else { "no" }.to_string()).unwrap_or_default(),
+        c.marketing_consent.as_ref().map(|m| m.at.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default(),
+        c.marketing_consent.as_ref().map(|m| m.by.clone()).unwrap_or_default(),
         c.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         c.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
     ]

@@ -22,7 +22,8 @@ use crate::store::Store;
 pub const FIELDS: &[&str] = &[
     "id", "code", "first_name", "last_name", "full_name", "email", "email_shared", "phone", "phone_e164", "phone_shared",
     "address_line1", "address_line2", "city", "state", "postal_code", "country", "branch", "status", "blocked_reason",
-    "tags", "remarks", "birthday", "marketing_consent", "created_at", "updated_at",
+    "tags", "remarks", "birthday", "marketing_consent", "marketing_consent_at", "marketing_consent_by", "created_at",
+    "updated_at",
 ];
 
 /// Header (lower case, letters and digits only) → field.
@@ -53,6 +54,8 @@ fn alias(header: &str) -> Option<&'static str> {
         "remarks" | "internalremarks" | "internalnotes" | "notes" | "comments" => "remarks",
         "birthday" | "dateofbirth" | "dob" | "birthdate" => "birthday",
         "marketingconsent" | "acceptsmarketing" | "marketing" | "marketingoptin" | "emailmarketing" => "marketing_consent",
+        "marketingconsentat" => "marketing_consent_at",
+        "marketingconsentby" => "marketing_consent_by",
         "createdat" | "created" | "datecreated" | "createddate" | "clientsince" => "created_at",
         "updatedat" | "updated" | "lastupdated" => "updated_at",
         _ => return None,
@@ -294,6 +297,8 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
             "remarks" => input.remarks = some(),
             "birthday" => input.birthday = some(),
             "marketing_consent" => set(parse_bool("marketing_consent", v).map(|b| input.marketing_consent = b)),
+            "marketing_consent_at" => set(parse_time("marketing_consent_at", v).map(|t| row.consent_at = t)),
+            "marketing_consent_by" => row.consent_by = some(),
             "created_at" => set(parse_time("created_at", v).map(|t| row.created_at = t)),
             "updated_at" => set(parse_time("updated_at", v).map(|t| row.updated_at = t)),
             _ => {} // phone_e164 is derived from the phone

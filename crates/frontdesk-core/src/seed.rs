@@ -263,6 +263,8 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
         updated_at: Some(created),
         blocked_reason,
         error: None,
+        consent_at: None,
+        consent_by: None,
     }
 }
 

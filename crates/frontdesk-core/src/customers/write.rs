@@ -27,6 +27,9 @@ pub struct InsertOptions {
     pub updated_at: Option<i64>,
     pub blocked_reason: Option<String>,
     pub import_id: Option<i64>,
+    /// When and by whom marketing consent was recorded (kept on import).
+    pub consent_at: Option<i64>,
+    pub consent_by: Option<String>,
 }
 
 /// A record written by [`Writer::insert_customer`].
@@ -153,8 +156,8 @@ impl Writer<'_> {
         let created = opts.created_at.unwrap_or(self.now_ms);
         let updated = opts.updated_at.unwrap_or(created);
         let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
-        let consent_at = v.marketing_consent.map(|_| self.now_ms);
-        let consent_by = v.marketing_consent.map(|_| actor.0.as_str());
+        let consent_at = v.marketing_consent.map(|_| opts.consent_at.unwrap_or(self.now_ms));
+        let consent_by = v.marketing_consent.map(|_| opts.consent_by.as_deref().unwrap_or(actor.0.as_str()));
         self.tx
             .prepare_cached(
                 "INSERT INTO customers(id, code, first_name, last_name, phone_raw, phone_e164, email, shared_contacts, \

@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::matcher::{in_tier, tier, MatchFields, TIERS};
+use super::matcher::{tier, MatchFields, TIERS};
 use super::query::{parse, ParsedQuery, MIN_FRAGMENT};
 use super::{CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter, COUNT_CAP, SORT_CAP};
 use crate::customers::{display_name, CustomerStatus};
@@ -139,6 +139,37 @@ struct Source {
     from_where: String,
     order: &'static str,
     params: Vec<Value>,
+    verify: Option<Verify>,
+}
+
+/// A long fragment is looked up by three of its trigrams (any order) and then checked on the
+/// record: much cheaper than matching every trigram's positions.
+enum Verify {
+    Phone(String),
+    Email(String),
+}
+
+impl Verify {
+    fn holds(&self, r: &Row) -> bool {
+        match self {
+            Verify::Phone(d) => r.phone_e164.as_deref().map(|p| crate::normalize::phone_keys(p).split(' ').any(|k| k.contains(d.as_str()))).unwrap_or(false),
+            Verify::Email(e) => r.email.as_deref().map(|x| crate::normalize::email_key(x).contains(e.as_str())).unwrap_or(false),
+        }
+    }
+}
+
+/// Fragments this long are matched by three spread trigrams plus a check ([`Verify`]).
+const LONG_FRAGMENT: usize = 7;
+
+/// The FTS query for a fragment: the exact phrase when short, three trigrams when long.
+fn trigram_expr(text: &str) -> (String, bool) {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() < LONG_FRAGMENT {
+        return (fts_phrase(text), false);
+    }
+    let n = chars.len();
+    let tri = |at: usize| fts_phrase(&chars[at..at + 3].iter().collect::<String>());
+    (format!("{} AND {} AND {}", tri(0), tri((n - 3) / 2), tri(n - 3)), true)
 }
 
 impl Source {
@@ -146,6 +177,7 @@ impl Source {
         let mut params = Vec::new();
         let live = SearchFilter { status: if f.status == StatusFilter::All { StatusFilter::Live } else { f.status }, ..f.clone() };
         let plain = live.is_plain_live();
+        let mut verify = None;
         let push = |v: Value, params: &mut Vec<Value>| {
             params.push(v);
             format!("?{}", params.len())
@@ -180,11 +212,19 @@ impl Source {
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
             (ParsedQuery::Digits { digits, .. }, 3) => {
-                let m = push(Value::Text(fts_phrase(digits)), &mut params);
+                let (expr, long) = trigram_expr(digits);
+                if long {
+                    verify = Some(Verify::Phone(digits.clone()));
+                }
+                let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_phone_fts", &m, plain), "x.rowid")
             }
             (ParsedQuery::Email { key }, 3) => {
-                let m = push(Value::Text(fts_phrase(key)), &mut params);
+                let (expr, long) = trigram_expr(key);
+                if long {
+                    verify = Some(Verify::Email(key.clone()));
+                }
+                let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_email_fts", &m, plain), "x.rowid")
             }
             _ => ("customers c WHERE 0".to_string(), "c.seq"),
@@ -201,23 +241,25 @@ impl Source {
                 from_where.push_str(&format!(" AND {order} > {s}"));
             }
         }
-        Source { from_where, order, params }
+        Source { from_where, order, params, verify }
     }
 
-    fn seq_col(&self) -> &'static str {
-        if self.order == "x.rowid" { "x.rowid" } else { "c.seq" }
-    }
-
-    fn seqs(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<i64>> {
-        let sql = format!("SELECT {} FROM {} ORDER BY {} LIMIT {limit}", self.seq_col(), self.from_where, self.order);
+    /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
+    /// each checked against the query when the index only narrowed the candidates.
+    fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
+        let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
+        let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT {limit}", self.from_where, self.order);
         let mut st = conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params_from_iter(self.params.iter()), |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
-        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
-        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
+        let rows = st.query_map(params_from_iter(self.params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows: Vec<(i64, Option<String>)> = rows.collect::<Result<_, _>>()?;
+        match &self.verify {
+            None => Ok(rows),
+            Some(v) => {
+                let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+                let loaded = load_rows(conn, &seqs)?;
+                Ok(rows.into_iter().filter(|(s, _)| loaded.get(s).map(|r| v.holds(r)).unwrap_or(false)).collect())
+            }
+        }
     }
 }
 
@@ -246,6 +288,13 @@ fn load_rows(conn: &Connection, seqs: &[i64]) -> CoreResult<HashMap<i64, Row>> {
     Ok(out)
 }
 
+/// The matches of a query, in relevance order, as far as they were collected.
+struct Matched {
+    keys: Vec<Cursor>,
+    total: u64,
+    exact: bool,
+}
+
 impl Reader<'_> {
     pub fn search(&self, req: &SearchRequest) -> CoreResult<SearchPage> {
         let limit = req.limit.clamp(1, MAX_LIMIT);
@@ -255,65 +304,89 @@ impl Reader<'_> {
             return self.listing(req, limit, after, q);
         }
         if req.sort != SortBy::Relevance {
-            let all = self.relevance(&q, &req.filter, None, SORT_CAP + 1)?;
-            if all.len() <= SORT_CAP {
-                return self.sorted_matches(req, &q, all, limit, after);
+            let all = self.matches(&q, &req.filter, None, SORT_CAP + 1)?;
+            if all.keys.len() <= SORT_CAP {
+                return self.sorted_matches(req, &q, all.keys, limit, after);
             }
         }
-        let mut rows = self.relevance(&q, &req.filter, after.as_ref(), limit + 1)?;
-        let (total, total_exact) = self.count(&q, &req.filter)?;
-        let next = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|(t, r)| Cursor::relevance(*t, &r.code, r.seq).encode())
+        let m = self.matches(&q, &req.filter, after.as_ref(), limit + 1)?;
+        let mut keys = m.keys;
+        let next = if keys.len() > limit {
+            keys.truncate(limit);
+            keys.last().map(Cursor::encode)
         } else {
             None
         };
-        let hits = self.hits(rows.iter().map(|(t, r)| (r.seq, *t)).collect())?;
-        Ok(SearchPage { hits, total, total_exact, next, understood_as: q, sorted: req.sort == SortBy::Relevance })
+        let hits = self.hits(keys.iter().map(|k| (k.s, k.t)).collect())?;
+        Ok(SearchPage { hits, total: m.total, total_exact: m.exact, next, understood_as: q, sorted: req.sort == SortBy::Relevance })
     }
 
-    /// Up to `limit` matching rows after `after`, in relevance order, with their tiers.
-    fn relevance(&self, q: &ParsedQuery, f: &SearchFilter, after: Option<&Cursor>, limit: usize) -> CoreResult<Vec<(u8, Row)>> {
-        let mut out: Vec<(u8, Row)> = Vec::new();
+    /// Counts the matches (up to the cap) and returns the first `want` after `after`, in
+    /// relevance order. Each tier's source is read once, in its own order; a record is kept
+    /// only in the best tier it matches.
+    fn matches(&self, q: &ParsedQuery, f: &SearchFilter, after: Option<&Cursor>, want: usize) -> CoreResult<Matched> {
+        let mut keys: Vec<Cursor> = Vec::new();
+        let mut total = 0u64;
+        let mut exact = true;
         if f.status != StatusFilter::Archived {
-            for t in tiers_of(q) {
-                if after.map(|c| t < c.t).unwrap_or(false) {
-                    continue;
-                }
-                let mut pos = after.filter(|c| c.t == t).cloned();
-                loop {
-                    let need = limit - out.len();
-                    let src = Source::build(q, t, f, pos.as_ref());
-                    let seqs = src.seqs(self.conn, need + 8)?;
-                    let exhausted = seqs.len() < need + 8;
-                    let mut loaded = load_rows(self.conn, &seqs)?;
-                    for s in &seqs {
-                        let Some(row) = loaded.remove(s) else { continue };
-                        pos = Some(Cursor::relevance(t, &row.code, row.seq));
-                        // A row that also matches a better tier was listed there.
-                        if tier(q, &row.fields()) == Some(t) {
-                            out.push((t, row));
-                        }
-                    }
-                    if out.len() >= limit || exhausted {
-                        break;
+            let tiers = tiers_of(q);
+            let mut earlier: HashSet<i64> = HashSet::new();
+            for (i, &t) in tiers.iter().enumerate() {
+                let src = Source::build(q, t, f, None);
+                let cap = COUNT_CAP as usize + 1 + earlier.len();
+                let rows = src.rows(self.conn, cap)?;
+                let capped = rows.len() >= cap;
+                let rows: Vec<Cursor> = rows
+                    .into_iter()
+                    .filter(|(seq, _)| !earlier.contains(seq))
+                    .map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq))
+                    .collect();
+                total += rows.len() as u64;
+                exact &= !capped;
+                let last = rows.last().cloned();
+                for k in &rows {
+                    if keys.len() < want && after.map(|a| k > a).unwrap_or(true) {
+                        keys.push(k.clone());
                     }
                 }
-                if out.len() >= limit {
-                    break;
+                // Past the counted rows (a deep page of a huge result): read on from there.
+                if capped && keys.len() < want {
+                    let from = match (after, last) {
+                        (Some(a), Some(l)) if a > &l => a.clone(),
+                        (_, Some(l)) => l,
+                        (Some(a), None) => a.clone(),
+                        (None, None) => Cursor::default(),
+                    };
+                    let more = Source::build(q, t, f, Some(&from)).rows(self.conn, want - keys.len() + earlier.len())?;
+                    keys.extend(
+                        more.into_iter()
+                            .filter(|(seq, _)| !earlier.contains(seq))
+                            .map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq))
+                            .take(want - keys.len()),
+                    );
+                }
+                if i + 1 < tiers.len() {
+                    earlier.extend(rows.iter().map(|k| k.s));
                 }
             }
         }
         if matches!(f.status, StatusFilter::Archived | StatusFilter::All) {
-            let mut archived = self.archived_matches(q, f)?;
-            if let Some(c) = after {
-                archived.retain(|(t, r)| &Cursor::relevance(*t, &r.code, r.seq) > c);
-            }
-            out.extend(archived);
-            out.sort_by(|(ta, a), (tb, b)| Cursor::relevance(*ta, &a.code, a.seq).cmp(&Cursor::relevance(*tb, &b.code, b.seq)));
+            let archived = self.archived_matches(q, f)?;
+            total += archived.len() as u64;
+            keys.extend(
+                archived
+                    .into_iter()
+                    .map(|(t, r)| Cursor::relevance(t, &r.code, r.seq))
+                    .filter(|k| after.map(|a| k > a).unwrap_or(true)),
+            );
+            keys.sort();
+            keys.truncate(want);
         }
-        out.truncate(limit);
-        Ok(out)
+        if total > COUNT_CAP {
+            total = COUNT_CAP;
+            exact = false;
+        }
+        Ok(Matched { keys, total, exact })
     }
 
     /// Archived records are not in the search indexes: match them one by one.
@@ -334,51 +407,17 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// Number of matches: exact up to the cap.
-    fn count(&self, q: &ParsedQuery, f: &SearchFilter) -> CoreResult<(u64, bool)> {
-        let mut total = 0u64;
-        if f.status != StatusFilter::Archived {
-            let tiers = tiers_of(q);
-            let mut counts = Vec::new();
-            for &t in &tiers {
-                let c = Source::build(q, t, f, None).count(self.conn, COUNT_CAP)?;
-                if c > COUNT_CAP {
-                    return Ok((COUNT_CAP, false));
-                }
-                counts.push(c);
-            }
-            // A record in several tiers is counted once, in its best.
-            for (i, &t) in tiers.iter().enumerate() {
-                let mut c = counts[i];
-                if c > 0 && i > 0 && counts[..i].iter().any(|&p| p > 0) {
-                    let mut earlier = Vec::new();
-                    for &u in &tiers[..i] {
-                        earlier.extend(Source::build(q, u, f, None).seqs(self.conn, COUNT_CAP as usize)?);
-                    }
-                    let unique: HashSet<i64> = earlier.into_iter().collect();
-                    let rows = load_rows(self.conn, &unique.into_iter().collect::<Vec<_>>())?;
-                    c -= rows.values().filter(|r| in_tier(q, &r.fields(), t)).count() as u64;
-                }
-                total += c;
-            }
-        }
-        if matches!(f.status, StatusFilter::Archived | StatusFilter::All) {
-            total += self.archived_matches(q, f)?.len() as u64;
-        }
-        Ok(if total > COUNT_CAP { (COUNT_CAP, false) } else { (total, true) })
-    }
-
     /// A query's matches in name / email / created order (at most [`SORT_CAP`] of them).
     fn sorted_matches(
         &self,
         req: &SearchRequest,
         q: &ParsedQuery,
-        all: Vec<(u8, Row)>,
+        all: Vec<Cursor>,
         limit: usize,
         after: Option<Cursor>,
     ) -> CoreResult<SearchPage> {
-        let seqs: Vec<i64> = all.iter().map(|(_, r)| r.seq).collect();
-        let tiers: HashMap<i64, u8> = all.iter().map(|(t, r)| (r.seq, *t)).collect();
+        let seqs: Vec<i64> = all.iter().map(|k| k.s).collect();
+        let tiers: HashMap<i64, u8> = all.iter().map(|k| (k.s, k.t)).collect();
         let list = Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect::<Vec<_>>());
         let mut st = self.conn.prepare_cached("SELECT seq, last_name, first_name, email, created_at FROM customers WHERE seq IN rarray(?1)")?;
         let mut keys: Vec<Cursor> = st

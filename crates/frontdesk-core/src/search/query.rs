@@ -17,7 +17,8 @@ pub enum ParsedQuery {
         /// Only digits were typed (no `+`, spaces or punctuation): may be a customer code number.
         plain: bool,
     },
-    /// Contains `@`, or looks like part of an address (`gmail.com`, `j.smith`): lower-cased.
+    /// Contains `@`, or looks like part of an address (`gmail.com`, `j.smith`, `salon88`):
+    /// lower-cased.
     Email { key: String },
     /// Name words, folded; and the query as a customer code when it looks like one.
     Text { words: Vec<String>, code: Option<String> },
@@ -42,7 +43,7 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
         return ParsedQuery::Digits { plain: q.chars().all(|c| c.is_ascii_digit()), digits, exact_e164 };
     }
     let code = normalize::code_query(q);
-    if q.contains('@') || (code.is_none() && looks_like_email_fragment(q)) {
+    if q.contains('@') || (code.is_none() && (looks_like_email_fragment(q) || letters_and_digits(q))) {
         return ParsedQuery::Email { key: normalize::email_key(q) };
     }
     let words = normalize::fold(q).split(' ').filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>();
@@ -50,6 +51,11 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
         return ParsedQuery::Empty;
     }
     ParsedQuery::Text { words, code }
+}
+
+/// One word mixing letters and digits (`salon88`): only an email address has those.
+fn letters_and_digits(q: &str) -> bool {
+    !q.chars().any(char::is_whitespace) && q.chars().any(|c| c.is_ascii_digit()) && q.chars().any(char::is_alphabetic)
 }
 
 /// One word with a dot inside that joins letters or digits: `gmail.com`, `j.smith`.
