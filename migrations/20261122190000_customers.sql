@@ -76,13 +76,15 @@ CREATE INDEX customers_name_sort ON customers(last_name COLLATE NOCASE, first_na
 CREATE VIRTUAL TABLE customer_name_fts USING fts5(
     keys, content='', detail=none, prefix='1 2 3', tokenize='unicode61 remove_diacritics 2'
 );
--- Phone digits: E.164 digits and the national form, for fragments anywhere in the number.
+-- Phones as `44:7700900123` (calling code, colon, national number), in trigrams: fragments
+-- anywhere in the number, in international or national form.
 CREATE VIRTUAL TABLE customer_phone_fts USING fts5(
     keys, content='', tokenize='trigram'
 );
--- Normalised email, for fragments anywhere in the address.
+-- Email addresses as words (`c bakker 318 o 2 pl`): a fragment is a run of words, the last
+-- one possibly cut short.
 CREATE VIRTUAL TABLE customer_email_fts USING fts5(
-    keys, content='', tokenize='trigram'
+    keys, content='', tokenize='unicode61 remove_diacritics 0'
 );
 
 CREATE INDEX customers_archived ON customers(archived_at) WHERE archived_at IS NOT NULL;

@@ -90,29 +90,69 @@ pub fn phone_query_digits(text: &str) -> (String, bool) {
     }
 }
 
-/// The digit strings a phone is found by: its E.164 digits, and the national dialling form
-/// (trunk prefix + national number, e.g. `07700900123` for `+447700900123`) when that is not
-/// already contained in the E.164 digits. Space separated.
+/// The text a phone is found by: its country calling code, a colon, and its national
+/// (significant) number: `+447700900123` → `44:7700900123`. Fragments typed in international
+/// form (`+44 7700`) become `44:7700`, national ones with a trunk prefix (`07700`) become
+/// `:7700`, and any other digits are matched as they are (see [`phone_query_fragments`]).
 pub fn phone_keys(e164: &str) -> String {
     let digits: String = e164.chars().filter(|c| c.is_ascii_digit()).collect();
-    match national_form(&digits) {
-        Some(national) if !digits.contains(&national) => format!("{digits} {national}"),
-        _ => digits,
+    match split_calling_code(&digits) {
+        Some((cc, nsn)) => format!("{cc}:{nsn}"),
+        None => digits,
     }
 }
 
-/// `digits` is an E.164 number without `+`. Finds its country calling code (1–3 digits) in the
-/// libphonenumber metadata and returns trunk prefix + national number, when the country has one.
-fn national_form(digits: &str) -> Option<String> {
+/// Splits E.164 digits (without `+`) into country calling code and national number, using
+/// the calling codes libphonenumber knows.
+fn split_calling_code(digits: &str) -> Option<(&str, &str)> {
     let db = &*phonenumber::metadata::DATABASE;
-    for len in 1..=3.min(digits.len()) {
-        let Ok(code) = digits[..len].parse::<u16>() else { continue };
-        if let Some(metas) = db.by_code(&code) {
-            let prefix = metas.iter().find_map(|m| m.national_prefix()).unwrap_or("");
-            return Some(format!("{prefix}{}", &digits[len..]));
+    (1..=3.min(digits.len())).find_map(|len| {
+        let code = digits[..len].parse::<u16>().ok()?;
+        db.by_code(&code).map(|_| (&digits[..len], &digits[len..]))
+    })
+}
+
+/// The national (trunk) prefix dialled before local numbers in `region` (`0` in GB), if any.
+fn trunk_prefix(region: &str) -> Option<String> {
+    phonenumber::metadata::DATABASE.by_id(region).and_then(|m| m.national_prefix().map(String::from)).filter(|p| !p.is_empty())
+}
+
+/// What a phone query is looked for as, in [`phone_keys`] text: one or two alternatives.
+/// `+44 7700` → [`44:7700`]; in GB `07700` → [`:7700`, `07700`] (a local number, or digits
+/// that happen to start with 0); `7700` → [`7700`].
+pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
+    let (digits, international) = phone_query_digits(text);
+    if international {
+        return match split_calling_code(&digits) {
+            Some((cc, rest)) => vec![format!("{cc}:{rest}")],
+            None => vec![digits],
+        };
+    }
+    match trunk_prefix(region) {
+        Some(p) if digits.len() > p.len() && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
+        _ => vec![digits],
+    }
+}
+
+/// Words of an email address for fragment search: lower case, split at every character that
+/// is not a letter or digit and between letters and digits: `C.Bakker31@o2.pl` →
+/// `c bakker 31 o 2 pl`.
+pub fn email_words(email: &str) -> String {
+    let mut out = String::with_capacity(email.len() + 8);
+    let mut prev: Option<bool> = None; // Some(is_digit) of the previous kept char
+    for c in email.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            let digit = c.is_ascii_digit();
+            if matches!(prev, Some(d) if d != digit) || (prev.is_none() && !out.is_empty()) {
+                out.push(' ');
+            }
+            out.push(c);
+            prev = Some(digit);
+        } else {
+            prev = None;
         }
     }
-    None
+    out
 }
 
 /// A customer code as the user may type it (`qkm1042`, `QKM-1042`, ` qkm 10`) in canonical form
@@ -155,11 +195,26 @@ mod tests {
     }
 
     #[test]
-    fn phone_keys_add_national_form() {
-        assert_eq!(phone_keys("+447700900123"), "447700900123 07700900123");
-        // US national form (no trunk digit) is already inside the E.164 digits.
-        assert_eq!(phone_keys("+12015550123"), "12015550123");
-        assert_eq!(phone_keys("+4915112345678"), "4915112345678 015112345678");
+    fn phone_keys_separate_the_calling_code() {
+        assert_eq!(phone_keys("+447700900123"), "44:7700900123");
+        assert_eq!(phone_keys("+12015550123"), "1:2015550123");
+        assert_eq!(phone_keys("+353871234567"), "353:871234567");
+    }
+
+    #[test]
+    fn phone_query_fragments_follow_how_numbers_are_dialled() {
+        assert_eq!(phone_query_fragments("+44 7700 9", "US"), vec!["44:77009"]);
+        assert_eq!(phone_query_fragments("0044 7700", "US"), vec!["44:7700"]);
+        assert_eq!(phone_query_fragments("07700 900", "GB"), vec![":7700900", "07700900"]);
+        assert_eq!(phone_query_fragments("(201) 555", "US"), vec!["201555"]);
+        assert_eq!(phone_query_fragments("0123", "US"), vec!["0123"]);
+    }
+
+    #[test]
+    fn email_words_split_letters_digits_and_punctuation() {
+        assert_eq!(email_words("C.Bakker318819@o2.pl"), "c bakker 318819 o 2 pl");
+        assert_eq!(email_words("ann@example.com"), "ann example com");
+        assert_eq!(email_words("@"), "");
     }
 
     #[test]

@@ -47,7 +47,7 @@ fn phone_fragments_with_any_formatting() {
 fn exact_matches_come_first() {
     let d = desk();
     let a = d.add("Ann", "Lee", Some("ann@example.com"), Some("07911 000001"));
-    let b = d.add("Bea", "Lee", Some("joann@example.com"), Some("07911 000002"));
+    let b = d.add("Bea", "Lee", Some("ann@example.com.au"), Some("07911 000002"));
     let page = d.store.search(&SearchRequest::new("ann@example.com")).unwrap();
     assert_eq!(page.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![a.id, b.id]);
     assert_eq!(page.hits[0].matched, MatchTier::Exact);

@@ -125,7 +125,7 @@ fn tiers_of(q: &ParsedQuery) -> Vec<u8> {
         .filter(|t| match (q, t) {
             (ParsedQuery::Digits { .. }, 0) | (ParsedQuery::Email { .. }, 0) => true,
             (ParsedQuery::Digits { digits, .. }, 3) => digits.len() >= MIN_FRAGMENT,
-            (ParsedQuery::Email { key }, 3) => key.chars().count() >= MIN_FRAGMENT,
+            (ParsedQuery::Email { key }, 3) => key.chars().count() >= MIN_FRAGMENT && !crate::normalize::email_words(key).is_empty(),
             (ParsedQuery::Text { code, .. }, 0 | 1) => code.is_some(),
             (ParsedQuery::Text { words, .. }, 2) => !words.is_empty(),
             _ => false,
@@ -145,15 +145,18 @@ struct Source {
 /// A long fragment is looked up by three of its trigrams (any order) and then checked on the
 /// record: much cheaper than matching every trigram's positions.
 enum Verify {
-    Phone(String),
-    Email(String),
+    Phone(Vec<String>),
 }
 
 impl Verify {
     fn holds(&self, r: &Row) -> bool {
         match self {
-            Verify::Phone(d) => r.phone_e164.as_deref().map(|p| crate::normalize::phone_keys(p).split(' ').any(|k| k.contains(d.as_str()))).unwrap_or(false),
-            Verify::Email(e) => r.email.as_deref().map(|x| crate::normalize::email_key(x).contains(e.as_str())).unwrap_or(false),
+            Verify::Phone(fragments) => r
+                .phone_e164
+                .as_deref()
+                .map(|p| crate::normalize::phone_keys(p))
+                .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
+                .unwrap_or(false),
         }
     }
 }
@@ -183,7 +186,7 @@ impl Source {
             format!("?{}", params.len())
         };
         let (mut from_where, order) = match (q, t) {
-            (ParsedQuery::Digits { digits, exact_e164, plain: plain_digits }, 0) => {
+            (ParsedQuery::Digits { digits, exact_e164, plain: plain_digits, .. }, 0) => {
                 let e = push(Value::Text(exact_e164.clone().unwrap_or_default()), &mut params);
                 let code = if *plain_digits {
                     let d = push(Value::Text(digits.clone()), &mut params);
@@ -211,19 +214,26 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
-            (ParsedQuery::Digits { digits, .. }, 3) => {
-                let (expr, long) = trigram_expr(digits);
+            (ParsedQuery::Digits { fragments, .. }, 3) => {
+                let mut long = false;
+                let expr = fragments
+                    .iter()
+                    .map(|f| {
+                        let (e, l) = trigram_expr(f);
+                        long |= l;
+                        format!("({e})")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
                 if long {
-                    verify = Some(Verify::Phone(digits.clone()));
+                    verify = Some(Verify::Phone(fragments.clone()));
                 }
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_phone_fts", &m, plain), "x.rowid")
             }
             (ParsedQuery::Email { key }, 3) => {
-                let (expr, long) = trigram_expr(key);
-                if long {
-                    verify = Some(Verify::Email(key.clone()));
-                }
+                let words = crate::normalize::email_words(key);
+                let expr = format!("{}*", fts_phrase(&words));
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_email_fts", &m, plain), "x.rowid")
             }

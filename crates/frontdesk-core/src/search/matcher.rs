@@ -28,18 +28,18 @@ pub fn tier(q: &ParsedQuery, f: &MatchFields<'_>) -> Option<u8> {
 pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
     match (q, t) {
         (ParsedQuery::Empty, 2) => true,
-        (ParsedQuery::Digits { digits, exact_e164, plain }, 0) => {
+        (ParsedQuery::Digits { digits, exact_e164, plain, .. }, 0) => {
             let exact_phone = exact_e164.is_some() && f.phone_e164 == exact_e164.as_deref();
             let exact_code = *plain && f.code.split_once('-').map(|(_, n)| n == digits).unwrap_or(false);
             exact_phone || exact_code
         }
-        (ParsedQuery::Digits { digits, .. }, 3) => {
+        (ParsedQuery::Digits { digits, fragments, .. }, 3) => {
             digits.len() >= MIN_FRAGMENT
-                && f.phone_e164.map(|p| normalize::phone_keys(p).split(' ').any(|k| k.contains(digits.as_str()))).unwrap_or(false)
+                && f.phone_e164.map(|p| normalize::phone_keys(p)).map(|k| fragments.iter().any(|x| k.contains(x.as_str()))).unwrap_or(false)
         }
         (ParsedQuery::Email { key }, 0) => f.email.map(|e| &normalize::email_key(e) == key).unwrap_or(false),
         (ParsedQuery::Email { key }, 3) => {
-            key.chars().count() >= MIN_FRAGMENT && f.email.map(|e| normalize::email_key(e).contains(key.as_str())).unwrap_or(false)
+            key.chars().count() >= MIN_FRAGMENT && f.email.map(|e| email_words_match(key, e)).unwrap_or(false)
         }
         (ParsedQuery::Text { code: Some(code), .. }, 0) => f.code == code,
         (ParsedQuery::Text { code: Some(code), .. }, 1) => f.code.starts_with(code.as_str()),
@@ -50,4 +50,20 @@ pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
         }
         _ => false,
     }
+}
+
+/// An email fragment matches when its words run, in order, through the address's words: each
+/// equal except the last, which may be the start of a word (`bakker31` in `c.bakker318@x.pl`,
+/// `@o2.p` in `…@o2.pl`).
+pub fn email_words_match(fragment: &str, email: &str) -> bool {
+    let q = normalize::email_words(fragment);
+    let q: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+    let e = normalize::email_words(email);
+    let e: Vec<&str> = e.split(' ').collect();
+    if q.is_empty() || q.len() > e.len() {
+        return false;
+    }
+    (0..=e.len() - q.len()).any(|start| {
+        q.iter().enumerate().all(|(i, w)| if i + 1 == q.len() { e[start + i].starts_with(w) } else { e[start + i] == *w })
+    })
 }

@@ -12,6 +12,8 @@ pub enum ParsedQuery {
     /// Digits with optional phone formatting (`+44 (0)7700-900 123`, `0044…`, `555.12`).
     Digits {
         digits: String,
+        /// What to look for in the phone index ([`crate::normalize::phone_query_fragments`]).
+        fragments: Vec<String>,
         /// The number as an E.164 phone in the desk's region, when it is a complete number.
         exact_e164: Option<String>,
         /// Only digits were typed (no `+`, spaces or punctuation): may be a customer code number.
@@ -40,7 +42,8 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
         } else {
             None
         };
-        return ParsedQuery::Digits { plain: q.chars().all(|c| c.is_ascii_digit()), digits, exact_e164 };
+        let fragments = normalize::phone_query_fragments(q, region);
+        return ParsedQuery::Digits { plain: q.chars().all(|c| c.is_ascii_digit()), digits, fragments, exact_e164 };
     }
     let code = normalize::code_query(q);
     if q.contains('@') || (code.is_none() && (looks_like_email_fragment(q) || letters_and_digits(q))) {
@@ -74,7 +77,7 @@ mod tests {
     #[test]
     fn digits_queries() {
         match parse("+44 7700 900123", "US") {
-            ParsedQuery::Digits { digits, exact_e164, plain } => {
+            ParsedQuery::Digits { digits, exact_e164, plain, .. } => {
                 assert_eq!(digits, "447700900123");
                 assert_eq!(exact_e164.as_deref(), Some("+447700900123"));
                 assert!(!plain);

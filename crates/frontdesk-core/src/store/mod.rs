@@ -212,7 +212,9 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "cache_size", -16_000)?; // 16 MB per connection
+    // Readers keep a modest cache; the writer a large one, since an import updates every index
+    // at random places (SQLite allocates cache pages only as they are used).
+    conn.pragma_update(None, "cache_size", if read_only { -16_000 } else { -256_000 })?;
     conn.set_prepared_statement_cache_capacity(64);
     rusqlite::vtab::array::load_module(&conn)?;
     Ok(conn)
