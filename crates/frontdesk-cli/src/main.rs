@@ -276,7 +276,7 @@ fn run(command: Command, db: &std::path::Path) -> Result<(), CoreError> {
                 v["took_us"] = (took_us as u64).into();
                 println!("{v}");
             } else {
-                show::print_hits(&page, took_us);
+                show::print_hits(&page, took_us, &store.desk().default_region);
             }
             Ok(())
         }

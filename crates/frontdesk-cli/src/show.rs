@@ -4,7 +4,7 @@ use frontdesk_core::customers::{CustomerDetail, CustomerStatus, TimelineEvent};
 use frontdesk_core::search::SearchPage;
 use frontdesk_core::validate::display_phone;
 
-pub fn print_hits(page: &SearchPage, took_us: u128) {
+pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
     let more = if page.total_exact { "" } else { "+" };
     println!("{}{} found in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
     for h in &page.hits {
@@ -19,7 +19,7 @@ pub fn print_hits(page: &SearchPage, took_us: u128) {
             "{:<10} {:<30} {:<20} {:<36} {}{}",
             h.code,
             h.display_name,
-            h.phone_display.as_deref().unwrap_or(""),
+            h.phone_e164.as_deref().map(|p| display_phone(p, region)).unwrap_or_default(),
             h.email.as_deref().unwrap_or(""),
             h.branch,
             status

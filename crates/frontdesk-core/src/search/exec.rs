@@ -14,7 +14,6 @@ use crate::customers::{display_name, CustomerStatus};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
 use crate::store::{Reader, Store};
-use crate::validate::display_phone;
 
 pub const MAX_LIMIT: usize = 500;
 
@@ -117,6 +116,12 @@ fn filter_sql(f: &SearchFilter, params: &mut Vec<Value>) -> String {
 
 fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A complete address that belongs to someone means that customer: fragments of it are not
+/// searched (see [`super::matcher::in_tier`]).
+fn complete_email_found(q: &ParsedQuery, exact: &HashSet<i64>) -> bool {
+    matches!(q, ParsedQuery::Email { key } if !exact.is_empty() && crate::validate::check_email("q", key).is_ok())
 }
 
 /// The tiers a query can match in, best first.
@@ -342,6 +347,9 @@ impl Reader<'_> {
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
+                if t == 3 && complete_email_found(q, &earlier) {
+                    break;
+                }
                 let src = Source::build(q, t, f, None);
                 let cap = COUNT_CAP as usize + 1 + earlier.len();
                 let rows = src.rows(self.conn, cap)?;
@@ -541,9 +549,8 @@ impl Reader<'_> {
         let list = Rc::new(order.iter().map(|(s, _)| Value::Integer(*s)).collect::<Vec<_>>());
         let mut st = self.conn.prepare_cached(
             "SELECT c.seq, c.id, c.code, c.first_name, c.last_name, c.phone_e164, c.email, c.branch_id, b.name, c.status, \
-             c.archived_at IS NOT NULL FROM customers c JOIN branches b ON b.id = c.branch_id WHERE c.seq IN rarray(?1)",
+             c.archived_at IS NOT NULL, c.phone_raw FROM customers c JOIN branches b ON b.id = c.branch_id WHERE c.seq IN rarray(?1)",
         )?;
-        let region = self.desk.default_region.clone();
         let mut by_seq: HashMap<i64, CustomerHit> = HashMap::new();
         let rows = st.query_map([list], |r| {
             let id: Vec<u8> = r.get(1)?;
@@ -558,7 +565,7 @@ impl Reader<'_> {
                     display_name: display_name(&first, &last),
                     first_name: first,
                     last_name: last,
-                    phone_display: phone.as_deref().map(|p| display_phone(p, &region)),
+                    phone_raw: r.get(11)?,
                     phone_e164: phone,
                     email: r.get(6)?,
                     branch_id: BranchId(r.get(7)?),

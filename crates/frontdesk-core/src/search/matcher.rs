@@ -19,9 +19,17 @@ pub struct MatchFields<'a> {
 /// prefix, 3 fragment inside a phone number or email. A record is ranked by its best tier.
 pub const TIERS: u8 = 4;
 
-/// The best tier a record matches in, or `None`.
+/// The best tier a record matches in, or `None`. (For a complete email address that belongs
+/// to a live customer only exact matches count; whether it does is known to the caller, see
+/// [`fragments_apply`].)
 pub fn tier(q: &ParsedQuery, f: &MatchFields<'_>) -> Option<u8> {
     (0..TIERS).find(|t| in_tier(q, f, *t))
+}
+
+/// Whether fragment matches (tier 3) are searched: not for a complete, valid email address
+/// that some customer has exactly.
+pub fn fragments_apply(q: &ParsedQuery, exact_found: bool) -> bool {
+    !(exact_found && matches!(q, ParsedQuery::Email { key } if crate::validate::check_email("q", key).is_ok()))
 }
 
 /// Whether the record satisfies tier `t`'s condition (regardless of better tiers).
