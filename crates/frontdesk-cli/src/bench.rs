@@ -310,7 +310,7 @@ pub fn print_size(path: &Path) -> Result<(), CoreError> {
         } else if name.starts_with("customer_phone_fts") {
             "search: phone trigrams (FTS5)"
         } else if name.starts_with("customer_email_fts") {
-            "search: email trigrams (FTS5)"
+            "search: email words (FTS5)"
         } else if name == "customers" {
             "customer table"
         } else if name.starts_with("customers_") || name.starts_with("sqlite_autoindex_customers") {
