@@ -66,6 +66,11 @@ impl Store {
                 })?;
             }
         }
+        // libphonenumber's metadata takes ~0.1 s to load; load it while the desk starts rather
+        // than on the first phone typed.
+        std::thread::spawn(|| {
+            let _ = crate::validate::parse_phone("phone", "+442079460000", "GB");
+        });
         let mut conn = open_connection(&path, false)?;
         schema::migrate(&mut conn)?;
         let desk = settings::bootstrap(&mut conn, &sources)?;
