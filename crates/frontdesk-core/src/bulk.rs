@@ -32,6 +32,9 @@ pub struct BulkRow {
     pub blocked_reason: Option<String>,
     pub consent_at: Option<i64>,
     pub consent_by: Option<String>,
+    /// The phone in E.164 as an earlier export gave it: read instead of the typed form, so a
+    /// local number does not depend on this desk's region.
+    pub phone_e164: Option<String>,
     /// Set when the row was already found unusable while reading it (reported, not written).
     pub error: Option<CoreError>,
 }
@@ -70,7 +73,7 @@ where
             for mut row in rows {
                 let checked = match row.error.take() {
                     Some(e) => Err(e),
-                    None => validate::validate_customer(&row.input, &region, default_branch, today)
+                    None => validate_row(&row, &region, default_branch, today)
                     .map_err(|mut e| e.remove(0))
                     .and_then(|v| match &row.blocked_reason {
                         Some(r) => {
@@ -140,6 +143,17 @@ where
         Ok(())
     })?;
     Ok(report)
+}
+
+fn validate_row(row: &BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<ValidCustomer, Vec<CoreError>> {
+    match (&row.phone_e164, &row.input.phone) {
+        (Some(e164), Some(raw)) if e164.starts_with('+') => {
+            let mut v = validate::validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today)?;
+            v.phone_raw = Some(crate::normalize::tidy_spaces(raw));
+            Ok(v)
+        }
+        _ => validate::validate_customer(&row.input, region, branch, today),
+    }
 }
 
 fn write_one(

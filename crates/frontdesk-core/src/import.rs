@@ -301,7 +301,8 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
             "marketing_consent_by" => row.consent_by = some(),
             "created_at" => set(parse_time("created_at", v).map(|t| row.created_at = t)),
             "updated_at" => set(parse_time("updated_at", v).map(|t| row.updated_at = t)),
-            _ => {} // phone_e164 is derived from the phone
+            "phone_e164" => row.phone_e164 = some(),
+            _ => {}
         }
     }
     if let Some(full) = full_name {

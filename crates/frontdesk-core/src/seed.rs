@@ -265,6 +265,7 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
         error: None,
         consent_at: None,
         consent_by: None,
+        phone_e164: None,
     }
 }
 

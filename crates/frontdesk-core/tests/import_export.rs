@@ -114,3 +114,20 @@ fn seeding_is_deterministic() {
     let with_diacritics = da.iter().filter(|l| !l.is_ascii()).count();
     assert!(with_diacritics > 20, "names from several locales: {with_diacritics}");
 }
+
+#[test]
+fn a_local_number_reimports_into_a_desk_of_another_region() {
+    let d = desk();
+    d.add("Ann", "Lee", None, Some("07911 123456"));
+    let mut out = Vec::new();
+    export(&d.store, Format::Csv, &mut out).unwrap();
+    let e = desk();
+    e.store
+        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
+        .unwrap();
+    let report = import(&e, "export.csv", &out, &ImportOptions::default()).unwrap();
+    assert_eq!(report.imported, 1, "{report:?}");
+    let c = e.store.search(&frontdesk_core::search::SearchRequest::new("ann lee")).unwrap().hits[0].clone();
+    assert_eq!(c.phone_e164.as_deref(), Some("+447911123456"));
+    assert_eq!(c.phone_raw.as_deref(), Some("07911 123456"));
+}

@@ -184,3 +184,24 @@ fn a_bad_cursor_is_a_clear_error() {
     let err = d.store.search(&req).unwrap_err();
     assert_eq!(err.field(), Some("after"));
 }
+
+#[test]
+fn an_archived_customer_is_not_found_by_code_prefix_and_counted_once() {
+    let d = sample();
+    let zoe = d.store.search(&SearchRequest::new("zoe mul")).unwrap().hits[0].clone();
+    d.store.archive_customer(&me(), zoe.id).unwrap();
+    assert!(d.store.search(&SearchRequest::new(&zoe.code)).unwrap().hits.is_empty());
+    let mut req = SearchRequest::new(&zoe.code);
+    req.filter.status = StatusFilter::All;
+    let page = d.store.search(&req).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.hits.len(), 1);
+}
+
+#[test]
+fn a_word_of_letters_and_digits_finds_the_email() {
+    let d = desk();
+    d.add("Ann", "Lee", Some("ann1990@example.com"), None);
+    assert_eq!(d.find("ann1990"), vec!["Ann Lee"]);
+    assert_eq!(d.find("ann19"), vec!["Ann Lee"]);
+}

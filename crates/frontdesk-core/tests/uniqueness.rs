@@ -72,3 +72,29 @@ fn an_edit_cannot_take_another_customers_contact() {
     edit.city = Some("Leeds".into());
     assert_eq!(d.store.update_customer(&me(), bob.id, &edit).unwrap().city.as_deref(), Some("Leeds"));
 }
+
+#[test]
+fn unmarking_a_shared_contact_is_checked_again() {
+    let d = desk();
+    d.add("Maria", "Silva", None, Some("07911 123456"));
+    let mut kid = input("Tom", "Silva", None, Some("07911 123456"));
+    kid.phone_shared = true;
+    let kid = d.store.create_customer(&me(), &kid).unwrap();
+    let mut edit = CustomerInput::from_customer(&kid);
+    edit.phone_shared = false;
+    assert!(matches!(d.store.update_customer(&me(), kid.id, &edit), Err(CoreError::Duplicate { .. })));
+}
+
+#[test]
+fn an_unchanged_phone_is_kept_when_the_desk_region_changes() {
+    let d = desk();
+    let c = d.add("Ann", "Lee", None, Some("07911 123456"));
+    d.store
+        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
+        .unwrap();
+    let mut edit = CustomerInput::from_customer(&c);
+    edit.city = Some("Leeds".into());
+    let after = d.store.update_customer(&me(), c.id, &edit).unwrap();
+    assert_eq!(after.phone_e164.as_deref(), Some("+447911123456"));
+    assert_eq!(after.city.as_deref(), Some("Leeds"));
+}

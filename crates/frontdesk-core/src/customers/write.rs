@@ -65,6 +65,20 @@ impl Writer<'_> {
         Ok(v)
     }
 
+    /// Validates an edit of `old`. A phone left as it was is not read again: the desk's default
+    /// region may have changed since, and the stored number stays what it was.
+    fn validate_keeping_phone(&self, input: &CustomerInput, old: &Customer) -> CoreResult<ValidCustomer> {
+        let unchanged = old.phone_raw.is_some() && input.phone.as_deref().map(str::trim) == old.phone_raw.as_deref();
+        if !unchanged {
+            return self.validate(input);
+        }
+        let mut v = self.validate(&CustomerInput { phone: None, ..input.clone() })?;
+        v.phone_raw = old.phone_raw.clone();
+        v.phone_e164 = old.phone_e164.clone();
+        v.phone_shared = input.phone_shared && v.phone_e164.is_some();
+        Ok(v)
+    }
+
     /// Email and phone must not belong to another live customer unless marked shared.
     pub(crate) fn check_unique(&self, v: &ValidCustomer, except_seq: Option<i64>) -> CoreResult<()> {
         if let (Some(email), false) = (&v.email, v.email_shared) {
@@ -233,12 +247,15 @@ impl Writer<'_> {
         if old.archived_at.is_some() {
             return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before editing it.", old.display_name)));
         }
-        let v = self.validate(input)?;
-        // Only a contact point that changed is checked: an unchanged duplicate (e.g. created
-        // before on another desk) must not make the rest of the record uneditable.
+        let v = self.validate_keeping_phone(input, &old)?;
+        // Only a contact point that changed (or stopped being marked shared) is checked: an
+        // unchanged duplicate (e.g. created before on another desk) must not make the rest of
+        // the record uneditable.
         let check = ValidCustomer {
-            email: v.email.clone().filter(|e| old.email.as_deref().map(normalize::email_key) != Some(normalize::email_key(e))),
-            phone_e164: v.phone_e164.clone().filter(|p| old.phone_e164.as_deref() != Some(p)),
+            email: v.email.clone().filter(|e| {
+                old.email.as_deref().map(normalize::email_key) != Some(normalize::email_key(e)) || (old.email_shared && !v.email_shared)
+            }),
+            phone_e164: v.phone_e164.clone().filter(|p| old.phone_e164.as_deref() != Some(p) || (old.phone_shared && !v.phone_shared)),
             ..v.clone()
         };
         self.check_unique(&check, Some(seq))?;
@@ -370,7 +387,7 @@ impl Writer<'_> {
         let Some(archived_at) = old.archived_at else {
             return Err(CoreError::conflict("not_archived", format!("{} is not archived.", old.display_name)));
         };
-        let v = self.validate(&CustomerInput::from_customer(&old))?;
+        let v = self.validate_keeping_phone(&CustomerInput::from_customer(&old), &old)?;
         self.check_unique(&v, Some(seq))?;
         self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
         index::add(&self.tx, seq, &keys_of(&old))?;

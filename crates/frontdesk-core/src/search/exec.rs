@@ -133,6 +133,7 @@ fn tiers_of(q: &ParsedQuery) -> Vec<u8> {
             (ParsedQuery::Email { key }, 3) => key.chars().count() >= MIN_FRAGMENT && !crate::normalize::email_words(key).is_empty(),
             (ParsedQuery::Text { code, .. }, 0 | 1) => code.is_some(),
             (ParsedQuery::Text { words, .. }, 2) => !words.is_empty(),
+            (ParsedQuery::Text { email_fragment: Some(_), .. }, 3) => true,
             _ => false,
         })
         .collect()
@@ -236,7 +237,7 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_phone_fts", &m, plain), "x.rowid")
             }
-            (ParsedQuery::Email { key }, 3) => {
+            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
                 let words = crate::normalize::email_words(key);
                 let expr = format!("{}*", fts_phrase(&words));
                 let m = push(Value::Text(expr), &mut params);
@@ -244,7 +245,7 @@ impl Source {
             }
             _ => ("customers c WHERE 0".to_string(), "c.seq"),
         };
-        if order == "c.seq" || !plain {
+        if order != "x.rowid" || !plain {
             from_where.push_str(&filter_sql(&live, &mut params));
         }
         if let Some(c) = after {

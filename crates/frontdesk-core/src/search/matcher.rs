@@ -46,7 +46,7 @@ pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
                 && f.phone_e164.map(|p| normalize::phone_keys(p)).map(|k| fragments.iter().any(|x| k.contains(x.as_str()))).unwrap_or(false)
         }
         (ParsedQuery::Email { key }, 0) => f.email.map(|e| &normalize::email_key(e) == key).unwrap_or(false),
-        (ParsedQuery::Email { key }, 3) => {
+        (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
             key.chars().count() >= MIN_FRAGMENT && f.email.map(|e| email_words_match(key, e)).unwrap_or(false)
         }
         (ParsedQuery::Text { code: Some(code), .. }, 0) => f.code == code,

@@ -23,7 +23,8 @@ pub enum ParsedQuery {
     /// lower-cased.
     Email { key: String },
     /// Name words, folded; and the query as a customer code when it looks like one.
-    Text { words: Vec<String>, code: Option<String> },
+    /// `email_fragment`: a code-like word with digits (`ann1990`) may also be part of an email.
+    Text { words: Vec<String>, code: Option<String>, email_fragment: Option<String> },
 }
 
 /// Fragments shorter than this many digits / characters match only exactly.
@@ -53,7 +54,8 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
     if words.is_empty() && code.is_none() {
         return ParsedQuery::Empty;
     }
-    ParsedQuery::Text { words, code }
+    let email_fragment = (code.is_some() && letters_and_digits(q)).then(|| normalize::email_key(q));
+    ParsedQuery::Text { words, code, email_fragment }
 }
 
 /// One word mixing letters and digits (`salon88`): only an email address has those.
@@ -92,10 +94,14 @@ mod tests {
     fn email_and_text_queries() {
         assert_eq!(parse("Ann@Ex", "GB"), ParsedQuery::Email { key: "ann@ex".into() });
         assert_eq!(parse("gmail.com", "GB"), ParsedQuery::Email { key: "gmail.com".into() });
-        assert_eq!(parse("Zoë  Mül", "GB"), ParsedQuery::Text { words: vec!["zoe".into(), "mul".into()], code: None });
+        assert_eq!(parse("Zoë  Mül", "GB"), ParsedQuery::Text { words: vec!["zoe".into(), "mul".into()], code: None, email_fragment: None });
         assert_eq!(
             parse("qkm-10", "GB"),
-            ParsedQuery::Text { words: vec!["qkm".into(), "10".into()], code: Some("QKM-10".into()) }
+            ParsedQuery::Text {
+                words: vec!["qkm".into(), "10".into()],
+                code: Some("QKM-10".into()),
+                email_fragment: Some("qkm-10".into())
+            }
         );
         assert_eq!(parse("  ", "GB"), ParsedQuery::Empty);
         assert_eq!(parse("--", "GB"), ParsedQuery::Empty);
