@@ -17,7 +17,7 @@ pub fn fold(text: &str) -> String {
             continue;
         }
         let c = match c {
-            'ß' => 's', // German sharp s reads as "ss"; "s" keeps prefixes working ("stra" ~ "straße")
+            'ß' | 'ẞ' => 's', // "s" keeps prefixes working ("stra" ~ "straße"); "ss" is in spelled_out
             'ø' | 'Ø' => 'o',
             'đ' | 'Đ' => 'd',
             'ł' | 'Ł' => 'l',
@@ -48,7 +48,7 @@ pub fn fold(text: &str) -> String {
 pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
     let mut keys = fold(first);
     let local = email.map(|e| letter_runs(&fold(email_local_part(e)))).unwrap_or_default();
-    for part in [fold(last), local] {
+    for part in [fold(last), local, spelled_out(first), spelled_out(last)] {
         if !part.is_empty() {
             if !keys.is_empty() {
                 keys.push(' ');
@@ -57,6 +57,26 @@ pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
         }
     }
     keys
+}
+
+/// The way names with umlauts and similar letters are often typed on keyboards without them
+/// (`Müller` → `mueller`, `Weiß` → `weiss`, `Søren` → `soeren`), folded; empty when the name
+/// has none of those letters.
+fn spelled_out(name: &str) -> String {
+    if !name.chars().any(|c| "äöüßøæÄÖÜẞØÆ".contains(c)) {
+        return String::new();
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        match c {
+            'ä' | 'Ä' | 'æ' | 'Æ' => out.push_str("ae"),
+            'ö' | 'Ö' | 'ø' | 'Ø' => out.push_str("oe"),
+            'ü' | 'Ü' => out.push_str("ue"),
+            'ß' | 'ẞ' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    fold(&out)
 }
 
 fn letter_runs(folded: &str) -> String {
@@ -190,8 +210,9 @@ mod tests {
 
     #[test]
     fn name_keys_include_email_local_part() {
-        assert_eq!(name_keys("Zoë", "Müller", Some("zm.salon88@example.com")), "zoe muller zm salon");
+        assert_eq!(name_keys("Zoë", "Müller", Some("zm.salon88@example.com")), "zoe muller zm salon mueller");
         assert_eq!(name_keys("", "Lee", None), "lee");
+        assert_eq!(name_keys("Jörg", "Weiß", None), "jorg weis joerg weiss");
     }
 
     #[test]

@@ -19,6 +19,8 @@ fn name_words_are_prefixes_in_any_order_without_diacritics() {
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
     assert_eq!(d.find("MÜL zo"), vec!["Zoë Müller"]);
     assert_eq!(d.find("siobhan o bri"), vec!["Siobhán O'Brien"]);
+    // Typed without umlauts, the way a keyboard without them spells the name.
+    assert_eq!(d.find("zoe muell"), vec!["Zoë Müller"]);
     assert_eq!(d.find("zo"), vec!["Zoë Müller", "Zoe Smith"]);
     assert_eq!(d.find("z"), vec!["Zoë Müller", "Zoe Smith"]);
     // Prefix of a word, not a fragment inside it: "smith" is not in "Goldsmith".
