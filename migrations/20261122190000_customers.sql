@@ -63,6 +63,7 @@ CREATE TABLE customers (
     marketing_consent_at INTEGER,
     marketing_consent_by TEXT,
     archived_at          INTEGER,                      -- soft delete (ms since epoch)
+    import_id            INTEGER,                      -- the import that created it (its timeline's first entry)
     created_at           INTEGER NOT NULL,             -- ms since epoch, UTC
     updated_at           INTEGER NOT NULL
 );
@@ -90,15 +91,15 @@ CREATE VIRTUAL TABLE customer_email_fts USING fts5(
 CREATE INDEX customers_archived ON customers(archived_at) WHERE archived_at IS NOT NULL;
 
 -- Timeline: one row per change, who/when/what. `data` holds the field changes as JSON
--- ([["field", old, new], ...]); a row created by an import carries only a reference to the
--- import, so a 1M-row import adds a few bytes per customer, not a copy of each record.
+-- ({"changes": [["field", old, new], ...], "note": ...}). A customer created by an import has
+-- no row here: its first timeline entry is read from `customers.import_id` and `imports`, so
+-- a 1M-row import adds one byte per customer to the timeline, not a million events.
 CREATE TABLE events (
     seq          INTEGER PRIMARY KEY,
     customer_seq INTEGER NOT NULL REFERENCES customers(seq),
     at           INTEGER NOT NULL,
     actor        TEXT NOT NULL,
     kind         TEXT NOT NULL,
-    import_id    INTEGER REFERENCES imports(id),
     data         TEXT
 );
 CREATE INDEX events_customer ON events(customer_seq, seq);
@@ -114,7 +115,9 @@ CREATE TABLE imports (
 
 -- Outbox of unsynced changes, field level, stamped with a hybrid logical clock and the device.
 -- field '*' on a create means "every field of the record as it is when pushed": a created
--- record is not copied into the outbox. Updates write one row per changed field.
+-- record is not copied into the outbox. Updates write one row per changed field. An import
+-- writes one row per transaction: entity 'import', entity_seq the import, value
+-- {"from": seq, "to": seq} — the customers it created, pushed like creates.
 CREATE TABLE outbox (
     seq        INTEGER PRIMARY KEY,
     entity     TEXT NOT NULL,

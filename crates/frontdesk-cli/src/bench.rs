@@ -61,8 +61,7 @@ fn seeded(db: &Path, count: u64) -> Result<Store, CoreError> {
         eprintln!("Seeding {} customers into {} …", count - have, db.display());
         let pb = crate::bar(count - have, "seeding");
         // Continue the same data set where the database left off.
-        let rows = (have..count).map(|i| frontdesk_core::seed::customer(1, i));
-        frontdesk_core::bulk::write_rows(&store, &Actor::new("demo data"), None, &store.desk().default_region, rows, &mut |d| pb.set_position(d), &mut |_, _| Ok(()))?;
+        frontdesk_core::seed::seed_range(&store, have..count, 1, &mut |d| pb.set_position(d))?;
         pb.finish_and_clear();
     }
     Ok(store)

@@ -42,7 +42,8 @@ fn seed_search_show_export_import() {
     assert!(ok);
     let detail: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(detail["customer"]["id"], id.as_str());
-    assert_eq!(detail["timeline"][0]["kind"], "created");
+    assert_eq!(detail["timeline"][0]["kind"], "imported");
+    assert_eq!(detail["timeline"][0]["import_file"], "demo data (seed 3)");
 
     // Export, then import into an empty database: same export.
     let csv = dir.path().join("all.csv");

@@ -105,15 +105,23 @@ where
             let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
             let written = store.write(|w| {
                 let mut written = 0u64;
+                let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {
                     match checked.and_then(|v| write_one(w, actor, import_id, &row, v, branches)) {
-                        Ok(()) => written += 1,
+                        Ok(seq) => {
+                            written += 1;
+                            seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
+                        }
                         Err(e @ CoreError::Storage { .. }) => return Err(e),
                         Err(e) => rejects.push((row, e)),
                     }
                     if written % 4096 == 0 {
                         w.tick();
                     }
+                }
+                // One outbox record for the customers this transaction imported.
+                if let (Some(import), Some((from, to))) = (import_id, seqs) {
+                    w.outbox_for("import", import, "*", Some(&serde_json::json!({"from": from, "to": to})))?;
                 }
                 Ok(written)
             });
@@ -163,7 +171,7 @@ fn write_one(
     row: &BulkRow,
     mut v: ValidCustomer,
     branches: &mut HashMap<String, BranchId>,
-) -> CoreResult<()> {
+) -> CoreResult<i64> {
     if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         v.branch_id = branch_for(w, b, branches)?;
     }
@@ -178,8 +186,7 @@ fn write_one(
         consent_at: row.consent_at,
         consent_by: row.consent_by.clone(),
     };
-    w.insert_customer(actor, &v, &opts)?;
-    Ok(())
+    Ok(w.insert_customer(actor, &v, &opts)?.seq)
 }
 
 /// The branch named `text` (code or name), created when it does not exist.

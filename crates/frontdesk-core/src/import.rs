@@ -334,6 +334,24 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
     }
 }
 
+/// Records the start of an import (the timeline entry of every customer it creates).
+pub(crate) fn start(store: &Store, file_name: &str, actor: &Actor) -> CoreResult<i64> {
+    store.write(|w| {
+        w.conn().execute("INSERT INTO imports(file_name, at, actor) VALUES (?1, ?2, ?3)", params![file_name, w.now_ms(), actor.0])?;
+        Ok(w.conn().last_insert_rowid())
+    })
+}
+
+pub(crate) fn finish(store: &Store, import_id: i64, imported: u64, rejected: u64) -> CoreResult<()> {
+    store.write(|w| {
+        w.conn().execute(
+            "UPDATE imports SET imported = ?2, rejected = ?3 WHERE id = ?1",
+            params![import_id, imported as i64, rejected as i64],
+        )?;
+        Ok(())
+    })
+}
+
 /// Imports `path` into `store`. Progress is reported as (rows done, rows in file).
 pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
@@ -344,10 +362,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
     };
     let actor = opts.actor.clone().unwrap_or_else(|| Actor::new("import"));
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let import_id = store.write(|w| {
-        w.conn().execute("INSERT INTO imports(file_name, at, actor) VALUES (?1, ?2, ?3)", params![file_name, w.now_ms(), actor.0])?;
-        Ok(w.conn().last_insert_rowid())
-    })?;
+    let import_id = start(store, &file_name, &actor)?;
     let columns = plan.columns.clone();
     let reader = csv_reader(path, plan.delimiter)?;
     let rows = reader.into_records().enumerate().map(move |(n, rec)| match rec {
@@ -366,13 +381,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         rejects.push((row.line, e.clone()));
         Ok(())
     })?;
-    store.write(|w| {
-        w.conn().execute(
-            "UPDATE imports SET imported = ?2, rejected = ?3 WHERE id = ?1",
-            params![import_id, report.written as i64, report.rejected as i64],
-        )?;
-        Ok(())
-    })?;
+    finish(store, import_id, report.written, report.rejected)?;
     let errors_file = if rejects.is_empty() {
         None
     } else {

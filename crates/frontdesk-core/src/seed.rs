@@ -278,8 +278,16 @@ pub struct SeedReport {
 
 /// Adds `count` demo customers (data set `seed`), reporting progress as rows are written.
 pub fn seed(store: &Store, count: u64, seed: u64, progress: &mut dyn FnMut(u64)) -> CoreResult<SeedReport> {
+    seed_range(store, 0..count, seed, progress)
+}
+
+/// Adds customers `range` of the data set `seed` (to continue a data set where it stopped).
+pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progress: &mut dyn FnMut(u64)) -> CoreResult<SeedReport> {
     let started = std::time::Instant::now();
-    let rows = (0..count).map(move |i| customer(seed, i));
-    let report = bulk::write_rows(store, &Actor::new("demo data"), None, &store.desk().default_region, rows, progress, &mut |_, _| Ok(()))?;
+    let rows = range.map(move |i| customer(seed, i));
+    let actor = Actor::new("demo data");
+    let import_id = crate::import::start(store, &format!("demo data (seed {seed})"), &actor)?;
+    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()))?;
+    crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() })
 }

@@ -42,6 +42,14 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     let detail = d.store.customer_detail(&ana.code, 5).unwrap();
     assert_eq!(detail.timeline[0].kind, "imported");
     assert_eq!(detail.timeline[0].import_file.as_deref(), Some("clients.csv"));
+    // The import is one outbox record naming the range of customers it created, and no
+    // per-customer events: a large import does not multiply the database.
+    assert_eq!(d.count("SELECT count(*) FROM events"), 0);
+    assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'import'"), 1);
+    assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'customer'"), 0);
+    let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox", [], |x| x.get(0))?)).unwrap();
+    let range: serde_json::Value = serde_json::from_str(&range).unwrap();
+    assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 1);
 }
 
 #[test]

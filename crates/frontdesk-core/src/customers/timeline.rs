@@ -1,6 +1,6 @@
 //! The customer's timeline: who changed what, when.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -63,7 +63,7 @@ fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>) {
     (changes, v.get("note").and_then(Value::as_str).map(String::from))
 }
 
-const SELECT: &str = "SELECT e.seq, e.at, e.actor, e.kind, e.data, i.file_name FROM events e LEFT JOIN imports i ON i.id = e.import_id";
+const SELECT: &str = "SELECT e.seq, e.at, e.actor, e.kind, e.data, NULL FROM events e";
 
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
     let (changes, note) = decode(r.get(4)?);
@@ -78,11 +78,32 @@ fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
     })
 }
 
+/// Newest first. An imported customer's first entry comes from the import (`seq` 0).
 pub(crate) fn page(conn: &Connection, customer_seq: i64, before: Option<i64>, limit: usize) -> CoreResult<Vec<TimelineEvent>> {
     let sql = format!("{SELECT} WHERE e.customer_seq = ?1 AND e.seq < ?2 ORDER BY e.seq DESC LIMIT ?3");
     let mut st = conn.prepare_cached(&sql)?;
     let rows = st.query_map(params![customer_seq, before.unwrap_or(i64::MAX), limit as i64], map)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out: Vec<TimelineEvent> = rows.collect::<Result<_, _>>()?;
+    if out.len() < limit && before.map(|b| b > 0).unwrap_or(true) {
+        let imported = conn
+            .prepare_cached(
+                "SELECT i.at, i.actor, i.file_name FROM customers c JOIN imports i ON i.id = c.import_id WHERE c.seq = ?1",
+            )?
+            .query_row([customer_seq], |r| {
+                Ok(TimelineEvent {
+                    seq: 0,
+                    at: ms_to_datetime(r.get(0)?),
+                    actor: r.get(1)?,
+                    kind: "imported".into(),
+                    changes: vec![],
+                    note: None,
+                    import_file: r.get(2)?,
+                })
+            })
+            .optional()?;
+        out.extend(imported);
+    }
+    Ok(out)
 }
 
 pub(crate) fn status_history(conn: &Connection, customer_seq: i64) -> CoreResult<Vec<TimelineEvent>> {

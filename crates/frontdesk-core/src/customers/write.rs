@@ -176,8 +176,9 @@ impl Writer<'_> {
             .prepare_cached(
                 "INSERT INTO customers(id, code, first_name, last_name, phone_raw, phone_e164, email, shared_contacts, \
                  address_line1, address_line2, city, state, postal_code, country, branch_id, status, blocked_reason, \
-                 remarks, tags, birthday, marketing_consent, marketing_consent_at, marketing_consent_by, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+                 remarks, tags, birthday, marketing_consent, marketing_consent_at, marketing_consent_by, created_at, updated_at, \
+                 import_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
             )?
             .execute(params![
                 id.0.as_bytes().to_vec(),
@@ -205,26 +206,33 @@ impl Writer<'_> {
                 consent_by,
                 created,
                 updated,
+                opts.import_id,
             ])?;
         let seq = self.tx.last_insert_rowid();
         index::add(&self.tx, seq, &IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref()))?;
-        let kind = if opts.import_id.is_some() { "imported" } else { "created" };
-        self.event(seq, actor, kind, opts.import_id, None)?;
-        self.outbox(seq, "*", None)?;
+        // An imported record's timeline entry and outbox record are the import's (see bulk.rs).
+        if opts.import_id.is_none() {
+            self.event(seq, actor, "created", None)?;
+            self.outbox(seq, "*", None)?;
+        }
         Ok(Imported { seq, id, code })
     }
 
-    pub(crate) fn event(&self, seq: i64, actor: &Actor, kind: &str, import_id: Option<i64>, data: Option<String>) -> CoreResult<()> {
+    pub(crate) fn event(&self, seq: i64, actor: &Actor, kind: &str, data: Option<String>) -> CoreResult<()> {
         self.tx
-            .prepare_cached("INSERT INTO events(customer_seq, at, actor, kind, import_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![seq, self.now_ms, actor.0, kind, import_id, data])?;
+            .prepare_cached("INSERT INTO events(customer_seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![seq, self.now_ms, actor.0, kind, data])?;
         Ok(())
     }
 
     pub(crate) fn outbox(&self, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
+        self.outbox_for("customer", seq, field, value)
+    }
+
+    pub(crate) fn outbox_for(&self, entity: &str, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
         self.tx
-            .prepare_cached("INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES ('customer', ?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![seq, field, value.map(|v| v.to_string()), self.hlc_now() as i64, self.desk.device_row])?;
+            .prepare_cached("INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![entity, seq, field, value.map(|v| v.to_string()), self.hlc_now() as i64, self.desk.device_row])?;
         Ok(())
     }
 
@@ -234,7 +242,7 @@ impl Writer<'_> {
 
     fn touch(&self, seq: i64, actor: &Actor, kind: &str, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
         self.tx.prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
-        self.event(seq, actor, kind, None, encode(changes, note))?;
+        self.event(seq, actor, kind, encode(changes, note))?;
         for c in changes {
             self.outbox(seq, &c.field, Some(&c.new))?;
         }
