@@ -25,6 +25,78 @@ fn enlarge_pattern_cache() {
     });
 }
 
+/// What the fast path needs to know about a region, from libphonenumber's metadata.
+struct RegionRules {
+    code: u16,
+    /// Trunk prefix dialled before national numbers (`0`), when parsing it is that simple.
+    trunk: Option<String>,
+    /// `00` is the international prefix.
+    intl_00: bool,
+    /// The region's parsing rules are simple enough for [`fast_e164`].
+    simple: bool,
+}
+
+fn region_rules(region: &str) -> Option<&'static RegionRules> {
+    static RULES: OnceLock<HashMap<String, RegionRules>> = OnceLock::new();
+    RULES
+        .get_or_init(|| {
+            phonenumber::metadata::DATABASE
+                .iter()
+                .map(|m| {
+                    let trunk = m.national_prefix().map(String::from).filter(|p| !p.is_empty());
+                    let for_parsing = m.national_prefix_for_parsing().map(|r| r.as_str().to_string());
+                    let simple = m.national_prefix_transform_rule().is_none()
+                        && match (&for_parsing, &trunk) {
+                            (None, _) => true,
+                            (Some(p), Some(t)) => p == t,
+                            (Some(_), None) => false,
+                        };
+                    let intl_00 = m.international_prefix().map(|r| r.as_str() == "00").unwrap_or(false);
+                    (m.id().to_string(), RegionRules { code: m.country_code(), trunk, intl_00, simple })
+                })
+                .collect()
+        })
+        .get(region)
+}
+
+/// The common case without libphonenumber's full parser (~8 µs a number): digits with spaces,
+/// dashes, dots, slashes or parentheses, in `+CC …`, `00 CC …` or national form, for a region
+/// whose trunk-prefix rule is a plain prefix. Returns `None` whenever it is not sure, and the
+/// full parser decides; a test checks both agree on thousands of numbers from ten countries.
+fn fast_e164(raw: &str, region: &str) -> Option<String> {
+    let t = raw.trim();
+    let plus = t.starts_with('+');
+    let body = if plus { &t[1..] } else { t };
+    if !body.chars().all(|c| c.is_ascii_digit() || " -./()".contains(c)) {
+        return None;
+    }
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    let rules = region_rules(region)?;
+    let (code, nsn) = if plus || (rules.intl_00 && digits.starts_with("00")) {
+        let intl = if plus { &digits[..] } else { &digits[2..] };
+        let (cc, nsn) = (1..=3.min(intl.len())).find_map(|len| {
+            let code = intl[..len].parse::<u16>().ok()?;
+            phonenumber::metadata::DATABASE.by_code(&code).map(|metas| (code, &intl[len..], metas))
+        }).map(|(c, n, metas)| {
+            // A trunk prefix written after the country code ("+44 (0)7911…") is the full
+            // parser's business.
+            let trunk_after_code = metas.iter().any(|m| m.national_prefix().map(|p| !p.is_empty() && n.starts_with(p)).unwrap_or(false));
+            (c, n, trunk_after_code)
+        }).and_then(|(c, n, trunk)| (!trunk).then_some((c, n)))?;
+        (cc, nsn.to_string())
+    } else {
+        if !rules.simple || digits.starts_with("00") {
+            return None;
+        }
+        match &rules.trunk {
+            Some(p) if digits.starts_with(p.as_str()) => (rules.code, digits[p.len()..].to_string()),
+            Some(_) if rules.code != 1 => return None, // a local number without its trunk 0: let the parser judge
+            _ => (rules.code, digits.clone()),
+        }
+    };
+    (!nsn.is_empty() && !nsn.starts_with('0') && is_possible(code, nsn.len())).then(|| format!("+{code}{nsn}"))
+}
+
 /// Parses `raw` as typed; numbers without a country code are read in `region`.
 pub fn parse_phone(field: &str, raw: &str, region: &str) -> CoreResult<ParsedPhone> {
     enlarge_pattern_cache();
@@ -36,6 +108,12 @@ pub fn parse_phone(field: &str, raw: &str, region: &str) -> CoreResult<ParsedPho
     if raw.chars().any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X' | 'e' | 'E' | 't' | 'T')) {
         return Err(CoreError::validation(field, "invalid_phone", format!("\"{raw}\" contains letters; type the digits only.")));
     }
+    if let Some(e164) = fast_e164(raw, region) {
+        return Ok(ParsedPhone { e164 });
+    }
+    // A number written with + does not depend on the desk's region (and the parser, given one,
+    // wrongly applies its trunk prefix to foreign numbers).
+    let id = if raw.trim_start().starts_with('+') { None } else { id };
     let number = phonenumber::parse(id, raw).map_err(|_| {
         CoreError::validation(field, "invalid_phone", format!("\"{raw}\" is not a phone number (read as a {region} number)."))
     })?;
@@ -90,5 +168,59 @@ pub fn display_phone(e164: &str, desk_region: &str) -> String {
             n.format().mode(if local { Mode::National } else { Mode::International }).to_string()
         }
         Err(_) => e164.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slow(raw: &str, region: &str) -> Option<String> {
+        let number = phonenumber::parse(region.parse().ok(), raw).ok()?;
+        Some(format!("+{}{}", number.code().value(), number.national()))
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_libphonenumber() {
+        let mut fast_used = 0;
+        for i in 0..6000u64 {
+            let row = crate::seed::customer(17, i);
+            let (Some(raw), Some(country)) = (row.input.phone, row.input.country) else { continue };
+            for region in [country.as_str(), "GB", "US", "DE"] {
+                if let Some(fast) = fast_e164(&raw, region) {
+                    fast_used += 1;
+                    // A number written with + means the same on every desk: compare with the
+                    // parser reading it in its own country (the parser applies the desk's trunk
+                    // prefix to foreign numbers: "+49 172…" read in US loses its 1).
+                    let reference = if raw.starts_with('+') { country.as_str() } else { region };
+                    assert_eq!(Some(fast), slow(&raw, reference), "{raw} read in {region}");
+                }
+            }
+        }
+        for (raw, region) in [
+            ("+44 (0)7911 123456", "GB"),
+            ("07911 123456", "GB"),
+            ("0044 7911 123456", "DE"),
+            ("1 (212) 555-0199", "US"),
+            ("(212) 555-0199", "US"),
+            ("011 44 7911 123456", "US"),
+            ("06 12 34 56 78", "FR"),
+            ("06 1234 5678", "IT"),
+            ("0171/1234567", "DE"),
+            ("7911 123456", "GB"),
+        ] {
+            if let Some(fast) = fast_e164(raw, region) {
+                assert_eq!(Some(fast), slow(raw, region), "{raw} read in {region}");
+            }
+        }
+        assert!(fast_used > 10_000, "the fast path should handle the common formats ({fast_used})");
+    }
+
+    #[test]
+    fn a_foreign_number_keeps_its_digits_on_any_desk() {
+        for region in ["US", "GB", "DE"] {
+            assert_eq!(parse_phone("phone", "+49 172 6266371", region).unwrap().e164, "+491726266371");
+            assert_eq!(parse_phone("phone", "+49 (0)172 6266371", region).unwrap().e164, "+491726266371");
+        }
     }
 }
