@@ -262,6 +262,12 @@ impl Source {
 
     /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
     /// each checked against the query when the index only narrowed the candidates.
+    /// How many rows the source has, counting stops past `cap`.
+    fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
+        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
+    }
+
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
         let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
         let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT {limit}", self.from_where, self.order);
@@ -351,7 +357,24 @@ impl Reader<'_> {
                 if t == 3 && complete_email_found(q, &earlier) {
                     break;
                 }
+                let more_tiers = i + 1 < tiers.len();
                 let src = Source::build(q, t, f, None);
+                if earlier.is_empty() && src.verify.is_none() {
+                    // Nothing to take out: count in SQLite, read only the page.
+                    let n = src.count(self.conn, COUNT_CAP)?;
+                    total += n.min(COUNT_CAP + 1);
+                    exact &= n <= COUNT_CAP;
+                    let skip = after.map(|a| a.t > t).unwrap_or(false);
+                    if !skip && keys.len() < want && n > 0 {
+                        let from = after.filter(|a| a.t == t);
+                        let rows = Source::build(q, t, f, from).rows(self.conn, want - keys.len())?;
+                        keys.extend(rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)));
+                    }
+                    if more_tiers && n > 0 {
+                        earlier.extend(src.rows(self.conn, COUNT_CAP as usize + 1)?.into_iter().map(|(seq, _)| seq));
+                    }
+                    continue;
+                }
                 let cap = COUNT_CAP as usize + 1 + earlier.len();
                 let rows = src.rows(self.conn, cap)?;
                 let capped = rows.len() >= cap;
@@ -384,7 +407,7 @@ impl Reader<'_> {
                             .take(want - keys.len()),
                     );
                 }
-                if i + 1 < tiers.len() {
+                if more_tiers {
                     earlier.extend(rows.iter().map(|k| k.s));
                 }
             }
