@@ -75,7 +75,7 @@ CREATE INDEX customers_name_sort ON customers(last_name COLLATE NOCASE, first_na
 
 -- Name words (first, last, email local part), folded: lower case, no diacritics.
 CREATE VIRTUAL TABLE customer_name_fts USING fts5(
-    keys, content='', detail=none, prefix='1 2 3 4 5', tokenize='unicode61 remove_diacritics 2'
+    keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2'
 );
 -- Phones as `44:7700900123` (calling code, colon, national number), in trigrams: fragments
 -- anywhere in the number, in international or national form.
