@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::matcher::{tier, MatchFields, TIERS};
+use super::matcher::{fragments_apply, tier, MatchFields, TIERS};
 use super::query::{parse, ParsedQuery, MIN_FRAGMENT};
 use super::{CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter, COUNT_CAP, SORT_CAP};
 use crate::customers::{display_name, CustomerStatus};
@@ -116,12 +116,6 @@ fn filter_sql(f: &SearchFilter, params: &mut Vec<Value>) -> String {
 
 fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// A complete address that belongs to someone means that customer: fragments of it are not
-/// searched (see [`super::matcher::in_tier`]).
-fn complete_email_found(q: &ParsedQuery, exact: &HashSet<i64>) -> bool {
-    matches!(q, ParsedQuery::Email { key } if !exact.is_empty() && crate::validate::check_email("q", key).is_ok())
 }
 
 /// The tiers a query can match in, best first.
@@ -354,7 +348,7 @@ impl Reader<'_> {
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
-                if t == 3 && complete_email_found(q, &earlier) {
+                if t == 3 && !fragments_apply(q, !earlier.is_empty()) {
                     break;
                 }
                 let more_tiers = i + 1 < tiers.len();
