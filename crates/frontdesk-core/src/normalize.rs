@@ -154,6 +154,17 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
     }
 }
 
+/// The email words as indexed: digit runs cut to their first three digits, so the index holds
+/// a thousand digit words rather than one per customer (`bakker318819` → `bakker 318`). A
+/// fragment with digits is therefore checked on the record after the index narrowed it down.
+pub fn email_index_words(email: &str) -> String {
+    email_words(email)
+        .split(' ')
+        .map(|w| if w.starts_with(|c: char| c.is_ascii_digit()) { &w[..w.len().min(3)] } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Words of an email address for fragment search: lower case, split at every character that
 /// is not a letter or digit and between letters and digits: `C.Bakker31@o2.pl` →
 /// `c bakker 31 o 2 pl`.
@@ -236,6 +247,7 @@ mod tests {
         assert_eq!(email_words("C.Bakker318819@o2.pl"), "c bakker 318819 o 2 pl");
         assert_eq!(email_words("ann@example.com"), "ann example com");
         assert_eq!(email_words("@"), "");
+        assert_eq!(email_index_words("C.Bakker318819@o2.pl"), "c bakker 318 o 2 pl");
     }
 
     #[test]

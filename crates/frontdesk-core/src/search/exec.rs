@@ -146,6 +146,7 @@ struct Source {
 /// record: much cheaper than matching every trigram's positions.
 enum Verify {
     Phone(Vec<String>),
+    Email(String),
 }
 
 impl Verify {
@@ -157,6 +158,7 @@ impl Verify {
                 .map(|p| crate::normalize::phone_keys(p))
                 .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
                 .unwrap_or(false),
+            Verify::Email(fragment) => r.email.as_deref().map(|e| super::matcher::email_words_match(fragment, e)).unwrap_or(false),
         }
     }
 }
@@ -233,7 +235,10 @@ impl Source {
             }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
                 let words = crate::normalize::email_words(key);
-                let expr = format!("{}*", fts_phrase(&words));
+                if words.split(' ').any(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+                    verify = Some(Verify::Email(key.clone()));
+                }
+                let expr = format!("{}*", fts_phrase(&crate::normalize::email_index_words(&words)));
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_email_fts", &m, plain), "x.rowid")
             }
@@ -264,18 +269,40 @@ impl Source {
 
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
         let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
-        let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT {limit}", self.from_where, self.order);
+        let Some(verify) = &self.verify else {
+            let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT {limit}", self.from_where, self.order);
+            let mut st = conn.prepare_cached(&sql)?;
+            let rows = st.query_map(params_from_iter(self.params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            return Ok(rows.collect::<Result<_, _>>()?);
+        };
+        // Candidates in order, checked a chunk at a time until `limit` hold.
+        let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {}", self.from_where, self.order);
         let mut st = conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params_from_iter(self.params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let rows: Vec<(i64, Option<String>)> = rows.collect::<Result<_, _>>()?;
-        match &self.verify {
-            None => Ok(rows),
-            Some(v) => {
-                let seqs: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut rows = st.query(params_from_iter(self.params.iter()))?;
+        let mut out: Vec<(i64, Option<String>)> = Vec::new();
+        let mut chunk: Vec<(i64, Option<String>)> = Vec::with_capacity(512);
+        loop {
+            let done = match rows.next()? {
+                Some(r) => {
+                    chunk.push((r.get(0)?, r.get(1)?));
+                    false
+                }
+                None => true,
+            };
+            if chunk.len() == 512 || (done && !chunk.is_empty()) {
+                let seqs: Vec<i64> = chunk.iter().map(|c| c.0).collect();
                 let loaded = load_rows(conn, &seqs)?;
-                Ok(rows.into_iter().filter(|(s, _)| loaded.get(s).map(|r| v.holds(r)).unwrap_or(false)).collect())
+                out.extend(chunk.drain(..).filter(|(s, _)| loaded.get(s).map(|r| verify.holds(r)).unwrap_or(false)));
+                if out.len() >= limit {
+                    out.truncate(limit);
+                    break;
+                }
+            }
+            if done {
+                break;
             }
         }
+        Ok(out)
     }
 }
 

@@ -20,7 +20,7 @@ impl IndexKeys {
         IndexKeys {
             name: normalize::name_keys(first, last, email),
             phone: phone_e164.map(normalize::phone_keys),
-            email: email.map(normalize::email_words),
+            email: email.map(normalize::email_index_words),
         }
     }
 }
