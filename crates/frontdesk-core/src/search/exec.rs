@@ -235,7 +235,12 @@ impl Source {
             }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
                 let words = crate::normalize::email_words(key);
-                if words.split(' ').any(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+                // The index keeps three digits of each number: a number that must match whole
+                // (not the last word) or past its third digit is checked on the record.
+                let list: Vec<&str> = words.split(' ').collect();
+                let digits = |w: &&str| w.starts_with(|c: char| c.is_ascii_digit());
+                let last_long = list.last().map(|w| digits(w) && w.len() > 3).unwrap_or(false);
+                if last_long || list[..list.len().saturating_sub(1)].iter().any(digits) {
                     verify = Some(Verify::Email(key.clone()));
                 }
                 let expr = format!("{}*", fts_phrase(&crate::normalize::email_index_words(&words)));
