@@ -85,7 +85,7 @@ CREATE VIRTUAL TABLE customer_phone_fts USING fts5(
 -- Email addresses as words (`c bakker 318 o 2 pl`): a fragment is a run of words, the last
 -- one possibly cut short.
 CREATE VIRTUAL TABLE customer_email_fts USING fts5(
-    keys, content='', tokenize='unicode61 remove_diacritics 0'
+    keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0'
 );
 
 CREATE INDEX customers_archived ON customers(archived_at) WHERE archived_at IS NOT NULL;
