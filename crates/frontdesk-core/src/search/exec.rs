@@ -212,7 +212,10 @@ impl Source {
                 (format!("customers c WHERE c.code >= {lo} AND c.code < {hi}"), "c.code")
             }
             (ParsedQuery::Text { words, .. }, 2) => {
-                let expr = words.iter().map(|w| format!("{}*", fts_phrase(w))).collect::<Vec<_>>().join(" ");
+                // Longest (rarest) word first: FTS5 steps the other words to its matches.
+                let mut sorted: Vec<&String> = words.iter().collect();
+                sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+                let expr = sorted.iter().map(|w| format!("{}*", fts_phrase(w))).collect::<Vec<_>>().join(" ");
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
