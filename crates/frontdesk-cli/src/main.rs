@@ -133,12 +133,7 @@ pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let db = cli.db.clone().unwrap_or_else(default_db);
-    let result = match cli.command {
-        Command::Bench { what } => bench::run(what, cli.db.as_deref()),
-        other => run(other, &db),
-    };
-    match result {
+    match run(cli.command, cli.db.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", describe(&e));
@@ -155,7 +150,9 @@ fn describe(e: &CoreError) -> String {
     }
 }
 
-fn run(command: Command, db: &std::path::Path) -> Result<(), CoreError> {
+fn run(command: Command, db_arg: Option<&std::path::Path>) -> Result<(), CoreError> {
+    let default = db_arg.map(std::path::Path::to_path_buf).unwrap_or_else(default_db);
+    let db = default.as_path();
     match command {
         Command::Seed { count, seed } => {
             let store = open(db)?;
@@ -290,6 +287,7 @@ fn run(command: Command, db: &std::path::Path) -> Result<(), CoreError> {
             }
             Ok(())
         }
-        Command::Bench { .. } => unreachable!("handled in main"),
+        // Benchmarks use their own database unless --db names one.
+        Command::Bench { what } => bench::run(what, db_arg),
     }
 }
