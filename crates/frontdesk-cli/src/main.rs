@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use frontdesk_core::export::Format;
 use frontdesk_core::import::{import_csv, ImportOptions};
 use frontdesk_core::search::{SearchRequest, SortBy, StatusFilter};
@@ -132,8 +132,11 @@ pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command, cli.db.as_deref()) {
+    let matches = Cli::command().get_matches();
+    // A benchmark seeds its database: it never takes FRONTDESK_DB, only an explicit --db.
+    let explicit_db = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match run(cli.command, cli.db.as_deref(), explicit_db) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", describe(&e));
@@ -150,7 +153,7 @@ fn describe(e: &CoreError) -> String {
     }
 }
 
-fn run(command: Command, db_arg: Option<&std::path::Path>) -> Result<(), CoreError> {
+fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) -> Result<(), CoreError> {
     let default = db_arg.map(std::path::Path::to_path_buf).unwrap_or_else(default_db);
     let db = default.as_path();
     match command {
@@ -288,6 +291,6 @@ fn run(command: Command, db_arg: Option<&std::path::Path>) -> Result<(), CoreErr
             Ok(())
         }
         // Benchmarks use their own database unless --db names one.
-        Command::Bench { what } => bench::run(what, db_arg),
+        Command::Bench { what } => bench::run(what, db_arg.filter(|_| explicit_db)),
     }
 }
