@@ -44,6 +44,10 @@ fn first_error(errors: Vec<CoreError>) -> CoreError {
     errors.into_iter().next().unwrap_or_else(|| CoreError::validation("customer", "invalid", "The customer is not valid."))
 }
 
+fn duplicate(field: &str, c: Customer) -> CoreError {
+    CoreError::Duplicate { field: field.into(), existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name } }
+}
+
 fn keys_of(c: &Customer) -> IndexKeys {
     IndexKeys::of(&c.first_name, &c.last_name, c.email.as_deref(), c.phone_e164.as_deref())
 }
@@ -130,11 +134,7 @@ impl Writer<'_> {
             .query_row([&canonical], |r| r.get::<_, i64>(0))
             .optional()?;
         if let Some(seq) = existing {
-            let c = read::by_seq(&self.tx, seq)?;
-            return Err(CoreError::Duplicate {
-                field: "code".into(),
-                existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name },
-            });
+            return Err(duplicate("code", read::by_seq(&self.tx, seq)?));
         }
         let prefix = &canonical[..3];
         if prefix != self.desk.code_prefix {
@@ -145,10 +145,7 @@ impl Writer<'_> {
 
     /// Inserts an already validated (and uniqueness-checked) customer.
     pub fn insert_customer(&mut self, actor: &Actor, v: &ValidCustomer, opts: &InsertOptions) -> CoreResult<Imported> {
-        let code = match &opts.code {
-            Some(c) => self.adopt_code(c)?,
-            None => self.next_code()?,
-        };
+        // The id is checked before the code is adopted: a rejected row writes nothing.
         let id = match opts.id {
             Some(id) => {
                 let taken: bool = self
@@ -156,15 +153,15 @@ impl Writer<'_> {
                     .prepare_cached("SELECT EXISTS(SELECT 1 FROM customers WHERE id = ?1)")?
                     .query_row([id.0.as_bytes().to_vec()], |r| r.get(0))?;
                 if taken {
-                    let (_, c) = read::find(&self.tx, &id.to_string())?;
-                    return Err(CoreError::Duplicate {
-                        field: "id".into(),
-                        existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name },
-                    });
+                    return Err(duplicate("id", read::find(&self.tx, &id.to_string())?.1));
                 }
                 id
             }
             None => CustomerId(self.sources.ids.new_uuid(self.now_ms)),
+        };
+        let code = match &opts.code {
+            Some(c) => self.adopt_code(c)?,
+            None => self.next_code()?,
         };
         let status = if opts.blocked_reason.is_some() { CustomerStatus::Blocked } else { CustomerStatus::Active };
         let created = opts.created_at.unwrap_or(self.now_ms);
