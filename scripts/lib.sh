@@ -20,3 +20,27 @@ need_packages() {
 need_rust() {
   command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 }
+
+# System packages the desktop app builds against (WebKitGTK 4.1).
+APP_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+# What the end-to-end tests add: a virtual X display, WebKit's WebDriver, screenshots.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+
+need_node() {
+  command -v npm >/dev/null || { echo "Node.js 20.19+ with npm is required: https://nodejs.org" >&2; exit 1; }
+}
+
+# Installs the UI's npm packages (exact versions from ui/package-lock.json) unless present,
+# then builds the UI into ui/dist, which the app binary embeds.
+build_ui() {
+  need_node
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+  (cd ui && npm run --silent build)
+}
+
+need_tauri_driver() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+}

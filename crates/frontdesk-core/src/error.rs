@@ -6,6 +6,7 @@ use crate::ids::CustomerId;
 
 /// Enough about an existing customer for a UI to offer "open existing" / "use this customer".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerRef {
     pub id: CustomerId,
     pub code: String,
@@ -13,6 +14,7 @@ pub struct CustomerRef {
 }
 
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", content = "data")]
 pub enum CoreError {
     /// A field's value is not acceptable. `code` is stable (`required`, `too_long`,

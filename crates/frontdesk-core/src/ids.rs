@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 /// A customer's global identity (UUIDv7), the same on every desk and on the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct CustomerId(pub Uuid);
 
@@ -26,6 +27,7 @@ impl FromStr for CustomerId {
 
 /// A branch (location) of the business, local row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct BranchId(pub i64);
 

@@ -72,6 +72,7 @@ pub struct ImportOptions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub file: String,
     pub rows: u64,
@@ -79,11 +80,42 @@ pub struct ImportReport {
     pub rejected: u64,
     /// Where rejected rows were written (only when some were rejected).
     pub errors_file: Option<String>,
+    /// The first [`FIRST_REJECTIONS`] rejected rows, in file order (all of them are in
+    /// `errors_file`).
+    pub first_rejections: Vec<Rejection>,
     /// Column → field used.
     pub mapping: Vec<(String, String)>,
     /// Columns that were not imported.
     pub ignored_columns: Vec<String>,
-    pub took_ms: u128,
+    pub took_ms: u64,
+}
+
+/// How many rejected rows an [`ImportReport`] lists itself.
+pub const FIRST_REJECTIONS: usize = 50;
+
+/// One rejected row: its line in the file, the field at fault, a stable code and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Rejection {
+    pub line: u64,
+    pub field: String,
+    pub code: String,
+    pub reason: String,
+}
+
+impl Rejection {
+    fn new(line: u64, e: &CoreError) -> Self {
+        let (field, code, reason) = match e {
+            CoreError::Validation { field, code, message } => (field.clone(), code.clone(), message.clone()),
+            CoreError::Duplicate { field, existing } => (
+                field.clone(),
+                "duplicate".to_string(),
+                format!("{field} already belongs to {} ({})", existing.display_name, existing.code),
+            ),
+            other => (other.field().unwrap_or("").to_string(), "rejected".into(), other.to_string()),
+        };
+        Rejection { line, field, code, reason }
+    }
 }
 
 /// `clients.csv` → `clients.errors.csv`
@@ -382,6 +414,8 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         Ok(())
     })?;
     finish(store, import_id, report.written, report.rejected)?;
+    rejects.sort_by_key(|(line, _)| *line);
+    let first_rejections = rejects.iter().take(FIRST_REJECTIONS).map(|(line, e)| Rejection::new(*line, e)).collect();
     let errors_file = if rejects.is_empty() {
         None
     } else {
@@ -397,15 +431,15 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         imported: report.written,
         rejected: report.rejected,
         errors_file,
+        first_rejections,
         mapping,
         ignored_columns,
-        took_ms: started.elapsed().as_millis(),
+        took_ms: started.elapsed().as_millis() as u64,
     })
 }
 
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
-fn write_errors(path: &Path, err_path: &Path, plan: &Plan, mut rejects: Vec<(u64, CoreError)>) -> CoreResult<()> {
-    rejects.sort_by_key(|(line, _)| *line);
+fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, CoreError)>) -> CoreResult<()> {
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
     let f = File::create(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
@@ -418,15 +452,7 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, mut rejects: Vec<(u64
     while reader.read_record(&mut rec).map_err(|e| csv_error(path, e))? {
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let Some(e) = by_line.get(&line) else { continue };
-        let (field, code, reason) = match e {
-            CoreError::Validation { field, code, message } => (field.clone(), code.clone(), message.clone()),
-            CoreError::Duplicate { field, existing } => (
-                field.clone(),
-                "duplicate".to_string(),
-                format!("{field} already belongs to {} ({})", existing.display_name, existing.code),
-            ),
-            other => (other.field().unwrap_or("").to_string(), "rejected".into(), other.to_string()),
-        };
+        let Rejection { field, code, reason, .. } = Rejection::new(line, e);
         let mut out = vec![line.to_string(), field, code, reason];
         out.extend(rec.iter().map(String::from));
         w.write_record(&out).map_err(|x| unwritable(&x))?;

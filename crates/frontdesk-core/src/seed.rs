@@ -270,10 +270,11 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SeedReport {
     pub created: u64,
     pub rejected: u64,
-    pub took_ms: u128,
+    pub took_ms: u64,
 }
 
 /// Adds `count` demo customers (data set `seed`), reporting progress as rows are written.
@@ -289,5 +290,5 @@ pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progres
     let import_id = crate::import::start(store, &format!("demo data (seed {seed})"), &actor)?;
     let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()))?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
-    Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() })
+    Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })
 }

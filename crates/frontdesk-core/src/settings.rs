@@ -10,6 +10,7 @@ use crate::ids::BranchId;
 use crate::store::{Sources, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeskSettings {
     pub business_name: String,
     /// ISO 3166-1 alpha-2 region used to read phone numbers typed without a country code.
@@ -25,6 +26,7 @@ pub struct DeskSettings {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Branch {
     pub id: BranchId,
     pub code: String,
@@ -88,6 +90,7 @@ pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> CoreResult<()> {
 
 /// What a manager may change about this desk.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SettingsInput {
     pub business_name: Option<String>,
     pub default_region: Option<String>,

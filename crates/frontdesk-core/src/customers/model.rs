@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{BranchId, CustomerId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerStatus {
     Active,
@@ -31,6 +32,7 @@ impl CustomerStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MarketingConsent {
     pub granted: bool,
     pub at: DateTime<Utc>,
@@ -38,6 +40,7 @@ pub struct MarketingConsent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Customer {
     pub id: CustomerId,
     pub code: String,
@@ -70,6 +73,7 @@ pub struct Customer {
 
 /// What a person types into the customer form (create, or edit: the whole form is sent).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct CustomerInput {
     pub first_name: String,
@@ -131,6 +135,7 @@ pub fn display_name(first: &str, last: &str) -> String {
 
 /// Who did something: shown on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actor(pub String);
 
 impl Actor {

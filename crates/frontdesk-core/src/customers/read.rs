@@ -98,6 +98,7 @@ pub(crate) fn find(conn: &Connection, id_or_code: &str) -> CoreResult<(i64, Cust
 
 /// The live (not archived) customer, other than `except_seq`, whose contact point this is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ContactOwner {
     pub field: String,
     pub existing: CustomerRef,
@@ -149,6 +150,7 @@ fn owner(conn: &Connection, sql: &str, key: &str, except: Option<i64>, bit: i64)
 
 /// A customer with everything the profile shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerDetail {
     pub customer: Customer,
     /// Block / unblock events, newest first.

@@ -8,6 +8,7 @@ use crate::clock::ms_to_datetime;
 use crate::error::CoreResult;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {
     pub field: String,
     pub old: Value,
@@ -15,6 +16,7 @@ pub struct FieldChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TimelineEvent {
     pub seq: i64,
     pub at: chrono::DateTime<chrono::Utc>,

@@ -22,6 +22,7 @@ pub const COUNT_CAP: u64 = 10_000;
 pub const SORT_CAP: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum StatusFilter {
     /// Active and blocked, not archived (the default).
@@ -35,6 +36,7 @@ pub enum StatusFilter {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct SearchFilter {
     pub branch: Option<BranchId>,
@@ -53,6 +55,7 @@ impl SearchFilter {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SortBy {
     /// Best match first; ties in record order. For an empty query: newest first.
@@ -67,6 +70,7 @@ pub enum SortBy {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct SearchRequest {
     pub query: String,
@@ -91,6 +95,7 @@ impl SearchRequest {
 
 /// How a hit matched, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchTier {
     Exact,
@@ -110,6 +115,7 @@ impl MatchTier {
 
 /// One row of the result list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerHit {
     pub id: CustomerId,
     pub code: String,
@@ -129,6 +135,7 @@ pub struct CustomerHit {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchPage {
     pub hits: Vec<CustomerHit>,
     /// Number of matches; exact up to [`COUNT_CAP`], otherwise a lower bound.

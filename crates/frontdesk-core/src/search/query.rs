@@ -6,6 +6,7 @@ use crate::normalize;
 
 /// What a query was understood as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ParsedQuery {
     Empty,

@@ -1,0 +1,100 @@
+//! Finding, reading and changing customers.
+
+use frontdesk_core::customers::{ContactOwner, Customer, CustomerDetail, CustomerInput, TimelineEvent};
+use frontdesk_core::search::{SearchPage, SearchRequest};
+use frontdesk_core::{CoreError, CoreResult};
+use serde::Serialize;
+use tauri::State;
+
+use super::{blocking, customer_id};
+use crate::Desk;
+
+/// How many timeline events the profile shows before "show more".
+const PROFILE_TIMELINE: usize = 50;
+
+/// The directory: one query string, filters, sort and a keyset cursor.
+#[tauri::command]
+#[specta::specta]
+pub async fn search(desk: State<'_, Desk>, request: SearchRequest) -> CoreResult<SearchPage> {
+    blocking(&desk, move |s| s.search(&request)).await
+}
+
+/// A customer (by id or code) with status history and the newest timeline events.
+#[tauri::command]
+#[specta::specta]
+pub async fn customer_detail(desk: State<'_, Desk>, id: String) -> CoreResult<CustomerDetail> {
+    blocking(&desk, move |s| s.customer_detail(&id, PROFILE_TIMELINE)).await
+}
+
+/// Older timeline events: `before` is the `seq` of the oldest event shown.
+#[tauri::command]
+#[specta::specta]
+pub async fn timeline(desk: State<'_, Desk>, id: String, before: Option<i64>, limit: u32) -> CoreResult<Vec<TimelineEvent>> {
+    let id = customer_id(&id)?;
+    blocking(&desk, move |s| s.timeline(id, before, limit.clamp(1, 500) as usize)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_customer(desk: State<'_, Desk>, input: CustomerInput) -> CoreResult<Customer> {
+    let actor = desk.actor();
+    blocking(&desk, move |s| s.create_customer(&actor, &input)).await
+}
+
+/// Saves the whole form of an existing customer.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_customer(desk: State<'_, Desk>, id: String, input: CustomerInput) -> CoreResult<Customer> {
+    let (id, actor) = (customer_id(&id)?, desk.actor());
+    blocking(&desk, move |s| s.update_customer(&actor, id, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn block_customer(desk: State<'_, Desk>, id: String, reason: String) -> CoreResult<Customer> {
+    let (id, actor) = (customer_id(&id)?, desk.actor());
+    blocking(&desk, move |s| s.block_customer(&actor, id, &reason)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unblock_customer(desk: State<'_, Desk>, id: String, note: Option<String>) -> CoreResult<Customer> {
+    let (id, actor) = (customer_id(&id)?, desk.actor());
+    blocking(&desk, move |s| s.unblock_customer(&actor, id, note.as_deref().filter(|n| !n.trim().is_empty()))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_customer(desk: State<'_, Desk>, id: String) -> CoreResult<Customer> {
+    let (id, actor) = (customer_id(&id)?, desk.actor());
+    blocking(&desk, move |s| s.archive_customer(&actor, id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_customer(desk: State<'_, Desk>, id: String) -> CoreResult<Customer> {
+    let (id, actor) = (customer_id(&id)?, desk.actor());
+    blocking(&desk, move |s| s.restore_customer(&actor, id)).await
+}
+
+/// What a form would hit if saved now: every field problem, and who already has its email or
+/// phone (for the "already belongs to" warning while typing).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CustomerCheck {
+    pub errors: Vec<CoreError>,
+    pub owners: Vec<ContactOwner>,
+}
+
+/// Checks a form while it is typed; `except` is the customer being edited.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_customer(desk: State<'_, Desk>, input: CustomerInput, except: Option<String>) -> CoreResult<CustomerCheck> {
+    let except = except.as_deref().map(customer_id).transpose()?;
+    blocking(&desk, move |s| {
+        let errors = s.validate_customer(&input);
+        let region = input.country.as_deref().map(str::trim).filter(|c| c.len() == 2).map(str::to_ascii_uppercase);
+        let owners = s.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
+        Ok(CustomerCheck { errors, owners })
+    })
+    .await
+}

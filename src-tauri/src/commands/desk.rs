@@ -1,0 +1,44 @@
+//! This desk: settings, branches, where its database is.
+
+use frontdesk_core::search::SearchRequest;
+use frontdesk_core::settings::{Branch, DeskSettings, SettingsInput};
+use frontdesk_core::CoreResult;
+use serde::Serialize;
+use tauri::State;
+
+use super::blocking;
+use crate::Desk;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DeskInfo {
+    pub settings: DeskSettings,
+    pub branches: Vec<Branch>,
+    /// The database file this window works on.
+    pub database: String,
+    /// Live customers, exact up to the search count cap (`customers_exact`).
+    pub customers: u64,
+    pub customers_exact: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
+    let database = desk.path.display().to_string();
+    blocking(&desk, move |s| {
+        let count = s.search(&SearchRequest { limit: 1, ..Default::default() })?;
+        Ok(DeskInfo { settings: s.desk(), branches: s.branches()?, database, customers: count.total, customers_exact: count.total_exact })
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_settings(desk: State<'_, Desk>, input: SettingsInput) -> CoreResult<DeskSettings> {
+    blocking(&desk, move |s| s.update_settings(&input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_branch(desk: State<'_, Desk>, code: String, name: String) -> CoreResult<Branch> {
+    blocking(&desk, move |s| s.add_branch(&code, &name)).await
+}

@@ -1,0 +1,65 @@
+//! Bringing customers in: a CSV file, or demo data.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use frontdesk_core::import::{ImportOptions, ImportReport};
+use frontdesk_core::seed::SeedReport;
+use frontdesk_core::{CoreError, CoreResult};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::blocking;
+use crate::Desk;
+
+/// Rows done of `total` (`total` is 0 while unknown).
+#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Sends progress at most every 50 ms (and always the last report).
+fn throttled(channel: Channel<Progress>) -> impl FnMut(u64, u64) {
+    let mut last = Instant::now() - Duration::from_secs(1);
+    move |done, total| {
+        if done >= total || last.elapsed() >= Duration::from_millis(50) {
+            last = Instant::now();
+            let _ = channel.send(Progress { done, total });
+        }
+    }
+}
+
+/// Imports a CSV file; rejected rows go to `<file>.errors.csv` and the first ones are listed
+/// in the report.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_csv(desk: State<'_, Desk>, path: String, region: Option<String>, on_progress: Channel<Progress>) -> CoreResult<ImportReport> {
+    let path = path.trim().trim_matches('"').to_string();
+    if path.is_empty() {
+        return Err(CoreError::validation("path", "required", "Choose the CSV file to import."));
+    }
+    let opts = ImportOptions { region: region.filter(|r| !r.trim().is_empty()), mappings: vec![], actor: Some(desk.actor()) };
+    blocking(&desk, move |s| {
+        let mut progress = throttled(on_progress);
+        frontdesk_core::import::import_csv(s, &PathBuf::from(path), &opts, &mut progress)
+    })
+    .await
+}
+
+/// Adds `count` demo customers (a fresh data set each time, so a second load adds new people).
+#[tauri::command]
+#[specta::specta]
+pub async fn load_demo(desk: State<'_, Desk>, count: u32, on_progress: Channel<Progress>) -> CoreResult<SeedReport> {
+    if count == 0 || count > 1_000_000 {
+        return Err(CoreError::validation("count", "out_of_range", "Load between 1 and 1,000,000 demo customers."));
+    }
+    let data_set = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1);
+    blocking(&desk, move |s| {
+        let mut progress = throttled(on_progress);
+        let total = u64::from(count);
+        frontdesk_core::seed::seed(s, total, data_set, &mut |done| progress(done, total))
+    })
+    .await
+}

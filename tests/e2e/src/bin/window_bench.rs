@@ -1,0 +1,98 @@
+//! In-window benchmark: opens the real app on a database (e.g. 1M customers from
+//! `frontdesk bench size`/`seed`), types queries key by key through WebDriver and reads back
+//! the window's own keystroke → results-painted times (`performance.now()` at the input event
+//! to the first frame after the list rendered). Also: cold start to an interactive search box,
+//! and resident memory of the app and its web process.
+//!
+//! `xvfb-run -a cargo run --release -p frontdesk-e2e --bin window-bench -- --db bench-data/1m.db`
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::Parser;
+use frontdesk_e2e::{keys, rss_kb, Window};
+
+#[derive(Parser)]
+struct Args {
+    /// The database to open (it is not changed).
+    #[arg(long)]
+    db: PathBuf,
+    /// Queries typed key by key; each key is one measured keystroke.
+    #[arg(long, num_args = 1.., default_values_t = [
+        "maria".to_string(), "zoe mul".into(), "smith".into(), "garcía".into(), "anna k".into(),
+        "7700 900".into(), "0161".into(), "555 01".into(), "gmail.com".into(), "j.smith@".into(),
+    ])]
+    queries: Vec<String>,
+    /// Times the whole list is typed.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+/// When the process started (epoch ms), from /proc: boot time + start ticks.
+fn process_start_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let ticks: f64 = after.split_whitespace().nth(19)?.parse().ok()?;
+    let btime: f64 = std::fs::read_to_string("/proc/stat").ok()?.lines().find(|l| l.starts_with("btime"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let hz = 100.0; // USER_HZ on Linux
+    Some((btime + ticks / hz) * 1000.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    assert!(args.db.exists(), "{} does not exist: make it with `frontdesk --db {} seed --count 1000000`", args.db.display(), args.db.display());
+    let w = Window::open_db("window-bench", &args.db).await;
+    let pid = w.app_pid().expect("app process");
+
+    // Cold start: process start → search box focused and the first results painted.
+    let ready = w
+        .until("first paint", || async {
+            let v = w.js("const f = window.__frontdesk; return f && f.paintTimes.length && document.activeElement?.dataset.testid === 'search' ? performance.timeOrigin + f.paintTimes[0].at : null").await;
+            v.as_f64()
+        })
+        .await;
+    let started = process_start_ms(pid).expect("process start time");
+    println!("cold start to interactive search box: {:.0} ms (process start → focused box with first results painted)", ready - started);
+    let _ = SystemTime::now().duration_since(UNIX_EPOCH);
+
+    let search = w.testid("search").await;
+    let mut times = Vec::new();
+    for _ in 0..args.rounds {
+        for q in &args.queries {
+            search.send_keys(keys::ESC).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            let before = w.js("return window.__frontdesk.paintTimes.length").await.as_u64().unwrap();
+            for (i, ch) in q.chars().enumerate() {
+                search.send_keys(&ch.to_string()).await.unwrap();
+                let want = before + i as u64 + 1;
+                w.until("paint", || async { (w.js("return window.__frontdesk.paintTimes.length").await.as_u64()? >= want).then_some(()) }).await;
+            }
+            let got = w.js(&format!("return window.__frontdesk.paintTimes.slice({before}).map(p => p.ms)")).await;
+            times.extend(got.as_array().unwrap().iter().filter_map(|v| v.as_f64()));
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "keystroke → results painted over {} keystrokes: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        times.len(),
+        percentile(&times, 0.50),
+        percentile(&times, 0.95),
+        percentile(&times, 0.99),
+        times.last().copied().unwrap_or(f64::NAN)
+    );
+    let web = std::process::Command::new("pgrep").args(["-n", "WebKitWebProces"]).output().ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
+    println!(
+        "resident memory: app {} MB, its web process {} MB",
+        rss_kb(pid).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into()),
+        web.and_then(rss_kb).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into()),
+    );
+    w.close().await;
+}

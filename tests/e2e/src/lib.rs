@@ -1,0 +1,241 @@
+//! Drives the real Frontdesk window: the app binary, started by `tauri-driver` (which runs
+//! WebKitWebDriver), on its own database in a temporary folder, under the X display the test
+//! command provides (Xvfb). Used by the end-to-end tests and by `window-bench`.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+pub use fantoccini;
+
+/// WebDriver key codes.
+pub mod keys {
+    pub const CTRL: &str = "\u{E009}";
+    pub const ESC: &str = "\u{E00C}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const DOWN: &str = "\u{E015}";
+    pub const UP: &str = "\u{E013}";
+}
+
+/// One window at a time: the machine has two cores and each window is a WebKit process tree.
+static ONE_WINDOW: Mutex<()> = Mutex::new(());
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The app binary: `FRONTDESK_APP_BIN`, else the debug build the test command makes.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("FRONTDESK_APP_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    target.join("debug/frontdesk-app")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
+}
+
+/// The running app and the WebDriver session that drives it. Closing (or dropping) it stops
+/// the app and the driver.
+pub struct Window {
+    pub client: Client,
+    driver: Child,
+    pub db: PathBuf,
+    pub name: String,
+    _one: MutexGuard<'static, ()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A database for a test: fresh in a temporary folder, prepared by `prepare` before the
+/// window opens (the store is closed again before the app opens it).
+pub fn fresh_db(prepare: impl FnOnce(&frontdesk_core::Store)) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("frontdesk.db");
+    let store = frontdesk_core::Store::open(&db, Default::default()).expect("open test database");
+    prepare(&store);
+    drop(store);
+    (dir, db)
+}
+
+impl Window {
+    /// Opens the app on a fresh database prepared by `prepare`.
+    pub async fn open(name: &str, prepare: impl FnOnce(&frontdesk_core::Store)) -> Window {
+        let (dir, db) = fresh_db(prepare);
+        let mut w = Window::open_db(name, &db).await;
+        w._dir = Some(dir);
+        w
+    }
+
+    /// Opens the app on an existing database.
+    pub async fn open_db(name: &str, db: &Path) -> Window {
+        let one = ONE_WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+        let app = app_binary();
+        assert!(
+            app.exists(),
+            "The app binary {} is missing: build the UI and the app first (./scripts/test does: npm run build in ui/, then cargo build -p frontdesk-app).",
+            app.display()
+        );
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "No X display: run the end-to-end tests under Xvfb (./scripts/test does: xvfb-run)."
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("FRONTDESK_DB", db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver is not installed (./scripts/test installs it: cargo install tauri-driver)");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(15), "tauri-driver did not listen on port {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": app }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .expect("WebDriver session with the app");
+        let w = Window { client, driver, db: db.to_path_buf(), name: name.to_string(), _one: one, _dir: None };
+        w.testid("search").await;
+        w
+    }
+
+    /// Waits (up to 10 s) until `check` returns `Some`.
+    pub async fn until<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let started = Instant::now();
+        loop {
+            if let Some(v) = check().await {
+                return v;
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!("[{}] timed out waiting for {what}", self.name);
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    pub async fn css(&self, selector: &str) -> Element {
+        let sel = selector.to_string();
+        self.until(&format!("`{selector}`"), || async { self.client.find(Locator::Css(&sel)).await.ok() }).await
+    }
+
+    pub async fn testid(&self, id: &str) -> Element {
+        self.css(&format!("[data-testid=\"{id}\"]")).await
+    }
+
+    pub async fn field(&self, name: &str) -> Element {
+        self.css(&format!("[name=\"{name}\"]")).await
+    }
+
+    /// Is an element matching `selector` on screen now?
+    pub async fn has(&self, selector: &str) -> bool {
+        self.client.find_all(Locator::Css(selector)).await.map(|v| !v.is_empty()).unwrap_or(false)
+    }
+
+    /// Types into a field (after clearing it), as a person would, key by key.
+    pub async fn fill(&self, name: &str, text: &str) {
+        let f = self.field(name).await;
+        f.clear().await.unwrap();
+        f.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.testid(testid).await.click().await.unwrap();
+    }
+
+    /// Waits until the element's text satisfies `ok`; returns the text.
+    pub async fn text_until(&self, testid: &str, ok: impl Fn(&str) -> bool) -> String {
+        let sel = format!("[data-testid=\"{testid}\"]");
+        self.until(&format!("{testid} text"), || async {
+            let t = self.client.find(Locator::Css(&sel)).await.ok()?.text().await.ok()?;
+            ok(&t).then_some(t)
+        })
+        .await
+    }
+
+    /// The text of each result row shown.
+    pub async fn rows(&self) -> Vec<String> {
+        let els = self.client.find_all(Locator::Css("[data-testid=\"customer-row\"]")).await.unwrap_or_default();
+        let mut out = Vec::new();
+        for e in els {
+            out.push(e.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Waits until the result rows satisfy `ok`.
+    pub async fn rows_until(&self, what: &str, ok: impl Fn(&[String]) -> bool) -> Vec<String> {
+        self.until(what, || async {
+            let r = self.rows().await;
+            ok(&r).then_some(r)
+        })
+        .await
+    }
+
+    /// Replaces the search box's text by typing `query`.
+    pub async fn search(&self, query: &str) {
+        let s = self.testid("search").await;
+        s.send_keys(keys::ESC).await.unwrap();
+        s.send_keys(query).await.unwrap();
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script in the window")
+    }
+
+    /// Saves a screenshot of the window to `target/e2e-screenshots/<name>.png`.
+    pub async fn shot(&self, name: &str) {
+        if let Ok(png) = self.client.screenshot().await {
+            let dir = workspace_root().join("target/e2e-screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// Process id of the app (the child of WebKitWebDriver that runs our binary).
+    pub fn app_pid(&self) -> Option<u32> {
+        let out = Command::new("pgrep").args(["-f", "-n", &app_binary().display().to_string()]).output().ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        // tauri-driver's WebKitWebDriver child (and the app) would otherwise linger.
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.driver.id())]).status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Resident memory of a process, from /proc (kB).
+pub fn rss_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+}

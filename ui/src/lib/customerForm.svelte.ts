@@ -1,0 +1,145 @@
+// A customer form's state, shared by the full form and the quick-create dialog: the values,
+// the backend's field errors (checked while typing, debounced), who already has the typed
+// email/phone, and saving.
+import type { ContactOwner, Customer, CustomerInput as SentInput } from "../bindings";
+
+/** The form always holds every field (the command accepts missing ones as defaults). */
+export type CustomerInput = Required<SentInput>;
+import { AppError, call, commands, messageOf } from "./api";
+
+export function blankInput(): CustomerInput {
+  return {
+    first_name: "",
+    last_name: "",
+    phone: null,
+    phone_shared: false,
+    email: null,
+    email_shared: false,
+    address_line1: null,
+    address_line2: null,
+    city: null,
+    state: null,
+    postal_code: null,
+    country: null,
+    branch_id: null,
+    remarks: null,
+    tags: [],
+    birthday: null,
+    marketing_consent: null,
+  };
+}
+
+export function inputFrom(c: Customer): CustomerInput {
+  return {
+    first_name: c.first_name,
+    last_name: c.last_name,
+    phone: c.phone_raw,
+    phone_shared: c.phone_shared,
+    email: c.email,
+    email_shared: c.email_shared,
+    address_line1: c.address_line1,
+    address_line2: c.address_line2,
+    city: c.city,
+    state: c.state,
+    postal_code: c.postal_code,
+    country: c.country,
+    branch_id: c.branch_id,
+    remarks: c.remarks,
+    tags: [...c.tags],
+    birthday: c.birthday,
+    marketing_consent: null,
+  };
+}
+
+/** Blank text fields are "not given". */
+function cleaned(i: CustomerInput): CustomerInput {
+  const out = { ...i, tags: [...i.tags] } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (typeof v === "string" && v.trim() === "" && k !== "first_name" && k !== "last_name") out[k] = null;
+  return out as unknown as CustomerInput;
+}
+
+export class CustomerForm {
+  input = $state<CustomerInput>(blankInput());
+  errors = $state<Record<string, string>>({});
+  owners = $state<ContactOwner[]>([]);
+  touched = $state<Record<string, boolean>>({});
+  submitted = $state(false);
+  saving = $state(false);
+  saveError = $state<string | null>(null);
+  private initial: string;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private checks = 0;
+
+  constructor(
+    public readonly id: string | null,
+    start: CustomerInput,
+  ) {
+    this.input = start;
+    this.initial = JSON.stringify(cleaned(start));
+  }
+
+  get dirty(): boolean {
+    return JSON.stringify(cleaned(this.input)) !== this.initial;
+  }
+
+  /** The error to show next to `field`: once it was left, or after a save was tried. */
+  shown(field: string): string | undefined {
+    return this.touched[field] || this.submitted ? this.errors[field] : undefined;
+  }
+
+  touch(field: string): void {
+    this.touched[field] = true;
+  }
+
+  /** Asks the backend about the form as it is now, 250 ms after the last change. */
+  changed(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.check(), 250);
+  }
+
+  async check(): Promise<boolean> {
+    const mine = ++this.checks;
+    try {
+      const r = await call(commands.checkCustomer(cleaned(this.input), this.id));
+      if (mine !== this.checks) return false;
+      const errors: Record<string, string> = {};
+      for (const e of r.errors) if (e.type === "Validation" && !errors[e.data.field]) errors[e.data.field] = e.data.message;
+      this.errors = errors;
+      this.owners = r.owners;
+      return Object.keys(errors).length === 0;
+    } catch (e) {
+      this.saveError = messageOf(e);
+      return false;
+    }
+  }
+
+  /** An owner the receptionist has not marked as a shared contact blocks saving. */
+  blocking(o: ContactOwner): boolean {
+    return !(o.field === "email" ? this.input.email_shared : this.input.phone_shared);
+  }
+
+  async save(): Promise<Customer | null> {
+    this.submitted = true;
+    this.saveError = null;
+    clearTimeout(this.timer);
+    if (!(await this.check())) return null;
+    this.saving = true;
+    try {
+      const input = cleaned(this.input);
+      const saved = this.id ? await call(commands.updateCustomer(this.id, input)) : await call(commands.createCustomer(input));
+      this.initial = JSON.stringify(cleaned(inputFrom(saved)));
+      return saved;
+    } catch (e) {
+      if (e instanceof AppError && e.error.type === "Validation") {
+        this.errors = { ...this.errors, [e.error.data.field]: e.error.data.message };
+      } else if (e instanceof AppError && e.error.type === "Duplicate") {
+        await this.check(); // shows "already belongs to" with its choices
+      } else {
+        this.saveError = messageOf(e);
+      }
+      return null;
+    } finally {
+      this.saving = false;
+    }
+  }
+}

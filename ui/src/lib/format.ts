@@ -1,0 +1,53 @@
+// Display formatting done in the window (for the rows shown only).
+import { AsYouType, parsePhoneNumberFromString, getCountries, type CountryCode } from "libphonenumber-js/min";
+
+/** +447700900123 → "07700 900123" in the desk's own country, "+44 7700 900123" elsewhere. */
+export function formatPhone(e164: string | null, raw: string | null, deskRegion: string): string {
+  if (!e164) return raw ?? "";
+  const p = parsePhoneNumberFromString(e164);
+  if (!p) return raw ?? e164;
+  return p.country === deskRegion ? p.formatNational() : p.formatInternational();
+}
+
+/** Formats a phone while it is typed (digits keep their place; only spacing changes). */
+export function formatTyping(value: string, region: string): string {
+  if (!/\d/.test(value)) return value;
+  return new AsYouType(asCountry(region)).input(value);
+}
+
+function asCountry(region: string): CountryCode | undefined {
+  return (getCountries() as string[]).includes(region) ? (region as CountryCode) : undefined;
+}
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+
+export interface Country {
+  code: string;
+  name: string;
+}
+
+/** Every ISO 3166-1 country libphonenumber knows, by English name. */
+export const countries: Country[] = (getCountries() as string[])
+  .map((code) => ({ code, name: regionNames.of(code) ?? code }))
+  .sort((a, b) => a.name.localeCompare(b.name));
+
+export function countryName(code: string | null | undefined): string {
+  if (!code) return "";
+  return regionNames.of(code) ?? code;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** UTC timestamps from the core, shown in this desk's time zone. */
+export function when(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
+
+export function day(iso: string): string {
+  return dateOnly.format(new Date(iso));
+}
+
+export function count(n: number, exact = true): string {
+  return exact ? n.toLocaleString() : `${n.toLocaleString()}+`;
+}
