@@ -23,6 +23,9 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const DOWN: &str = "\u{E015}";
     pub const UP: &str = "\u{E013}";
+    pub const BACKSPACE: &str = "\u{E003}";
+    /// Releases held modifier keys.
+    pub const NULL: &str = "\u{E000}";
 }
 
 /// One window at a time: the machine has two cores and each window is a WebKit process tree.
@@ -158,8 +161,12 @@ impl Window {
     /// Types into a field (after clearing it), as a person would, key by key.
     pub async fn fill(&self, name: &str, text: &str) {
         let f = self.field(name).await;
-        f.clear().await.unwrap();
-        f.send_keys(text).await.unwrap();
+        // Select all and delete, as a person does (WebDriver's "clear" fires no input event).
+        f.send_keys(&format!("{}a{}", keys::CTRL, keys::NULL)).await.unwrap();
+        f.send_keys(keys::BACKSPACE).await.unwrap();
+        if !text.is_empty() {
+            f.send_keys(text).await.unwrap();
+        }
     }
 
     pub async fn click(&self, testid: &str) {
@@ -176,14 +183,24 @@ impl Window {
         .await
     }
 
-    /// The text of each result row shown.
+    /// Each result row in the list, top to bottom, as "name | code | phone | email | branch |
+    /// status" (from the DOM: WebKitWebDriver's visible-text reading skips clipped cells).
     pub async fn rows(&self) -> Vec<String> {
-        let els = self.client.find_all(Locator::Css("[data-testid=\"customer-row\"]")).await.unwrap_or_default();
-        let mut out = Vec::new();
-        for e in els {
-            out.push(e.text().await.unwrap_or_default());
-        }
-        out
+        self.texts("[data-testid=\"customer-row\"]").await
+    }
+
+    /// The cells of each element matching `selector`, joined with " | ".
+    pub async fn texts(&self, selector: &str) -> Vec<String> {
+        let script = "return [...document.querySelectorAll(arguments[0])]\
+            .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)\
+            .map(r => r.children.length ? [...r.children].map(c => c.textContent.trim()).join(' | ') : r.textContent.trim())";
+        let v = self.client.execute(script, vec![json!(selector)]).await.unwrap_or(Value::Null);
+        v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    }
+
+    /// The selected result row ("name | code | ..."), if any.
+    pub async fn selected_row(&self) -> Option<String> {
+        self.texts(".row.selected").await.into_iter().next()
     }
 
     /// Waits until the result rows satisfy `ok`.

@@ -1,12 +1,15 @@
 // Display formatting done in the window (for the rows shown only).
-import { AsYouType, parsePhoneNumberFromString, getCountries, type CountryCode } from "libphonenumber-js/min";
+import { AsYouType, parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from "libphonenumber-js/min";
 
 /** +447700900123 → "07700 900123" in the desk's own country, "+44 7700 900123" elsewhere. */
 export function formatPhone(e164: string | null, raw: string | null, deskRegion: string): string {
   if (!e164) return raw ?? "";
   const p = parsePhoneNumberFromString(e164);
   if (!p) return raw ?? e164;
-  return p.country === deskRegion ? p.formatNational() : p.formatInternational();
+  // By calling code: +44 is shared by GB, JE, GG and IM, and a number's own region is not
+  // always known from this (small) metadata.
+  const desk = asCountry(deskRegion);
+  return desk && p.countryCallingCode === getCountryCallingCode(desk) ? p.formatNational() : p.formatInternational();
 }
 
 /** Formats a phone while it is typed (digits keep their place; only spacing changes). */

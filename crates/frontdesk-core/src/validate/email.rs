@@ -38,7 +38,7 @@ pub fn is_disposable_domain(domain: &str) -> bool {
 /// Checks an email (already trimmed) and returns it unchanged.
 pub fn check_email(field: &str, email: &str) -> CoreResult<()> {
     let invalid = |why: &str| {
-        CoreError::validation(field, "invalid_email", format!("\"{email}\" is not a valid email address: {why}."))
+        CoreError::validation(field, "invalid_email", format!("\"{email}\" is not a valid email address: {}.", why.trim_end_matches('.')))
     };
     if email.chars().any(char::is_whitespace) {
         return Err(invalid("it contains a space"));
