@@ -24,7 +24,7 @@ need_rust() {
 # System packages the desktop app builds against (WebKitGTK 4.1).
 APP_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
 # What the end-to-end tests add: a virtual X display, WebKit's WebDriver, screenshots.
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver imagemagick)
 
 need_node() {
   command -v npm >/dev/null || { echo "Node.js 20.19+ with npm is required: https://nodejs.org" >&2; exit 1; }

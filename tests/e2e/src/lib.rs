@@ -223,12 +223,20 @@ impl Window {
         self.client.execute(script, vec![]).await.expect("script in the window")
     }
 
-    /// Saves a screenshot of the window to `target/e2e-screenshots/<name>.png`.
+    /// Saves a screenshot of the X screen (the real window, as painted) to
+    /// `target/e2e-screenshots/<name>.png`, after two frames have been painted. (WebKitWebDriver's
+    /// own screenshot can return a frame from before the last change.)
     pub async fn shot(&self, name: &str) {
-        if let Ok(png) = self.client.screenshot().await {
-            let dir = workspace_root().join("target/e2e-screenshots");
-            let _ = std::fs::create_dir_all(&dir);
-            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        let _ = self.client.execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))", vec![]).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let dir = workspace_root().join("target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(format!("{name}.png"));
+        let x = Command::new("import").args(["-window", "root"]).arg(&path).stderr(Stdio::null()).status();
+        if !x.is_ok_and(|s| s.success()) {
+            if let Ok(png) = self.client.screenshot().await {
+                let _ = std::fs::write(&path, png);
+            }
         }
     }
 

@@ -229,6 +229,10 @@ async fn blocking_needs_a_reason_and_unblocking_keeps_the_history() {
     w.text_until("status-badge", |t| t == "Active").await;
     let history = w.text_until("status-history", |t| t.contains("Unblocked")).await;
     assert!(history.contains("Blocked") && history.contains("Three no-shows") && history.contains("Paid the deposit"), "{history}");
+    // Esc goes back to the list as it was left.
+    w.css("body").await.send_keys(keys::ESC).await.unwrap();
+    w.rows_until("the list again, John selected", |r| first_is(r, "John Quayle")).await;
+    assert!(!w.has("[data-testid=profile-name]").await);
     w.close().await;
 }
 

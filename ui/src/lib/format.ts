@@ -1,9 +1,23 @@
 // Display formatting done in the window (for the rows shown only).
 import { AsYouType, parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from "libphonenumber-js/min";
 
-/** +447700900123 → "07700 900123" in the desk's own country, "+44 7700 900123" elsewhere. */
+const formatted = new Map<string, string>();
+
+/** +447700900123 → "07700 900123" in the desk's own country, "+44 7700 900123" elsewhere.
+ *  Remembered per number and desk country (the list formats the same rows on every key). */
 export function formatPhone(e164: string | null, raw: string | null, deskRegion: string): string {
   if (!e164) return raw ?? "";
+  const key = `${deskRegion}${e164}`;
+  let f = formatted.get(key);
+  if (f === undefined) {
+    f = formatUncached(e164, raw, deskRegion);
+    if (formatted.size > 20_000) formatted.clear();
+    formatted.set(key, f);
+  }
+  return f;
+}
+
+function formatUncached(e164: string, raw: string | null, deskRegion: string): string {
   const p = parsePhoneNumberFromString(e164);
   if (!p) return raw ?? e164;
   // By calling code: +44 is shared by GB, JE, GG and IM, and a number's own region is not

@@ -18,7 +18,7 @@ function folded(s: string): { text: string; from: number[] } {
   const chars = Array.from(s);
   let at = 0;
   for (const ch of chars) {
-    const f = fold(ch);
+    const f = ch.charCodeAt(0) < 128 ? ch.toLowerCase() : fold(ch);
     for (let i = 0; i < f.length; i++) from.push(at);
     text += f;
     at += ch.length;

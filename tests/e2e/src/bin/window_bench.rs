@@ -61,10 +61,19 @@ async fn main() {
         .await;
     let started = process_start_ms(pid).expect("process start time");
     println!("cold start to interactive search box: {:.0} ms (process start → focused box with first results painted)", ready - started);
+    let marks = w.js("const m = n => performance.getEntriesByName(n)[0]?.startTime ?? null; return [performance.timeOrigin, m('frontdesk:script'), m('frontdesk:mounted')]").await;
+    let m: Vec<f64> = marks.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+    println!(
+        "  process start → page navigation {:.0} ms → UI script running +{:.0} ms → mounted +{:.0} ms → first results painted +{:.0} ms",
+        m[0] - started,
+        m[1],
+        m[2] - m[1],
+        ready - m[0] - m[2]
+    );
     let _ = SystemTime::now().duration_since(UNIX_EPOCH);
 
     let search = w.testid("search").await;
-    let mut times = Vec::new();
+    let (mut times, mut ipc, mut dom) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..args.rounds {
         for q in &args.queries {
             search.send_keys(keys::ESC).await.unwrap();
@@ -75,9 +84,19 @@ async fn main() {
                 let want = before + i as u64 + 1;
                 w.until("paint", || async { (w.js("return window.__frontdesk.paintTimes.length").await.as_u64()? >= want).then_some(()) }).await;
             }
-            let got = w.js(&format!("return window.__frontdesk.paintTimes.slice({before}).map(p => p.ms)")).await;
-            times.extend(got.as_array().unwrap().iter().filter_map(|v| v.as_f64()));
+            let got = w.js(&format!("return window.__frontdesk.paintTimes.slice({before}).map(p => [p.ms, p.ipc, p.dom])")).await;
+            for t in got.as_array().unwrap() {
+                let t: Vec<f64> = t.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
+                times.push(t[0]);
+                ipc.push(t[1]);
+                dom.push(t[2]);
+            }
         }
+    }
+    let mut frame: Vec<f64> = times.iter().zip(&dom).map(|(t, d)| t - d).collect();
+    for (what, v) in [("search command answered", &mut ipc), ("list updated in the DOM", &mut dom), ("DOM updated → painted (frame wait + layout + paint)", &mut frame)] {
+        v.sort_by(|a, b| a.total_cmp(b));
+        println!("  {what}: p50 {:.1} ms, p95 {:.1} ms", percentile(v, 0.5), percentile(v, 0.95));
     }
     times.sort_by(|a, b| a.total_cmp(b));
     println!(
