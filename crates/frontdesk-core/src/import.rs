@@ -110,7 +110,7 @@ impl Rejection {
             CoreError::Duplicate { field, existing } => (
                 field.clone(),
                 "duplicate".to_string(),
-                format!("{field} already belongs to {} ({})", existing.display_name, existing.code),
+                format!("This {field} already belongs to {} ({})", existing.display_name, existing.code),
             ),
             other => (other.field().unwrap_or("").to_string(), "rejected".into(), other.to_string()),
         };
@@ -443,7 +443,9 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, Co
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
     let f = File::create(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
-    let mut header = vec!["line".to_string(), "field".into(), "code".into(), "reason".into()];
+    // `error_*`: not a customer field, so the file, once fixed, imports as it is (the four
+    // columns are ignored).
+    let mut header = vec!["error_line".to_string(), "error_field".into(), "error_code".into(), "error_reason".into()];
     header.extend(plan.headers.iter().cloned());
     w.write_record(&header).map_err(|x| unwritable(&x))?;
     let by_line: HashMap<u64, &CoreError> = rejects.iter().map(|(l, e)| (*l, e)).collect();

@@ -88,6 +88,10 @@ fn customers_are_found_by_code_and_codes_are_unique_per_desk() {
     assert_ne!(a.code, b.code);
     let prefix = &d.store.desk().code_prefix;
     assert!(a.code.starts_with(&format!("{prefix}-")));
+    // One form save after another hands out consecutive numbers (no gaps).
+    let c = d.add("Cy", "Day", None, None);
+    let number = |code: &str| code.rsplit('-').next().unwrap().parse::<u64>().unwrap();
+    assert_eq!((number(&a.code), number(&b.code), number(&c.code)), (1, 2, 3));
     assert_eq!(d.store.customer(&a.code.to_lowercase()).unwrap().id, a.id);
     assert!(matches!(d.store.customer("QQQ-999999"), Err(CoreError::NotFound { .. })));
 }

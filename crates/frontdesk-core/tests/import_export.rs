@@ -30,7 +30,7 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("clients.csv"))).unwrap();
     let lines: Vec<&str> = errors.lines().collect();
     assert_eq!(lines.len(), 5, "{errors}");
-    assert!(lines[0].starts_with("line,field,code,reason,First Name"));
+    assert!(lines[0].starts_with("error_line,error_field,error_code,error_reason,First Name"));
     assert!(lines[1].starts_with("3,first_name,required,"), "{}", lines[1]);
     assert!(lines[2].starts_with("4,email,invalid_email,"), "{}", lines[2]);
     assert!(lines[3].starts_with("5,email,duplicate,"), "{}", lines[3]);
@@ -50,6 +50,19 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox", [], |x| x.get(0))?)).unwrap();
     let range: serde_json::Value = serde_json::from_str(&range).unwrap();
     assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 1);
+
+    // Fix the rejected rows in the errors file and import it again: only they come in.
+    let fixed = errors
+        .replace(",,nobody@example.com,", ",Nora,nobody@example.com,")
+        .replace("Bob,Ray,not-an-email", "Bob,Ray,bob@example.com")
+        .replace("Ann,Lee,ZOE@example.com", "Ann,Lee,ann@example.com")
+        .replace("Tim,Fox,tim@example.com,0791,", "Tim,Fox,tim@example.com,07911 654321,");
+    let again = import(&d, "clients.errors.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((again.rows, again.imported, again.rejected), (4, 4, 0), "{again:?}");
+    for c in ["Error Line", "error_line", "error_field", "error_code", "error_reason"] {
+        assert!(!again.mapping.iter().any(|(h, _)| h == c), "{c} must not be imported: {:?}", again.mapping);
+    }
+    assert_eq!(d.find("tim fox"), vec!["Tim Fox"]);
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn free_port() -> u16 {
 /// the app and the driver.
 pub struct Window {
     pub client: Client,
-    driver: Child,
+    _driver: Driver,
     pub db: PathBuf,
     pub name: String,
     _one: MutexGuard<'static, ()>,
@@ -92,31 +92,22 @@ impl Window {
             std::env::var_os("DISPLAY").is_some(),
             "No X display: run the end-to-end tests under Xvfb (./scripts/test does: xvfb-run)."
         );
-        let port = free_port();
-        let native_port = free_port();
-        let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("FRONTDESK_DB", db)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("tauri-driver is not installed (./scripts/test installs it: cargo install tauri-driver)");
-        let url = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "tauri-driver did not listen on port {port}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({ "application": app }));
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&url)
-            .await
-            .expect("WebDriver session with the app");
-        let w = Window { client, driver, db: db.to_path_buf(), name: name.to_string(), _one: one, _dir: None };
+        // The session is retried: tauri-driver occasionally drops the very first request while
+        // WebKitWebDriver starts (seen as "IncompleteMessage").
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            let (driver, url) = start_driver(db).await;
+            match connect(&url, &app).await {
+                Ok(client) => break (client, driver),
+                Err(e) if attempt < 3 => {
+                    eprintln!("[{name}] WebDriver session failed ({e}); retrying");
+                    drop(driver);
+                }
+                Err(e) => panic!("[{name}] no WebDriver session with the app after {attempt} attempts: {e}"),
+            }
+        };
+        let w = Window { client, _driver: driver, db: db.to_path_buf(), name: name.to_string(), _one: one, _dir: None };
         w.testid("search").await;
         w
     }
@@ -251,11 +242,52 @@ impl Window {
     }
 }
 
-impl Drop for Window {
+async fn start_driver(db: &Path) -> (Driver, String) {
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("FRONTDESK_DB", db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver is not installed (./scripts/test installs it: cargo install tauri-driver)"),
+    );
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(15), "tauri-driver did not listen on port {port}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (driver, format!("http://127.0.0.1:{port}"))
+}
+
+async fn connect(url: &str, app: &Path) -> Result<Client, fantoccini::error::NewSessionError> {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps).connect(url).await
+}
+
+/// tauri-driver in its own process group; dropping it stops the group (the driver, its
+/// WebKitWebDriver and the app), whatever state the test ended in.
+struct Driver(Child);
+
+impl Drop for Driver {
     fn drop(&mut self) {
-        // tauri-driver's WebKitWebDriver child (and the app) would otherwise linger.
-        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.driver.id())]).status();
-        let _ = self.driver.wait();
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of the group (a WebKitWebDriver that outlived its parent).
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.0.wait();
     }
 }
 

@@ -54,6 +54,14 @@ async fn open_salon(name: &str) -> (Window, Customer, Customer) {
     (w, zoe, john)
 }
 
+/// Searches, waits for `name` on top and opens the profile with Enter.
+async fn open_profile(w: &Window, query: &str, name: &str) {
+    w.search(query).await;
+    w.rows_until(name, |r| first_is(r, name)).await;
+    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
+    w.text_until("profile-name", |t| t == name).await;
+}
+
 fn first_is(rows: &[String], name: &str) -> bool {
     rows.first().is_some_and(|r| r.contains(name))
 }
@@ -190,10 +198,7 @@ async fn a_shared_family_phone_can_be_saved_on_purpose() {
 #[tokio::test]
 async fn an_edit_shows_in_the_list_and_on_the_timeline() {
     let (w, _, _) = open_salon("edit").await;
-    w.search("zoe mül").await;
-    w.rows_until("Zoë", |r| first_is(r, "Zoë Müller")).await;
-    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
-    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+    open_profile(&w, "zoe mül", "Zoë Müller").await;
     w.click("edit").await;
     w.until("form loaded", || async { (w.field("last_name").await.prop("value").await.ok()??.as_str() == "Müller").then_some(()) }).await;
     w.fill("last_name", "Müller-Lang").await;
@@ -211,10 +216,7 @@ async fn an_edit_shows_in_the_list_and_on_the_timeline() {
 #[tokio::test]
 async fn blocking_needs_a_reason_and_unblocking_keeps_the_history() {
     let (w, _, _) = open_salon("block").await;
-    w.search("quayle").await;
-    w.rows_until("John", |r| first_is(r, "John Quayle")).await;
-    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
-    w.text_until("profile-name", |t| t == "John Quayle").await;
+    open_profile(&w, "quayle", "John Quayle").await;
     w.click("block").await;
     w.click("save").await;
     let err = w.text_until("error-blocked_reason", |t| !t.is_empty()).await;
@@ -256,6 +258,13 @@ async fn quick_create_from_the_search_box_keeps_the_list() {
     })
     .await;
     assert!(!w.has("[data-testid=profile-name]").await, "stayed on the list");
+    // The keys go back to the search box when the dialog closes.
+    w.client.active_element().await.unwrap().send_keys(&format!("zoe mül{}", keys::ENTER)).await.unwrap();
+    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+    // ... and after a profile, typing anywhere searches again.
+    w.css("body").await.send_keys(keys::ESC).await.unwrap();
+    w.client.active_element().await.unwrap().send_keys("quayle").await.unwrap();
+    w.rows_until("John", |r| first_is(r, "John Quayle")).await;
 
     // Digits typed in the search box become the phone.
     w.search("0113 496 0999").await;
@@ -280,13 +289,17 @@ async fn first_run_imports_a_csv_with_bad_rows() {
          Dara,Byrne,dara@example.com,12,LS4\n",
     )
     .unwrap();
-    let w = Window::open("import", |s| {
-        s.update_settings(&SettingsInput { default_region: Some("GB".into()), ..Default::default() }).unwrap();
-    })
-    .await;
+    let w = Window::open("import", |_| {}).await;
     w.testid("first-run").await;
+    // Step 1: the desk's country, for phone numbers without +country code.
+    w.field("default_region").await.select_by_value("GB").await.unwrap();
     w.shot("first-run").await;
     w.click("import-csv").await;
+    w.until("the desk's country in the import dialog", || async {
+        let t = w.js("return document.querySelector('[name=import_region] option')?.textContent ?? ''").await;
+        t.as_str()?.contains("This desk's country (GB)").then_some(())
+    })
+    .await;
     w.fill("import_path", &csv.display().to_string()).await;
     w.click("import-start").await;
     let summary = w.text_until("import-summary", |t| t.contains("Imported")).await;
@@ -300,5 +313,24 @@ async fn first_run_imports_a_csv_with_bad_rows() {
     w.click("import-done").await;
     let rows = w.rows_until("the imported customers", |r| r.len() == 2).await;
     assert!(rows.iter().any(|r| r.contains("Amara Okafor")) && rows.iter().any(|r| r.contains("Chen Wei")), "{rows:?}");
+    w.close().await;
+}
+
+#[tokio::test]
+async fn an_archived_customer_is_pointed_out_instead_of_created_again() {
+    let (w, _, _) = open_salon("archive").await;
+    open_profile(&w, "zoe mül", "Zoë Müller").await;
+    w.click("archive").await;
+    w.click("confirm-archive").await;
+    w.text_until("status-badge", |t| t == "Archived").await;
+    w.search("900 123").await;
+    let hint = w.text_until("archived-matches", |t| !t.is_empty()).await;
+    assert!(hint.contains("archived customer matches"), "{hint}");
+    w.shot("archived-hint").await;
+    w.click("show-archived").await;
+    w.rows_until("Zoë among the archived", |r| first_is(r, "Zoë Müller")).await;
+    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
+    w.click("restore").await;
+    w.text_until("status-badge", |t| t == "Active").await;
     w.close().await;
 }

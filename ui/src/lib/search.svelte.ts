@@ -25,6 +25,8 @@ class SearchState {
   error = $state<string | null>(null);
   /** A search has answered at least once. */
   ready = $state(false);
+  /** When nothing live matches: how many archived customers do (so no one re-creates them). */
+  archivedMatches = $state(0);
 }
 
 export const search = new SearchState();
@@ -67,6 +69,8 @@ export async function runSearch(startedAt = performance.now(), keepId: string | 
     const kept = keepId ? page.hits.findIndex((h) => h.id === keepId) : -1;
     search.selected = kept >= 0 ? kept : page.hits.length ? 0 : -1;
     search.ready = true;
+    search.archivedMatches = 0;
+    if (page.hits.length === 0 && sent.query.trim() && sent.filter.status === "live") countArchived(sent, mine);
     const query = search.query;
     await tick();
     const dom = performance.now() - startedAt;
@@ -82,6 +86,15 @@ export async function runSearch(startedAt = performance.now(), keepId: string | 
   } finally {
     clearTimeout(slow);
     if (mine === latest) search.loading = false;
+  }
+}
+
+async function countArchived(sent: ReturnType<typeof request>, mine: number): Promise<void> {
+  try {
+    const page = await call(commands.search({ ...sent, filter: { ...sent.filter, status: "archived" }, limit: 1 }));
+    if (mine === latest) search.archivedMatches = page.total;
+  } catch {
+    // Only a hint: the empty result already says what to do.
   }
 }
 

@@ -173,8 +173,9 @@ impl<'a> Writer<'a> {
     }
 
     fn finish(mut self) -> CoreResult<()> {
+        // `code_counter` is the last number issued; `next_code` the next one to try.
         if let Some(next) = self.next_code.take() {
-            settings::put(&self.tx, "code_counter", &next.to_string())?;
+            settings::put(&self.tx, "code_counter", &(next - 1).to_string())?;
         }
         settings::put(&self.tx, "hlc_floor", &self.hlc.last().to_string())?;
         self.tx.commit()?;

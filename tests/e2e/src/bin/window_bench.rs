@@ -107,6 +107,19 @@ async fn main() {
         percentile(&times, 0.99),
         times.last().copied().unwrap_or(f64::NAN)
     );
+    // The floor under any "painted" time here: from a random moment, how long until the next
+    // frame has been painted (rAF + task), with nothing to render.
+    let floor = w
+        .client
+        .execute_async(
+            "const done = arguments[0]; (async () => { const out = []; for (let i = 0; i < 120; i++) { await new Promise(r => setTimeout(r, Math.random() * 30)); const t = performance.now(); await new Promise(r => requestAnimationFrame(() => setTimeout(r))); out.push(performance.now() - t); } done(out); })()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut floor: Vec<f64> = floor.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
+    floor.sort_by(|a, b| a.total_cmp(b));
+    println!("  idle: random moment → next frame painted, nothing to render: p50 {:.1} ms, p95 {:.1} ms", percentile(&floor, 0.5), percentile(&floor, 0.95));
     let web = std::process::Command::new("pgrep").args(["-n", "WebKitWebProces"]).output().ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
     println!(
         "resident memory: app {} MB, its web process {} MB",
