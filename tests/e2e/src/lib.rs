@@ -291,8 +291,10 @@ impl Drop for Driver {
     }
 }
 
-/// Resident memory of a process, from /proc (kB).
-pub fn rss_kb(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+/// A memory figure of a process from /proc (kB): `VmRSS`, `RssAnon`, `RssFile` (status) or
+/// `Pss` (smaps_rollup: shared pages divided among the processes that share them).
+pub fn memory_kb(pid: u32, key: &str) -> Option<u64> {
+    let file = if key == "Pss" { "smaps_rollup" } else { "status" };
+    let s = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
+    s.lines().find(|l| l.starts_with(&format!("{key}:")))?.split_whitespace().nth(1)?.parse().ok()
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use frontdesk_e2e::{keys, rss_kb, Window};
+use frontdesk_e2e::{keys, memory_kb, Window};
 
 #[derive(Parser)]
 struct Args {
@@ -121,10 +121,15 @@ async fn main() {
     floor.sort_by(|a, b| a.total_cmp(b));
     println!("  idle: random moment → next frame painted, nothing to render: p50 {:.1} ms, p95 {:.1} ms", percentile(&floor, 0.5), percentile(&floor, 0.95));
     let web = std::process::Command::new("pgrep").args(["-n", "WebKitWebProces"]).output().ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
-    println!(
-        "resident memory: app {} MB, its web process {} MB",
-        rss_kb(pid).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into()),
-        web.and_then(rss_kb).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into()),
-    );
+    let mb = |pid: Option<u32>, key: &str| pid.and_then(|p| memory_kb(p, key)).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into());
+    for (what, p) in [("app", Some(pid)), ("web process", web)] {
+        println!(
+            "memory of the {what}: RSS {} MB (private {} MB + shared library/file pages {} MB), PSS {} MB",
+            mb(p, "VmRSS"),
+            mb(p, "RssAnon"),
+            mb(p, "RssFile"),
+            mb(p, "Pss")
+        );
+    }
     w.close().await;
 }
