@@ -8,7 +8,6 @@ mod desk;
 use std::sync::Arc;
 
 use frontdesk_core::Store;
-use tauri::Manager;
 
 pub use desk::{database_path, Desk};
 
@@ -44,17 +43,29 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder().export(ts, path).map_err(|e| e.to_string())
 }
 
+/// Opens the desk's database; when that fails, says why in a message box (there is no
+/// window yet to say it in) and exits.
+fn open_desk() -> Desk {
+    // Tauri's app-data folder is the OS data folder + the app identifier, as here.
+    let dir = dirs::data_dir().map(|d| d.join(frontdesk_core::APP_IDENTIFIER));
+    let opened = database_path(dir).and_then(|path| match Store::open(&path, Default::default()) {
+        Ok(store) => Ok(Desk { store: Arc::new(store), path }),
+        Err(e) => Err(format!("Frontdesk cannot open its customer database {}:\n\n{e}", path.display())),
+    });
+    opened.unwrap_or_else(|message| {
+        eprintln!("{message}");
+        let _ = rfd::MessageDialog::new().set_level(rfd::MessageLevel::Error).set_title("Frontdesk cannot start").set_description(&message).show();
+        std::process::exit(1);
+    })
+}
+
 pub fn run() {
+    let desk = open_desk();
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .manage(desk)
         .invoke_handler(builder.invoke_handler())
-        .setup(move |app| {
-            let path = database_path(app.path().app_data_dir().ok())?;
-            let store = Store::open(&path, Default::default()).map_err(|e| format!("Cannot open the customer database {}: {e}", path.display()))?;
-            app.manage(Desk { store: Arc::new(store), path });
-            Ok(())
-        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running the Frontdesk window");
 }

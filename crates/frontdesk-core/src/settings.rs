@@ -156,7 +156,7 @@ pub(crate) fn branch_exists(conn: &Connection, id: BranchId) -> CoreResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(CoreError::validation("branch", "unknown_branch", format!("There is no branch with id {id}.")))
+        Err(CoreError::validation("branch_id", "unknown_branch", format!("There is no branch with id {id}.")))
     }
 }
 

@@ -24,7 +24,7 @@ pub struct Progress {
 fn throttled(channel: Channel<Progress>) -> impl FnMut(u64, u64) {
     let mut last = Instant::now() - Duration::from_secs(1);
     move |done, total| {
-        if done >= total || last.elapsed() >= Duration::from_millis(50) {
+        if (total > 0 && done >= total) || last.elapsed() >= Duration::from_millis(50) {
             last = Instant::now();
             let _ = channel.send(Progress { done, total });
         }

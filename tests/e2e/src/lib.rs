@@ -203,11 +203,23 @@ impl Window {
         .await
     }
 
-    /// Replaces the search box's text by typing `query`.
+    /// Replaces the search box's text by typing `query`, and waits until the list shows the
+    /// answer to it (not the list before, nor the empty query's).
     pub async fn search(&self, query: &str) {
         let s = self.testid("search").await;
         s.send_keys(keys::ESC).await.unwrap();
         s.send_keys(query).await.unwrap();
+        self.until(&format!("the answer to {query:?}"), || async {
+            let v = self.js("return document.querySelector('[data-testid=results]')?.dataset.query ?? null").await;
+            (v.as_str() == Some(query)).then_some(())
+        })
+        .await;
+    }
+
+    /// Rows in the app's database with this email (read-only, beside the running app).
+    pub fn customers_with_email(&self, email: &str) -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the app's database");
+        conn.query_row("SELECT count(*) FROM customers WHERE lower(email) = lower(?1)", [email], |r| r.get(0)).expect("count")
     }
 
     pub async fn js(&self, script: &str) -> Value {

@@ -70,12 +70,15 @@ export class CustomerForm {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private checks = 0;
 
+  /** `baseline`: what counts as unchanged (for a new customer opened with a draft: the
+   *  blank form, so the draft is protected by the unsaved-changes guard). */
   constructor(
     public readonly id: string | null,
     start: CustomerInput,
+    baseline: CustomerInput = start,
   ) {
     this.input = start;
-    this.initial = JSON.stringify(cleaned(start));
+    this.initial = JSON.stringify(cleaned(baseline));
   }
 
   get dirty(): boolean {

@@ -1,15 +1,20 @@
 // This desk's settings and branches, loaded once and refreshed after changes.
 import type { DeskInfo } from "../bindings";
-import { call, commands } from "./api";
+import { call, commands, messageOf } from "./api";
 
 export const desk = $state({ info: null as DeskInfo | null, error: null as string | null });
 
+let latest = 0;
+
 export async function loadDesk(): Promise<void> {
+  const mine = ++latest;
   try {
-    desk.info = await call(commands.deskInfo());
+    const info = await call(commands.deskInfo());
+    if (mine !== latest) return; // a newer load is on its way
+    desk.info = info;
     desk.error = null;
   } catch (e) {
-    desk.error = e instanceof Error ? e.message : String(e);
+    if (mine === latest) desk.error = messageOf(e);
   }
 }
 

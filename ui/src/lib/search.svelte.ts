@@ -32,6 +32,19 @@ class SearchState {
 export const search = new SearchState();
 
 let latest = 0;
+/** The newest search, until it has answered. */
+let pending: Promise<void> = Promise.resolve();
+/** The request whose answer gave `search.next` (a next page continues that search). */
+let shownRequest: ReturnType<typeof request> | null = null;
+
+/** Resolves once the results on screen answer the query as typed now. */
+export async function settled(): Promise<void> {
+  while (search.hitsQuery !== search.query || search.loading) {
+    const p = pending;
+    await p;
+    if (p === pending) break;
+  }
+}
 
 /** Keystroke → results painted, in ms, and when (ms since the page's time origin); read by the
  *  in-window benchmark over WebDriver. */
@@ -49,7 +62,12 @@ function request(after: string | null) {
 }
 
 /** Runs the current query from the first page. `startedAt` is the keystroke's time. */
-export async function runSearch(startedAt = performance.now(), keepId: string | null = null): Promise<void> {
+export function runSearch(startedAt = performance.now(), keepId: string | null = null): Promise<void> {
+  pending = search_(startedAt, keepId);
+  return pending;
+}
+
+async function search_(startedAt: number, keepId: string | null): Promise<void> {
   const mine = ++latest;
   // The spinner shows only for a slow answer: a re-render per keystroke would cost a frame.
   const slow = setTimeout(() => mine === latest && (search.loading = true), 150);
@@ -60,6 +78,7 @@ export async function runSearch(startedAt = performance.now(), keepId: string | 
     if (mine !== latest) return;
     search.hits = page.hits;
     search.hitsQuery = sent.query;
+    shownRequest = sent;
     search.total = page.total;
     search.totalExact = page.total_exact;
     search.sorted = page.sorted;
@@ -102,16 +121,16 @@ let loadingMore = false;
 
 /** Appends the next page (when the list is scrolled near its end). */
 export async function loadMore(): Promise<void> {
-  if (!search.next || loadingMore) return;
+  if (!search.next || !shownRequest || loadingMore) return;
   loadingMore = true;
   const mine = latest;
   try {
-    const page = await call(commands.search(request(search.next)));
+    const page = await call(commands.search({ ...shownRequest, after: search.next }));
     if (mine !== latest) return;
     search.hits = search.hits.concat(page.hits);
     search.next = page.next;
   } catch (e) {
-    search.error = messageOf(e);
+    if (mine === latest) search.error = messageOf(e);
   } finally {
     loadingMore = false;
   }
