@@ -118,8 +118,8 @@ export type Customer = {
 };
 
 /**
- *  What a form would hit if saved now: every field problem, and who already has its email or
- *  phone (for the "already belongs to" warning while typing).
+ *  What saving a form now would run into: every field problem, and who already has its email or
+ *  phone (the "already belongs to" warning shown while the form is typed).
  */
 export type CustomerCheck = {
 	errors: CoreError[],

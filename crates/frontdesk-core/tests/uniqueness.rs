@@ -98,3 +98,24 @@ fn an_unchanged_phone_is_kept_when_the_desk_region_changes() {
     assert_eq!(after.phone_e164.as_deref(), Some("+447911123456"));
     assert_eq!(after.city.as_deref(), Some("Leeds"));
 }
+
+#[test]
+fn a_form_check_lists_every_field_problem_and_who_has_the_contact() {
+    let d = desk();
+    let ann = d.add("Ann", "Lee", None, Some("+34 612 345 678"));
+    // Typed nationally: found only because the form's country (ES) is used to read it.
+    let form = CustomerInput {
+        first_name: "".into(),
+        email: Some("bob@@example.com".into()),
+        phone: Some("612 345 678".into()),
+        country: Some("es".into()),
+        ..Default::default()
+    };
+    let check = d.store.check_customer(&form, None).unwrap();
+    let fields: Vec<&str> = check.errors.iter().filter_map(|e| e.field()).collect();
+    assert!(fields.contains(&"first_name") && fields.contains(&"email"), "{fields:?}");
+    assert_eq!(check.owners.len(), 1);
+    assert_eq!((check.owners[0].field.as_str(), check.owners[0].existing.id), ("phone", ann.id));
+    // Editing Ann herself: her own phone is no warning.
+    assert!(d.store.check_customer(&form, Some(ann.id)).unwrap().owners.is_empty());
+}

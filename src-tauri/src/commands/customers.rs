@@ -1,9 +1,8 @@
 //! Finding, reading and changing customers.
 
-use frontdesk_core::customers::{ContactOwner, Customer, CustomerDetail, CustomerInput, TimelineEvent};
+use frontdesk_core::customers::{Customer, CustomerCheck, CustomerDetail, CustomerInput, TimelineEvent};
 use frontdesk_core::search::{SearchPage, SearchRequest};
-use frontdesk_core::{CoreError, CoreResult};
-use serde::Serialize;
+use frontdesk_core::CoreResult;
 use tauri::State;
 
 use super::{blocking, customer_id};
@@ -60,7 +59,7 @@ pub async fn block_customer(desk: State<'_, Desk>, id: String, reason: String) -
 #[specta::specta]
 pub async fn unblock_customer(desk: State<'_, Desk>, id: String, note: Option<String>) -> CoreResult<Customer> {
     let (id, actor) = (customer_id(&id)?, desk.actor());
-    blocking(&desk, move |s| s.unblock_customer(&actor, id, note.as_deref().filter(|n| !n.trim().is_empty()))).await
+    blocking(&desk, move |s| s.unblock_customer(&actor, id, note.as_deref())).await
 }
 
 #[tauri::command]
@@ -77,24 +76,10 @@ pub async fn restore_customer(desk: State<'_, Desk>, id: String) -> CoreResult<C
     blocking(&desk, move |s| s.restore_customer(&actor, id)).await
 }
 
-/// What a form would hit if saved now: every field problem, and who already has its email or
-/// phone (for the "already belongs to" warning while typing).
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct CustomerCheck {
-    pub errors: Vec<CoreError>,
-    pub owners: Vec<ContactOwner>,
-}
-
 /// Checks a form while it is typed; `except` is the customer being edited.
 #[tauri::command]
 #[specta::specta]
 pub async fn check_customer(desk: State<'_, Desk>, input: CustomerInput, except: Option<String>) -> CoreResult<CustomerCheck> {
     let except = except.as_deref().map(customer_id).transpose()?;
-    blocking(&desk, move |s| {
-        let errors = s.validate_customer(&input);
-        let region = input.country.as_deref().map(str::trim).filter(|c| c.len() == 2).map(str::to_ascii_uppercase);
-        let owners = s.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
-        Ok(CustomerCheck { errors, owners })
-    })
-    .await
+    blocking(&desk, move |s| s.check_customer(&input, except)).await
 }

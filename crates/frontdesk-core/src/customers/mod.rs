@@ -7,7 +7,7 @@ mod timeline;
 mod write;
 
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
-pub use read::{ContactOwner, CustomerDetail};
+pub use read::{ContactOwner, CustomerCheck, CustomerDetail};
 pub use timeline::{FieldChange, TimelineEvent};
 pub use write::{Imported, InsertOptions};
 

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::model::{display_name, Customer, CustomerStatus, MarketingConsent};
+use super::model::{display_name, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 use super::timeline::{self, TimelineEvent};
 use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult, CustomerRef};
@@ -148,6 +148,15 @@ fn owner(conn: &Connection, sql: &str, key: &str, except: Option<i64>, bit: i64)
         .optional()?)
 }
 
+/// What saving a form now would run into: every field problem, and who already has its email or
+/// phone (the "already belongs to" warning shown while the form is typed).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CustomerCheck {
+    pub errors: Vec<CoreError>,
+    pub owners: Vec<ContactOwner>,
+}
+
 /// A customer with everything the profile shows.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -227,5 +236,15 @@ impl Store {
         except: Option<CustomerId>,
     ) -> CoreResult<Vec<ContactOwner>> {
         self.read(|r| r.contact_owners(email, phone, region, except))
+    }
+
+    /// Checks a form as it is typed; `except` is the customer being edited. The phone is read
+    /// in the form's country when it names a valid one, else in the desk's region — as saving
+    /// would read it.
+    pub fn check_customer(&self, input: &CustomerInput, except: Option<CustomerId>) -> CoreResult<CustomerCheck> {
+        let errors = self.validate_customer(input);
+        let region = input.country.as_deref().and_then(|c| crate::validate::country("country", c).ok());
+        let owners = self.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
+        Ok(CustomerCheck { errors, owners })
     }
 }
