@@ -1,6 +1,7 @@
 // The backend, as the UI uses it: every command returns its data or throws an AppError that
 // carries the core's typed error ({type, data}). The UI matches on `type`/`code`, never on text.
-import { commands, type CoreError } from "../bindings";
+import { Channel } from "@tauri-apps/api/core";
+import { commands, type CoreError, type Progress } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -47,3 +48,10 @@ export function messageOf(e: unknown): string {
 }
 
 export { commands };
+
+/** A channel for a long command's progress reports, each handed to `show`. */
+export function progressChannel(show: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = show;
+  return channel;
+}
