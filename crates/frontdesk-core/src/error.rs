@@ -33,6 +33,11 @@ pub enum CoreError {
     #[error("{message}")]
     Conflict { code: String, message: String },
 
+    /// A status change that the record's lifecycle does not allow (e.g. finishing a cancelled
+    /// appointment). `from` and `to` are the statuses' snake_case names.
+    #[error("{message}")]
+    InvalidTransition { entity: String, from: String, to: String, message: String },
+
     /// A file could not be read as asked (bad encoding, ragged rows, missing header ...).
     #[error("{message}")]
     File { path: String, line: Option<u64>, code: String, message: String },

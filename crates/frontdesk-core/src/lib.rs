@@ -8,6 +8,7 @@ pub mod clock;
 pub mod customers;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod ids;
 pub mod import;
 pub mod normalize;
@@ -18,7 +19,7 @@ pub mod store;
 pub mod validate;
 
 pub use error::{CoreError, CoreResult, CustomerRef};
-pub use ids::{BranchId, CustomerId};
+pub use ids::{AppointmentId, BranchId, CustomerId, OrderId, ServiceId, StaffId};
 pub use store::Store;
 
 /// The application identifier: the desktop app keeps its database in the OS app-data folder

@@ -21,6 +21,12 @@ pub struct DeskSettings {
     pub device_id: Uuid,
     /// The three letters that start every customer code this desk hands out.
     pub code_prefix: String,
+    /// ISO 4217 currency of prices, orders and payments.
+    pub currency: String,
+    /// A customer's cancellation this many hours or less before the start is a late one.
+    pub late_cancel_hours: i64,
+    /// How loyalty points are earned and what they are worth.
+    pub loyalty: LoyaltyRule,
     #[serde(skip)]
     pub(crate) device_row: i64,
 }
@@ -31,6 +37,24 @@ pub struct Branch {
     pub id: BranchId,
     pub code: String,
     pub name: String,
+}
+
+/// How loyalty points are earned and redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LoyaltyRule {
+    /// Points for each finished appointment.
+    pub points_per_visit: i64,
+    /// Points for each whole unit of currency paid on an order (taken back by refunds).
+    pub points_per_unit: i64,
+    /// What one point is worth, in minor units, when redeemed on an order.
+    pub point_value_minor: i64,
+}
+
+impl Default for LoyaltyRule {
+    fn default() -> Self {
+        LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 1 }
+    }
 }
 
 /// Letters without vowels, so a code prefix never spells a word.
@@ -66,9 +90,19 @@ pub(crate) fn bootstrap(conn: &mut Connection, sources: &Sources) -> CoreResult<
 pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
     let (device_row, uuid, code_prefix): (i64, Vec<u8>, String) =
         conn.query_row("SELECT id, uuid, code_prefix FROM devices WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let int = |key: &str, default: i64| -> CoreResult<i64> { Ok(get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default)) };
+    let rule = LoyaltyRule::default();
+    let region = get(conn, "default_region")?.unwrap_or_else(|| "US".into());
     Ok(DeskSettings {
+        currency: get(conn, "currency")?.unwrap_or_else(|| crate::history::money::currency_of_region(&region).to_string()),
+        late_cancel_hours: int("late_cancel_hours", 24)?,
+        loyalty: LoyaltyRule {
+            points_per_visit: int("loyalty_points_per_visit", rule.points_per_visit)?,
+            points_per_unit: int("loyalty_points_per_unit", rule.points_per_unit)?,
+            point_value_minor: int("loyalty_point_value_minor", rule.point_value_minor)?,
+        },
         business_name: get(conn, "business_name")?.unwrap_or_default(),
-        default_region: get(conn, "default_region")?.unwrap_or_else(|| "US".into()),
+        default_region: region,
         branch_id: BranchId(get(conn, "branch_id")?.and_then(|v| v.parse().ok()).unwrap_or(1)),
         device_id: Uuid::from_slice(&uuid).map_err(|e| CoreError::Storage { message: format!("device id: {e}") })?,
         code_prefix,
@@ -95,6 +129,10 @@ pub struct SettingsInput {
     pub business_name: Option<String>,
     pub default_region: Option<String>,
     pub branch_id: Option<BranchId>,
+    /// ISO 4217 code (`GBP`, `EUR`, `USD` …).
+    pub currency: Option<String>,
+    pub late_cancel_hours: Option<i64>,
+    pub loyalty: Option<LoyaltyRule>,
 }
 
 impl Store {
@@ -111,6 +149,34 @@ impl Store {
             if let Some(branch) = input.branch_id {
                 branch_exists(w.conn(), branch)?;
                 put(w.conn(), "branch_id", &branch.0.to_string())?;
+            }
+            if let Some(currency) = &input.currency {
+                let currency = crate::history::money::currency("currency", currency)?;
+                put(w.conn(), "currency", &currency)?;
+            }
+            if let Some(hours) = input.late_cancel_hours {
+                if !(0..=24 * 14).contains(&hours) {
+                    return Err(CoreError::validation(
+                        "late_cancel_hours",
+                        "out_of_range",
+                        "The late-cancellation window is a number of hours from 0 to 336 (two weeks).",
+                    ));
+                }
+                put(w.conn(), "late_cancel_hours", &hours.to_string())?;
+            }
+            if let Some(rule) = input.loyalty {
+                for (field, value, max) in [
+                    ("loyalty.points_per_visit", rule.points_per_visit, 10_000),
+                    ("loyalty.points_per_unit", rule.points_per_unit, 1_000),
+                    ("loyalty.point_value_minor", rule.point_value_minor, 100_000),
+                ] {
+                    if !(0..=max).contains(&value) {
+                        return Err(CoreError::validation(field, "out_of_range", format!("Use a whole number from 0 to {max}.")));
+                    }
+                }
+                put(w.conn(), "loyalty_points_per_visit", &rule.points_per_visit.to_string())?;
+                put(w.conn(), "loyalty_points_per_unit", &rule.points_per_unit.to_string())?;
+                put(w.conn(), "loyalty_point_value_minor", &rule.point_value_minor.to_string())?;
             }
             Ok(())
         })?;

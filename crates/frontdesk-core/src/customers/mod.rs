@@ -8,10 +8,11 @@ mod write;
 
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 pub use read::{ContactOwner, CustomerCheck, CustomerDetail};
-pub use timeline::{FieldChange, TimelineEvent};
+pub use timeline::{FieldChange, Subject, TimelineEvent};
 pub use write::{Imported, InsertOptions};
 
-pub(crate) use read::customer_from_row;
+pub(crate) use read::{customer_from_row, find};
+pub(crate) use timeline::encode_about;
 
 pub(crate) fn read_columns() -> &'static str {
     read::COLUMNS

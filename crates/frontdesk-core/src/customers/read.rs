@@ -166,6 +166,8 @@ pub struct CustomerDetail {
     pub status_history: Vec<TimelineEvent>,
     /// The newest timeline events (see [`Store::timeline`] for paging).
     pub timeline: Vec<TimelineEvent>,
+    /// Appointments, orders, loyalty and the running stats.
+    pub history: crate::history::CustomerHistory,
 }
 
 impl Reader<'_> {
@@ -216,6 +218,7 @@ impl Store {
                 customer,
                 status_history: timeline::status_history(r.conn, seq)?,
                 timeline: timeline::page(r.conn, seq, None, timeline_limit)?,
+                history: crate::history::of_customer(r.conn, seq, &r.desk.currency)?,
             })
         })
     }

@@ -28,11 +28,26 @@ pub struct TimelineEvent {
     pub note: Option<String>,
     /// The file a customer was imported from.
     pub import_file: Option<String>,
+    /// The appointment or order the event is about.
+    pub subject: Option<Subject>,
 }
 
-/// `data` column: `{"changes": [[field, old, new], ...], "note": "..."}`, both optional.
+/// What an event is about, beyond the customer: `{kind: "appointment" | "order", id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Subject {
+    pub kind: String,
+    pub id: String,
+}
+
+/// `data` column: `{"changes": [[field, old, new], ...], "note": "...", "subject": {...}}`,
+/// each optional.
 pub(crate) fn encode(changes: &[FieldChange], note: Option<&str>) -> Option<String> {
-    if changes.is_empty() && note.is_none() {
+    encode_about(changes, note, None)
+}
+
+pub(crate) fn encode_about(changes: &[FieldChange], note: Option<&str>, subject: Option<&Subject>) -> Option<String> {
+    if changes.is_empty() && note.is_none() && subject.is_none() {
         return None;
     }
     let mut obj = serde_json::Map::new();
@@ -45,11 +60,14 @@ pub(crate) fn encode(changes: &[FieldChange], note: Option<&str>) -> Option<Stri
     if let Some(n) = note {
         obj.insert("note".into(), n.into());
     }
+    if let Some(s) = subject {
+        obj.insert("subject".into(), serde_json::json!({"kind": s.kind, "id": s.id}));
+    }
     Some(Value::Object(obj).to_string())
 }
 
-fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>) {
-    let Some(v) = data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) else { return (vec![], None) };
+fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>, Option<Subject>) {
+    let Some(v) = data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) else { return (vec![], None, None) };
     let changes = v
         .get("changes")
         .and_then(Value::as_array)
@@ -62,13 +80,14 @@ fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>) {
                 .collect()
         })
         .unwrap_or_default();
-    (changes, v.get("note").and_then(Value::as_str).map(String::from))
+    let subject = v.get("subject").and_then(|s| serde_json::from_value(s.clone()).ok());
+    (changes, v.get("note").and_then(Value::as_str).map(String::from), subject)
 }
 
 const SELECT: &str = "SELECT e.seq, e.at, e.actor, e.kind, e.data, NULL FROM events e";
 
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
-    let (changes, note) = decode(r.get(4)?);
+    let (changes, note, subject) = decode(r.get(4)?);
     Ok(TimelineEvent {
         seq: r.get(0)?,
         at: ms_to_datetime(r.get(1)?),
@@ -77,6 +96,7 @@ fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
         changes,
         note,
         import_file: r.get(5)?,
+        subject,
     })
 }
 
@@ -100,6 +120,7 @@ pub(crate) fn page(conn: &Connection, customer_seq: i64, before: Option<i64>, li
                     changes: vec![],
                     note: None,
                     import_file: r.get(2)?,
+                    subject: None,
                 })
             })
             .optional()?;

@@ -206,6 +206,7 @@ impl Writer<'_> {
                 opts.import_id,
             ])?;
         let seq = self.tx.last_insert_rowid();
+        self.count_live(seq, 1)?;
         index::add(&self.tx, seq, &IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref()))?;
         // An imported record's timeline entry and outbox record are the import's (see bulk.rs).
         if opts.import_id.is_none() {
@@ -381,6 +382,7 @@ impl Writer<'_> {
             return Err(CoreError::conflict("already_archived", format!("{} is already archived.", old.display_name)));
         }
         self.tx.prepare_cached("UPDATE customers SET archived_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+        self.count_live(seq, -1)?;
         index::remove(&self.tx, seq, &keys_of(&old))?;
         let changes = [FieldChange { field: "archived_at".into(), old: Value::Null, new: json!(self.now_ms) }];
         self.touch(seq, actor, "archived", &changes, None)
@@ -395,6 +397,7 @@ impl Writer<'_> {
         let v = self.validate_keeping_phone(&CustomerInput::from_customer(&old), &old)?;
         self.check_unique(&v, Some(seq))?;
         self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
+        self.count_live(seq, 1)?;
         index::add(&self.tx, seq, &keys_of(&old))?;
         let changes = [FieldChange { field: "archived_at".into(), old: json!(archived_at.timestamp_millis()), new: Value::Null }];
         self.touch(seq, actor, "restored", &changes, None)

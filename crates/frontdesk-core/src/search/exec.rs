@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::matcher::{fragments_apply, tier, MatchFields, TIERS};
 use super::query::{parse, ParsedQuery, MIN_FRAGMENT};
-use super::{CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter, COUNT_CAP, SORT_CAP};
+use super::{
+    ActivityFilter, CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter, ACTIVITY_MAX_DAYS, COUNT_CAP,
+    NEW_DAYS, SORT_CAP,
+};
 use crate::customers::{display_name, CustomerStatus};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
@@ -89,8 +92,20 @@ fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-/// SQL conditions on `c` for a filter; `live` restricts to records in the search indexes.
-fn filter_sql(f: &SearchFilter, params: &mut Vec<Value>) -> String {
+const DAY_MS: i64 = 86_400_000;
+
+/// The activity filter's days, checked.
+fn check_activity(f: &SearchFilter) -> CoreResult<()> {
+    if let Some(ActivityFilter::VisitedWithin { days } | ActivityFilter::NotVisitedFor { days }) = f.activity {
+        if days == 0 || days > ACTIVITY_MAX_DAYS {
+            return Err(CoreError::validation("activity", "out_of_range", format!("Give a number of days from 1 to {ACTIVITY_MAX_DAYS}.")));
+        }
+    }
+    Ok(())
+}
+
+/// SQL conditions on `c` for a filter at time `now` (ms).
+fn filter_sql(f: &SearchFilter, now: i64, params: &mut Vec<Value>) -> String {
     let mut sql = String::new();
     match f.status {
         StatusFilter::Live => sql.push_str(" AND c.archived_at IS NULL"),
@@ -110,6 +125,18 @@ fn filter_sql(f: &SearchFilter, params: &mut Vec<Value>) -> String {
     if let Some(to) = f.created_to {
         params.push(Value::Integer(to));
         sql.push_str(&format!(" AND c.created_at < ?{}", params.len()));
+    }
+    let mut at = |ms: i64, cond: &str| {
+        params.push(Value::Integer(ms));
+        sql.push_str(&cond.replace('?', &format!("?{}", params.len())));
+    };
+    match f.activity {
+        Some(ActivityFilter::VisitedWithin { days }) => at(now - days as i64 * DAY_MS, " AND c.last_visit_at >= ?"),
+        Some(ActivityFilter::NotVisitedFor { days }) => at(now - days as i64 * DAY_MS, " AND c.last_visit_at > 0 AND c.last_visit_at < ?"),
+        Some(ActivityFilter::Never) => sql.push_str(" AND c.last_visit_at = 0"),
+        Some(ActivityFilter::New) => at(now - NEW_DAYS * DAY_MS, " AND c.created_at >= ?"),
+        Some(ActivityFilter::Upcoming) => at(now, " AND c.next_appointment_at >= ?"),
+        None => {}
     }
     sql
 }
@@ -178,7 +205,7 @@ fn trigram_expr(text: &str) -> (String, bool) {
 }
 
 impl Source {
-    fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, after: Option<&Cursor>) -> Source {
+    fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, now: i64, after: Option<&Cursor>) -> Source {
         let mut params = Vec::new();
         let live = SearchFilter { status: if f.status == StatusFilter::All { StatusFilter::Live } else { f.status }, ..f.clone() };
         let plain = live.is_plain_live();
@@ -253,7 +280,7 @@ impl Source {
             _ => ("customers c WHERE 0".to_string(), "c.seq"),
         };
         if order != "x.rowid" || !plain {
-            from_where.push_str(&filter_sql(&live, &mut params));
+            from_where.push_str(&filter_sql(&live, now, &mut params));
         }
         if let Some(c) = after {
             if order == "c.code" {
@@ -350,6 +377,7 @@ impl Reader<'_> {
     pub fn search(&self, req: &SearchRequest) -> CoreResult<SearchPage> {
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let after = Cursor::decode(req.after.as_deref())?;
+        check_activity(&req.filter)?;
         let q = parse(&req.query, &self.desk.default_region);
         if q == ParsedQuery::Empty {
             return self.listing(req, limit, after, q);
@@ -387,7 +415,7 @@ impl Reader<'_> {
                     break;
                 }
                 let more_tiers = i + 1 < tiers.len();
-                let src = Source::build(q, t, f, None);
+                let src = Source::build(q, t, f, self.now_ms, None);
                 if earlier.is_empty() && src.verify.is_none() {
                     // Nothing to take out: count in SQLite, read only the page.
                     let n = src.count(self.conn, COUNT_CAP)?;
@@ -396,7 +424,7 @@ impl Reader<'_> {
                     let skip = after.map(|a| a.t > t).unwrap_or(false);
                     if !skip && keys.len() < want && n > 0 {
                         let from = after.filter(|a| a.t == t);
-                        let rows = Source::build(q, t, f, from).rows(self.conn, want - keys.len())?;
+                        let rows = Source::build(q, t, f, self.now_ms, from).rows(self.conn, want - keys.len())?;
                         keys.extend(rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)));
                     }
                     if more_tiers && n > 0 {
@@ -428,7 +456,7 @@ impl Reader<'_> {
                         (Some(a), None) => a.clone(),
                         (None, None) => Cursor::default(),
                     };
-                    let more = Source::build(q, t, f, Some(&from)).rows(self.conn, want - keys.len() + earlier.len())?;
+                    let more = Source::build(q, t, f, self.now_ms, Some(&from)).rows(self.conn, want - keys.len() + earlier.len())?;
                     keys.extend(
                         more.into_iter()
                             .filter(|(seq, _)| !earlier.contains(seq))
@@ -463,7 +491,7 @@ impl Reader<'_> {
     /// Archived records are not in the search indexes: match them one by one.
     fn archived_matches(&self, q: &ParsedQuery, f: &SearchFilter) -> CoreResult<Vec<(u8, Row)>> {
         let mut params = Vec::new();
-        let filter = filter_sql(&SearchFilter { status: StatusFilter::Archived, ..f.clone() }, &mut params);
+        let filter = filter_sql(&SearchFilter { status: StatusFilter::Archived, ..f.clone() }, self.now_ms, &mut params);
         let sql = format!("SELECT {ROW_COLS} FROM customers c WHERE c.archived_at IS NOT NULL {filter}");
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(params_from_iter(params.iter()), map_row)?;
@@ -478,7 +506,7 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// A query's matches in name / email / created order (at most [`SORT_CAP`] of them).
+    /// A query's matches in a non-relevance order (at most [`SORT_CAP`] of them).
     fn sorted_matches(
         &self,
         req: &SearchRequest,
@@ -487,23 +515,25 @@ impl Reader<'_> {
         limit: usize,
         after: Option<Cursor>,
     ) -> CoreResult<SearchPage> {
+        let desc = req.descending.unwrap_or(req.sort.descending_by_default());
         let seqs: Vec<i64> = all.iter().map(|k| k.s).collect();
         let tiers: HashMap<i64, u8> = all.iter().map(|k| (k.s, k.t)).collect();
         let list = Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect::<Vec<_>>());
-        let mut st = self.conn.prepare_cached("SELECT seq, last_name, first_name, email, created_at FROM customers WHERE seq IN rarray(?1)")?;
-        let mut keys: Vec<Cursor> = st
-            .query_map([list], |r| {
-                let seq: i64 = r.get(0)?;
-                let last: String = r.get(1)?;
-                let first: String = r.get(2)?;
-                let email: Option<String> = r.get(3)?;
-                let created: i64 = r.get(4)?;
-                Ok(sort_key(req.sort, seq, &last, &first, email.as_deref(), created))
-            })?
-            .collect::<Result<_, _>>()?;
+        let sql = format!("SELECT {SORT_COLS} FROM customers c WHERE c.seq IN rarray(?1)");
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let mut keys: Vec<Cursor> =
+            st.query_map([list], |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?.collect::<Result<_, _>>()?;
         keys.sort();
+        if desc {
+            keys.reverse();
+        }
         let total = keys.len() as u64;
-        let mut page: Vec<Cursor> = keys.into_iter().filter(|k| after.as_ref().map(|a| k > a).unwrap_or(true)).take(limit + 1).collect();
+        let past = |k: &Cursor| match &after {
+            None => true,
+            Some(a) if desc => k < a,
+            Some(a) => k > a,
+        };
+        let mut page: Vec<Cursor> = keys.into_iter().filter(past).take(limit + 1).collect();
         let next = if page.len() > limit {
             page.truncate(limit);
             page.last().map(Cursor::encode)
@@ -514,64 +544,73 @@ impl Reader<'_> {
         Ok(SearchPage { hits, total, total_exact: true, next, understood_as: q.clone(), sorted: true })
     }
 
-    /// The directory without a query: every record matching the filter, in the chosen order.
+    /// The directory without a query: every record matching the filter, in the chosen order,
+    /// read from the sort's index (keyset: the page starts after the cursor's key and seq).
     fn listing(&self, req: &SearchRequest, limit: usize, after: Option<Cursor>, q: ParsedQuery) -> CoreResult<SearchPage> {
+        let desc = req.descending.unwrap_or(req.sort.descending_by_default());
+        let (op, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
         let mut params = Vec::new();
-        let filter = filter_sql(&req.filter, &mut params);
+        let filter = filter_sql(&req.filter, self.now_ms, &mut params);
         let mut keys: Vec<Cursor> = Vec::new();
         let base = params.len();
-        let run = |cond: &str, order: &str, extra: Vec<Value>, phase: u8, keys: &mut Vec<Cursor>| -> CoreResult<()> {
+        let run = |cond: &str, order: &str, extra: Vec<Value>, keys: &mut Vec<Cursor>| -> CoreResult<()> {
             let mut p = params.clone();
             p.extend(extra);
             let need = limit + 1 - keys.len();
-            let sql = format!(
-                "SELECT c.seq, c.last_name, c.first_name, c.email, c.created_at FROM customers c WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}"
-            );
+            let sql = format!("SELECT {SORT_COLS} FROM customers c WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}");
             let mut st = self.conn.prepare_cached(&sql)?;
-            let rows = st.query_map(params_from_iter(p.iter()), |r| {
-                let email: Option<String> = r.get(3)?;
-                let mut k = sort_key(req.sort, r.get(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, email.as_deref(), r.get(4)?);
-                k.t = phase;
-                Ok(k)
-            })?;
+            let rows = st.query_map(params_from_iter(p.iter()), |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?;
             for k in rows {
                 keys.push(k?);
             }
             Ok(())
         };
         let a = |i: usize| format!("?{}", base + i);
-        match req.sort {
-            SortBy::Relevance | SortBy::Created => {
+        // The sort's columns and the cursor's values for them.
+        let columns: Option<(Vec<&str>, Vec<Value>)> = match req.sort {
+            SortBy::Relevance | SortBy::Created => Some((vec!["c.created_at"], vec![])),
+            SortBy::TotalSpent => Some((vec!["c.total_spent_minor"], vec![])),
+            SortBy::LastVisit => Some((vec!["c.last_visit_at"], vec![])),
+            SortBy::AppointmentCount => Some((vec!["c.appointment_count"], vec![])),
+            SortBy::Name => Some((vec!["c.last_name COLLATE NOCASE", "c.first_name COLLATE NOCASE"], vec![])),
+            SortBy::Email => None,
+        };
+        match columns {
+            Some((cols, _)) => {
                 let (cond, extra) = match &after {
-                    Some(c) => (format!(" AND (c.created_at, c.seq) < ({}, {})", a(1), a(2)), vec![Value::Integer(-c.n), Value::Integer(c.s)]),
+                    Some(c) => {
+                        let values = if req.sort == SortBy::Name {
+                            vec![Value::Text(c.k.clone()), Value::Text(c.k2.clone())]
+                        } else {
+                            vec![Value::Integer(c.n)]
+                        };
+                        let marks: Vec<String> = (1..=values.len() + 1).map(a).collect();
+                        let mut values = values;
+                        values.push(Value::Integer(c.s));
+                        (format!(" AND ({}, c.seq) {op} ({})", cols.join(", "), marks.join(", ")), values)
+                    }
                     None => (String::new(), vec![]),
                 };
-                run(&cond, "c.created_at DESC, c.seq DESC", extra, 0, &mut keys)?;
+                let order = cols.iter().map(|c| format!("{c} {dir}")).chain(std::iter::once(format!("c.seq {dir}"))).collect::<Vec<_>>().join(", ");
+                run(&cond, &order, extra, &mut keys)?;
             }
-            SortBy::Name => {
-                let (cond, extra) = match &after {
-                    Some(c) => (
-                        format!(" AND (c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.seq) > ({}, {}, {})", a(1), a(2), a(3)),
-                        vec![Value::Text(c.k.clone()), Value::Text(c.k2.clone()), Value::Integer(c.s)],
-                    ),
-                    None => (String::new(), vec![]),
-                };
-                run(&cond, "c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.seq", extra, 0, &mut keys)?;
-            }
-            SortBy::Email => {
-                if after.as_ref().map(|c| c.t == 0).unwrap_or(true) {
-                    let (cond, extra) = match &after {
-                        Some(c) => (format!(" AND (lower(c.email), c.seq) > ({}, {})", a(1), a(2)), vec![Value::Text(c.k.clone()), Value::Integer(c.s)]),
-                        None => (String::new(), vec![]),
+            None => {
+                // Emails A→Z, then customers without one (reversed when descending).
+                let phases: [u8; 2] = if desc { [1, 0] } else { [0, 1] };
+                let at = after.as_ref().map(|c| phases.iter().position(|p| *p == c.t).unwrap_or(0)).unwrap_or(0);
+                for (i, phase) in phases.iter().enumerate().skip(at) {
+                    if keys.len() > limit {
+                        break;
+                    }
+                    let from = after.as_ref().filter(|c| c.t == *phase && i == at);
+                    let (cond, extra) = match (phase, from) {
+                        (0, Some(c)) => (format!(" AND c.email IS NOT NULL AND (lower(c.email), c.seq) {op} ({}, {})", a(1), a(2)), vec![Value::Text(c.k.clone()), Value::Integer(c.s)]),
+                        (0, None) => (" AND c.email IS NOT NULL".to_string(), vec![]),
+                        (_, Some(c)) => (format!(" AND c.email IS NULL AND c.seq {op} {}", a(1)), vec![Value::Integer(c.s)]),
+                        (_, None) => (" AND c.email IS NULL".to_string(), vec![]),
                     };
-                    run(&format!(" AND c.email IS NOT NULL {cond}"), "lower(c.email), c.seq", extra, 0, &mut keys)?;
-                }
-                if keys.len() <= limit {
-                    let (cond, extra) = match after.as_ref().filter(|c| c.t == 1) {
-                        Some(c) => (format!(" AND c.seq > {}", a(1)), vec![Value::Integer(c.s)]),
-                        None => (String::new(), vec![]),
-                    };
-                    run(&format!(" AND c.email IS NULL {cond}"), "c.seq", extra, 1, &mut keys)?;
+                    let order = if *phase == 0 { format!("lower(c.email) {dir}, c.seq {dir}") } else { format!("c.seq {dir}") };
+                    run(&cond, &order, extra, &mut keys)?;
                 }
             }
         }
@@ -602,7 +641,8 @@ impl Reader<'_> {
         let list = Rc::new(order.iter().map(|(s, _)| Value::Integer(*s)).collect::<Vec<_>>());
         let mut st = self.conn.prepare_cached(
             "SELECT c.seq, c.id, c.code, c.first_name, c.last_name, c.phone_e164, c.email, c.branch_id, b.name, c.status, \
-             c.archived_at IS NOT NULL, c.phone_raw FROM customers c JOIN branches b ON b.id = c.branch_id WHERE c.seq IN rarray(?1)",
+             c.archived_at IS NOT NULL, c.phone_raw, c.visits, c.appointment_count, c.total_spent_minor, c.last_visit_at \
+             FROM customers c JOIN branches b ON b.id = c.branch_id WHERE c.seq IN rarray(?1)",
         )?;
         let mut by_seq: HashMap<i64, CustomerHit> = HashMap::new();
         let rows = st.query_map([list], |r| {
@@ -626,6 +666,10 @@ impl Reader<'_> {
                     status: CustomerStatus::from_db(r.get(9)?),
                     archived: r.get(10)?,
                     matched: MatchTier::Exact,
+                    visits: r.get(12)?,
+                    appointment_count: r.get(13)?,
+                    total_spent_minor: r.get(14)?,
+                    last_visit_at: Some(r.get::<_, i64>(15)?).filter(|t| *t != 0).map(crate::clock::ms_to_datetime),
                 },
             ))
         })?;
@@ -640,14 +684,48 @@ impl Reader<'_> {
     }
 }
 
-fn sort_key(sort: SortBy, seq: i64, last: &str, first: &str, email: Option<&str>, created: i64) -> Cursor {
+/// The columns every sort reads, in [`SortRow::read`]'s order.
+const SORT_COLS: &str = "c.seq, c.last_name, c.first_name, c.email, c.created_at, c.total_spent_minor, c.last_visit_at, c.appointment_count";
+
+struct SortRow {
+    seq: i64,
+    last: String,
+    first: String,
+    email: Option<String>,
+    created: i64,
+    spent: i64,
+    last_visit: i64,
+    appointments: i64,
+}
+
+impl SortRow {
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<SortRow> {
+        Ok(SortRow {
+            seq: r.get(0)?,
+            last: r.get(1)?,
+            first: r.get(2)?,
+            email: r.get(3)?,
+            created: r.get(4)?,
+            spent: r.get(5)?,
+            last_visit: r.get(6)?,
+            appointments: r.get(7)?,
+        })
+    }
+}
+
+/// A row's key in ascending order of `sort` (a descending sort reverses the order of keys).
+fn sort_key(sort: SortBy, r: &SortRow) -> Cursor {
+    let number = |n: i64| Cursor { n, o: r.seq, s: r.seq, ..Default::default() };
     match sort {
-        SortBy::Name => Cursor { k: last.to_ascii_lowercase(), k2: first.to_ascii_lowercase(), o: seq, s: seq, ..Default::default() },
-        SortBy::Email => match email {
-            Some(e) => Cursor { t: 0, k: e.to_ascii_lowercase(), o: seq, s: seq, ..Default::default() },
-            None => Cursor { t: 1, o: seq, s: seq, ..Default::default() },
+        SortBy::Name => Cursor { k: r.last.to_ascii_lowercase(), k2: r.first.to_ascii_lowercase(), o: r.seq, s: r.seq, ..Default::default() },
+        SortBy::Email => match &r.email {
+            Some(e) => Cursor { t: 0, k: e.to_ascii_lowercase(), o: r.seq, s: r.seq, ..Default::default() },
+            None => Cursor { t: 1, o: r.seq, s: r.seq, ..Default::default() },
         },
-        SortBy::Relevance | SortBy::Created => Cursor { n: -created, o: -seq, s: seq, ..Default::default() },
+        SortBy::Relevance | SortBy::Created => number(r.created),
+        SortBy::TotalSpent => number(r.spent),
+        SortBy::LastVisit => number(r.last_visit),
+        SortBy::AppointmentCount => number(r.appointments),
     }
 }
 

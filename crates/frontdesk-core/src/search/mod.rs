@@ -11,6 +11,7 @@ pub mod query;
 use serde::{Deserialize, Serialize};
 
 pub use query::{parse, ParsedQuery};
+pub use exec::MAX_LIMIT;
 
 use crate::customers::CustomerStatus;
 use crate::ids::{BranchId, CustomerId};
@@ -45,12 +46,40 @@ pub struct SearchFilter {
     pub created_from: Option<i64>,
     /// Created before (ms since epoch, UTC).
     pub created_to: Option<i64>,
+    /// What the customer did (or did not do) lately.
+    pub activity: Option<ActivityFilter>,
 }
+
+/// Activity filters, answered from the running stats' indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ActivityFilter {
+    /// Had a finished appointment in the last `days` days.
+    VisitedWithin { days: u32 },
+    /// Visited before, but not in the last `days` days (lapsed customers).
+    NotVisitedFor { days: u32 },
+    /// Never had a finished appointment.
+    Never,
+    /// Created in the last 30 days.
+    New,
+    /// Has an appointment still to come.
+    Upcoming,
+}
+
+/// Longest window an activity filter takes, in days (ten years).
+pub const ACTIVITY_MAX_DAYS: u32 = 3_650;
+/// "New" customers: created in this many last days.
+pub const NEW_DAYS: i64 = 30;
 
 impl SearchFilter {
     /// Whether only the "live" default applies (the indexed fast path needs no row look-ups).
     pub(crate) fn is_plain_live(&self) -> bool {
-        self.status == StatusFilter::Live && self.branch.is_none() && self.created_from.is_none() && self.created_to.is_none()
+        self.status == StatusFilter::Live
+            && self.branch.is_none()
+            && self.created_from.is_none()
+            && self.created_to.is_none()
+            && self.activity.is_none()
     }
 }
 
@@ -67,6 +96,20 @@ pub enum SortBy {
     Email,
     /// Created date, newest first.
     Created,
+    /// Total spent (paid − refunded), highest first.
+    TotalSpent,
+    /// Last finished appointment, most recent first (never visited: last).
+    LastVisit,
+    /// Number of appointments booked, most first.
+    AppointmentCount,
+}
+
+impl SortBy {
+    /// The direction a sort takes when none is asked for: A→Z for names and emails, newest /
+    /// highest first for dates and figures.
+    pub fn descending_by_default(self) -> bool {
+        !matches!(self, SortBy::Name | SortBy::Email)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,6 +119,10 @@ pub struct SearchRequest {
     pub query: String,
     pub filter: SearchFilter,
     pub sort: SortBy,
+    /// `Some(true)`: descending, `Some(false)`: ascending, `None`: the sort's usual direction
+    /// ([`SortBy::descending_by_default`]). Ties are broken by the record's `seq` in the same
+    /// direction.
+    pub descending: Option<bool>,
     pub limit: usize,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
@@ -83,7 +130,7 @@ pub struct SearchRequest {
 
 impl Default for SearchRequest {
     fn default() -> Self {
-        SearchRequest { query: String::new(), filter: SearchFilter::default(), sort: SortBy::Relevance, limit: 50, after: None }
+        SearchRequest { query: String::new(), filter: SearchFilter::default(), sort: SortBy::Relevance, descending: None, limit: 50, after: None }
     }
 }
 
@@ -132,6 +179,10 @@ pub struct CustomerHit {
     pub status: CustomerStatus,
     pub archived: bool,
     pub matched: MatchTier,
+    pub visits: i64,
+    pub appointment_count: i64,
+    pub total_spent_minor: i64,
+    pub last_visit_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -43,6 +43,8 @@ pub struct Store {
 pub struct Reader<'a> {
     pub(crate) conn: &'a Connection,
     pub(crate) desk: DeskSettings,
+    /// The time the read started (activity filters: "visited in the last 30 days").
+    pub(crate) now_ms: i64,
 }
 
 /// The write handle: one `BEGIN IMMEDIATE` transaction plus the sources every write stamps.
@@ -126,7 +128,7 @@ impl Store {
         };
         let result = (|| {
             let tx = conn.unchecked_transaction()?;
-            let r = Reader { conn: &tx, desk: self.desk() };
+            let r = Reader { conn: &tx, desk: self.desk(), now_ms: self.sources.clock.now_ms() };
             let out = f(&r);
             drop(r);
             tx.finish()?;

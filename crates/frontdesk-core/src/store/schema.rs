@@ -7,9 +7,10 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::CoreResult;
 
 pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
-    let migrations = Migrations::new(vec![M::up(include_str!(
-        "../../../../migrations/20261122190000_customers.sql"
-    ))]);
+    let migrations = Migrations::new(vec![
+        M::up(include_str!("../../../../migrations/20261122190000_customers.sql")),
+        M::up(include_str!("../../../../migrations/20261123000000_history.sql")),
+    ]);
     migrations.to_latest(conn)?;
     Ok(())
 }

@@ -1,0 +1,52 @@
+//! What customers do: appointments, orders (payments, refunds), loyalty points — and the
+//! running stats and timeline entries every one of those writes keeps up to date in the same
+//! transaction.
+
+pub mod appointments;
+pub mod catalog;
+pub mod loyalty;
+pub mod money;
+pub mod orders;
+pub mod stats;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+pub use appointments::{Appointment, AppointmentStatus, BookingInput, CancelledBy};
+pub use catalog::{Service, ServiceInput, StaffInput, StaffMember};
+pub use loyalty::{LoyaltyEntry, LoyaltyKind};
+pub use orders::{LineKind, Order, OrderInput, OrderLine, OrderLineInput, OrderStatus, Payment, PaymentMethod, Refund};
+pub use stats::{CustomerStats, DirectoryStats, RankedCustomer, StatsMismatch};
+
+use crate::error::CoreResult;
+
+/// How many appointments / orders / loyalty entries the profile shows at once.
+pub const HISTORY_LIMIT: usize = 50;
+
+/// A customer's history as the profile shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CustomerHistory {
+    pub stats: CustomerStats,
+    /// Still to happen, soonest first.
+    pub upcoming: Vec<Appointment>,
+    /// Finished, cancelled and no-shows, newest first.
+    pub past: Vec<Appointment>,
+    /// Newest first.
+    pub orders: Vec<Order>,
+    /// Newest first.
+    pub loyalty: Vec<LoyaltyEntry>,
+    pub currency: String,
+}
+
+pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str) -> CoreResult<CustomerHistory> {
+    let (upcoming, past) = appointments::of_customer(conn, customer_seq, HISTORY_LIMIT)?;
+    Ok(CustomerHistory {
+        stats: stats::stored(conn, customer_seq)?.stats(),
+        upcoming,
+        past,
+        orders: orders::of_customer(conn, customer_seq, HISTORY_LIMIT)?,
+        loyalty: loyalty::recent(conn, customer_seq, HISTORY_LIMIT)?,
+        currency: currency.to_string(),
+    })
+}

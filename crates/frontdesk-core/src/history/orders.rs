@@ -1,0 +1,626 @@
+//! Orders: line items, payments, refunds (full or partial, never more than was paid), loyalty
+//! points redeemed as a discount, cancellation. Status: open → paid (paid in full) → refunded
+//! (everything paid given back); an open order with nothing left paid can be cancelled.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::loyalty::{points_for, LoyaltyKind};
+use super::money::{self, MAX_AMOUNT_MINOR};
+use super::stats::Delta;
+use super::{appointments, catalog};
+use crate::clock::ms_to_datetime;
+use crate::customers::{Actor, FieldChange, Subject};
+use crate::error::{CoreError, CoreResult, CustomerRef};
+use crate::ids::{AppointmentId, BranchId, CustomerId, OrderId, ServiceId};
+use crate::store::{Reader, Store, Writer};
+use crate::validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Open,
+    Paid,
+    Refunded,
+    Cancelled,
+}
+
+impl OrderStatus {
+    const ALL: [OrderStatus; 4] = [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Open => "open",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+    fn to_db(self) -> i64 {
+        OrderStatus::ALL.iter().position(|s| *s == self).unwrap_or(0) as i64
+    }
+    fn from_db(v: i64) -> Self {
+        OrderStatus::ALL.get(v as usize).copied().unwrap_or(OrderStatus::Open)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Service,
+    Product,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+    Voucher,
+    Other,
+}
+
+impl PaymentMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Voucher => "voucher",
+            PaymentMethod::Other => "other",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "cash" => PaymentMethod::Cash,
+            "card" => PaymentMethod::Card,
+            "voucher" => PaymentMethod::Voucher,
+            _ => PaymentMethod::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderLineInput {
+    pub kind: LineKind,
+    /// For a service line: which service (its name and price are the defaults).
+    pub service: Option<ServiceId>,
+    /// Required for a product line.
+    pub description: Option<String>,
+    pub quantity: i64,
+    /// Required for a product line; defaults to the service's price.
+    pub unit_price_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderInput {
+    pub customer: CustomerId,
+    pub lines: Vec<OrderLineInput>,
+    /// The appointment this order settles, if any.
+    pub appointment: Option<AppointmentId>,
+    pub notes: Option<String>,
+    pub branch: Option<BranchId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderLine {
+    pub kind: LineKind,
+    pub service_id: Option<ServiceId>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Payment {
+    pub method: PaymentMethod,
+    pub amount_minor: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Refund {
+    pub amount_minor: i64,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Order {
+    pub id: OrderId,
+    pub customer: CustomerRef,
+    pub branch_id: BranchId,
+    pub branch: String,
+    pub appointment: Option<AppointmentId>,
+    pub currency: String,
+    pub status: OrderStatus,
+    pub lines: Vec<OrderLine>,
+    pub subtotal_minor: i64,
+    /// Loyalty points redeemed, as money.
+    pub discount_minor: i64,
+    pub points_redeemed: i64,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub refunded_minor: i64,
+    /// Still to pay: total − paid (0 once paid).
+    pub due_minor: i64,
+    /// Paid − refunded: what a refund can still give back.
+    pub refundable_minor: i64,
+    pub points_earned: i64,
+    pub payments: Vec<Payment>,
+    pub refunds: Vec<Refund>,
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The money state of an order row, for the write path.
+#[derive(Debug, Clone, Copy)]
+struct Totals {
+    seq: i64,
+    customer_seq: i64,
+    status: OrderStatus,
+    total: i64,
+    paid: i64,
+    refunded: i64,
+    points_earned: i64,
+    points_redeemed: i64,
+    discount: i64,
+}
+
+fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
+    conn.prepare_cached(
+        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor FROM orders WHERE id = ?1",
+    )?
+    .query_row([id.bytes()], |r| {
+        Ok(Totals {
+            seq: r.get(0)?,
+            customer_seq: r.get(1)?,
+            status: OrderStatus::from_db(r.get(2)?),
+            total: r.get(3)?,
+            paid: r.get(4)?,
+            refunded: r.get(5)?,
+            points_earned: r.get(6)?,
+            points_redeemed: r.get(7)?,
+            discount: r.get(8)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| CoreError::not_found("order", id))
+}
+
+const SELECT: &str = "SELECT o.seq, o.id, c.id, c.code, c.first_name, c.last_name, o.branch_id, b.name, a.id, o.currency, o.status, \
+    o.subtotal_minor, o.discount_minor, o.points_redeemed, o.total_minor, o.paid_minor, o.refunded_minor, o.points_earned, o.notes, \
+    o.created_at, o.updated_at FROM orders o JOIN customers c ON c.seq = o.customer_seq JOIN branches b ON b.id = o.branch_id \
+    LEFT JOIN appointments a ON a.seq = o.appointment_seq";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Order)> {
+    let id: Vec<u8> = r.get(1)?;
+    let cid: Vec<u8> = r.get(2)?;
+    let first: String = r.get(4)?;
+    let last: String = r.get(5)?;
+    let appointment: Option<Vec<u8>> = r.get(8)?;
+    let (total, paid, refunded): (i64, i64, i64) = (r.get(14)?, r.get(15)?, r.get(16)?);
+    let status = OrderStatus::from_db(r.get(10)?);
+    Ok((
+        r.get(0)?,
+        Order {
+            id: OrderId::from_bytes(&id),
+            customer: CustomerRef { id: CustomerId::from_bytes(&cid), code: r.get(3)?, display_name: crate::customers::display_name(&first, &last) },
+            branch_id: BranchId(r.get(6)?),
+            branch: r.get(7)?,
+            appointment: appointment.map(|a| AppointmentId::from_bytes(&a)),
+            currency: r.get(9)?,
+            status,
+            lines: vec![],
+            subtotal_minor: r.get(11)?,
+            discount_minor: r.get(12)?,
+            points_redeemed: r.get(13)?,
+            total_minor: total,
+            paid_minor: paid,
+            refunded_minor: refunded,
+            due_minor: if status == OrderStatus::Open { total - paid } else { 0 },
+            refundable_minor: paid - refunded,
+            points_earned: r.get(17)?,
+            payments: vec![],
+            refunds: vec![],
+            notes: r.get(18)?,
+            created_at: ms_to_datetime(r.get(19)?),
+            updated_at: ms_to_datetime(r.get(20)?),
+        },
+    ))
+}
+
+/// Lines, payments and refunds of an order read with [`SELECT`].
+fn fill(conn: &Connection, seq: i64, o: &mut Order) -> CoreResult<()> {
+    let mut st = conn.prepare_cached("SELECT kind, service_id, description, quantity, unit_price_minor FROM order_lines WHERE order_seq = ?1 ORDER BY line")?;
+    o.lines = st
+        .query_map([seq], |r| {
+            let kind: String = r.get(0)?;
+            let (q, p): (i64, i64) = (r.get(3)?, r.get(4)?);
+            Ok(OrderLine {
+                kind: if kind == "service" { LineKind::Service } else { LineKind::Product },
+                service_id: r.get::<_, Option<i64>>(1)?.map(ServiceId),
+                description: r.get(2)?,
+                quantity: q,
+                unit_price_minor: p,
+                amount_minor: q * p,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut st = conn.prepare_cached("SELECT method, amount_minor, at, actor FROM payments WHERE order_seq = ?1 ORDER BY seq")?;
+    o.payments = st
+        .query_map([seq], |r| {
+            Ok(Payment { method: PaymentMethod::parse(&r.get::<_, String>(0)?), amount_minor: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut st = conn.prepare_cached("SELECT amount_minor, reason, at, actor FROM refunds WHERE order_seq = ?1 ORDER BY seq")?;
+    o.refunds = st
+        .query_map([seq], |r| Ok(Refund { amount_minor: r.get(0)?, reason: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? }))?
+        .collect::<Result<_, _>>()?;
+    Ok(())
+}
+
+pub(crate) fn load(conn: &Connection, id: OrderId) -> CoreResult<Order> {
+    let sql = format!("{SELECT} WHERE o.id = ?1");
+    let (seq, mut o) = conn.prepare_cached(&sql)?.query_row([id.bytes()], from_row).optional()?.ok_or_else(|| CoreError::not_found("order", id))?;
+    fill(conn, seq, &mut o)?;
+    Ok(o)
+}
+
+/// A customer's orders, newest first.
+pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
+    let sql = format!("{SELECT} WHERE o.customer_seq = ?1 ORDER BY o.seq DESC LIMIT ?2");
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows: Vec<(i64, Order)> = st.query_map(params![customer_seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(seq, mut o)| {
+            fill(conn, seq, &mut o)?;
+            Ok(o)
+        })
+        .collect()
+}
+
+fn subject(id: OrderId) -> Subject {
+    Subject { kind: "order".into(), id: id.to_string() }
+}
+
+fn change(field: &str, old: Value, new: Value) -> FieldChange {
+    FieldChange { field: field.into(), old, new }
+}
+
+const MAX_LINES: usize = 100;
+const MAX_QUANTITY: i64 = 999;
+
+impl Writer<'_> {
+    fn order_event(&self, t: &Totals, actor: &Actor, kind: &str, id: OrderId, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
+        self.event(t.customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
+        self.conn().prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![t.customer_seq, self.now_ms()])?;
+        for c in changes {
+            self.outbox_for("order", t.seq, &c.field, Some(&c.new))?;
+        }
+        Ok(())
+    }
+
+    fn set_order(&self, t: &Totals) -> CoreResult<()> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE orders SET status = ?2, total_minor = ?3, paid_minor = ?4, refunded_minor = ?5, points_earned = ?6, \
+                 points_redeemed = ?7, discount_minor = ?8, updated_at = ?9 WHERE seq = ?1",
+            )?
+            .execute(params![t.seq, t.status.to_db(), t.total, t.paid, t.refunded, t.points_earned, t.points_redeemed, t.discount, self.now_ms()])?;
+        Ok(())
+    }
+
+    /// Once an order has been paid in full it earns points on the money kept (paid − refunded);
+    /// every later refund takes back the difference.
+    fn settle_points(&self, t: &mut Totals) -> CoreResult<()> {
+        if !matches!(t.status, OrderStatus::Paid | OrderStatus::Refunded) {
+            return Ok(());
+        }
+        let due = points_for(t.paid - t.refunded, self.desk().loyalty.points_per_unit, &self.desk().currency);
+        let diff = due - t.points_earned;
+        if diff != 0 {
+            let kind = if diff > 0 { LoyaltyKind::Order } else { LoyaltyKind::Refund };
+            self.loyalty(t.customer_seq, diff, kind, None, Some(t.seq))?;
+            t.points_earned = due;
+        }
+        Ok(())
+    }
+
+    pub fn create_order(&mut self, actor: &Actor, input: &OrderInput) -> CoreResult<(i64, OrderId)> {
+        let (customer_seq, customer) = crate::customers::find(self.conn(), &input.customer.to_string())?;
+        if customer.archived_at.is_some() {
+            return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before selling to them.", customer.display_name)));
+        }
+        if input.lines.is_empty() {
+            return Err(CoreError::validation("lines", "required", "Add at least one service or product to the order."));
+        }
+        if input.lines.len() > MAX_LINES {
+            return Err(CoreError::validation("lines", "too_many", format!("An order has at most {MAX_LINES} lines.")));
+        }
+        let mut lines = Vec::with_capacity(input.lines.len());
+        for (i, l) in input.lines.iter().enumerate() {
+            let field = |name: &str| format!("lines.{i}.{name}");
+            if !(1..=MAX_QUANTITY).contains(&l.quantity) {
+                return Err(CoreError::validation(&field("quantity"), "out_of_range", format!("A quantity is from 1 to {MAX_QUANTITY}.")));
+            }
+            let (service, description, price) = match l.kind {
+                LineKind::Service => {
+                    let Some(sid) = l.service else {
+                        return Err(CoreError::validation(&field("service"), "required", "Pick the service."));
+                    };
+                    let s = catalog::service(self.conn(), sid).map_err(|_| {
+                        CoreError::validation(&field("service"), "unknown_service", format!("There is no service with id {sid}; pick one from the list."))
+                    })?;
+                    let description = match l.description.as_deref().map(|d| validate::single_line(&field("description"), d, 200)).transpose()? {
+                        Some(d) if !d.is_empty() => d,
+                        _ => s.name.clone(),
+                    };
+                    (Some(s.id.0), description, l.unit_price_minor.unwrap_or(s.price_minor))
+                }
+                LineKind::Product => {
+                    let d = validate::single_line(&field("description"), l.description.as_deref().unwrap_or(""), 200)?;
+                    if d.is_empty() {
+                        return Err(CoreError::validation(&field("description"), "required", "Say what the product is."));
+                    }
+                    let Some(p) = l.unit_price_minor else {
+                        return Err(CoreError::validation(&field("unit_price_minor"), "required", "Give the product's price."));
+                    };
+                    (None, d, p)
+                }
+            };
+            let price = money::amount(&field("unit_price_minor"), price, 0)?;
+            lines.push((l.kind, service, description, l.quantity, price));
+        }
+        let subtotal: i64 = lines.iter().map(|(_, _, _, q, p)| q * p).sum();
+        if subtotal > MAX_AMOUNT_MINOR {
+            return Err(CoreError::validation("lines", "out_of_range", "The order's total is too large; split it into several orders."));
+        }
+        let appointment_seq = match input.appointment {
+            Some(aid) => {
+                let (seq, cseq, _) = appointments::load(self.conn(), aid)?;
+                if cseq != customer_seq {
+                    return Err(CoreError::validation("appointment", "other_customer", "That appointment belongs to another customer."));
+                }
+                Some(seq)
+            }
+            None => None,
+        };
+        let notes = input.notes.as_deref().map(|n| validate::multi_line("notes", n, 2000)).transpose()?.filter(|n| !n.is_empty());
+        let branch = input.branch.unwrap_or(self.desk().branch_id);
+        crate::settings::branch_exists(self.conn(), branch)?;
+        let id = OrderId(self.sources.ids.new_uuid(self.now_ms()));
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO orders(id, customer_seq, branch_id, appointment_seq, currency, status, subtotal_minor, total_minor, notes, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?6, ?7, ?8, ?8)",
+            )?
+            .execute(params![id.bytes(), customer_seq, branch.0, appointment_seq, self.desk().currency, subtotal, notes, self.now_ms()])?;
+        let seq = self.conn().last_insert_rowid();
+        for (i, (kind, service, description, q, p)) in lines.iter().enumerate() {
+            let kind = if *kind == LineKind::Service { "service" } else { "product" };
+            self.conn()
+                .prepare_cached("INSERT INTO order_lines(order_seq, line, kind, service_id, description, quantity, unit_price_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+                .execute(params![seq, i as i64, kind, service, description, q, p])?;
+        }
+        let items: Vec<String> = lines.iter().map(|(_, _, d, q, _)| if *q == 1 { d.clone() } else { format!("{q} × {d}") }).collect();
+        self.event(
+            customer_seq,
+            actor,
+            "order_created",
+            crate::customers::encode_about(
+                &[change("items", Value::Null, json!(items.join(", "))), change("total_minor", Value::Null, json!(subtotal))],
+                notes.as_deref(),
+                Some(&subject(id)),
+            ),
+        )?;
+        self.outbox_for("order", seq, "*", None)?;
+        // A free order is settled at once.
+        if subtotal == 0 {
+            self.pay_order(actor, id, PaymentMethod::Other, 0)?;
+        }
+        Ok((seq, id))
+    }
+
+    /// Takes a payment of `amount` (not more than is due). Paid in full: the order is paid.
+    pub fn pay_order(&mut self, actor: &Actor, id: OrderId, method: PaymentMethod, amount: i64) -> CoreResult<()> {
+        let mut t = totals(self.conn(), id)?;
+        if t.status != OrderStatus::Open {
+            return Err(CoreError::InvalidTransition {
+                entity: "order".into(),
+                from: t.status.as_str().into(),
+                to: "paid".into(),
+                message: format!("The order is {}; it takes no more payments.", t.status.as_str()),
+            });
+        }
+        let due = t.total - t.paid;
+        let amount = money::amount("amount_minor", amount, if due == 0 { 0 } else { 1 })?;
+        if amount > due {
+            return Err(CoreError::validation("amount_minor", "more_than_due", format!("Only {} is due on this order.", fmt_minor(due, &self.desk().currency))));
+        }
+        if amount > 0 {
+            self.conn()
+                .prepare_cached("INSERT INTO payments(order_seq, method, amount_minor, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .execute(params![t.seq, method.as_str(), amount, self.now_ms(), actor.0])?;
+        }
+        let old_paid = t.paid;
+        t.paid += amount;
+        let mut changes = vec![change("paid_minor", json!(old_paid), json!(t.paid)), change("method", Value::Null, json!(method.as_str()))];
+        let mut delta = Delta { paid_minor: amount, ..Default::default() };
+        if t.paid == t.total {
+            t.status = OrderStatus::Paid;
+            delta.orders_paid = 1;
+            changes.push(change("status", json!("open"), json!("paid")));
+        }
+        self.bump_stats(t.customer_seq, &delta)?;
+        self.settle_points(&mut t)?;
+        self.set_order(&t)?;
+        self.order_event(&t, actor, "payment", id, &changes, None)
+    }
+
+    /// Gives back `amount` (at most what was paid and not yet refunded), with a reason.
+    pub fn refund_order(&mut self, actor: &Actor, id: OrderId, amount: i64, reason: &str) -> CoreResult<()> {
+        let mut t = totals(self.conn(), id)?;
+        let reason = validate::single_line("reason", reason, 500)?;
+        if reason.is_empty() {
+            return Err(CoreError::validation("reason", "required", "Say why the money is given back; it stays on the customer's history."));
+        }
+        let refundable = t.paid - t.refunded;
+        if refundable == 0 {
+            return Err(CoreError::InvalidTransition {
+                entity: "order".into(),
+                from: t.status.as_str().into(),
+                to: "refunded".into(),
+                message: "Nothing paid on this order is left to refund.".into(),
+            });
+        }
+        let amount = money::amount("amount_minor", amount, 1)?;
+        if amount > refundable {
+            return Err(CoreError::validation(
+                "amount_minor",
+                "more_than_paid",
+                format!("At most {} can be refunded: what was paid and not yet refunded.", fmt_minor(refundable, &self.desk().currency)),
+            ));
+        }
+        self.conn()
+            .prepare_cached("INSERT INTO refunds(order_seq, amount_minor, reason, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![t.seq, amount, reason, self.now_ms(), actor.0])?;
+        let old_refunded = t.refunded;
+        t.refunded += amount;
+        let mut changes = vec![change("refunded_minor", json!(old_refunded), json!(t.refunded))];
+        if t.status == OrderStatus::Paid && t.refunded == t.paid {
+            t.status = OrderStatus::Refunded;
+            changes.push(change("status", json!("paid"), json!("refunded")));
+        }
+        self.bump_stats(t.customer_seq, &Delta { refunded_minor: amount, refund_count: 1, ..Default::default() })?;
+        self.settle_points(&mut t)?;
+        self.set_order(&t)?;
+        self.order_event(&t, actor, "refund", id, &changes, Some(&reason))
+    }
+
+    /// Spends loyalty points on an open order, as a discount of `points × point value`.
+    pub fn redeem_points(&mut self, actor: &Actor, id: OrderId, points: i64) -> CoreResult<()> {
+        let mut t = totals(self.conn(), id)?;
+        if t.status != OrderStatus::Open {
+            return Err(CoreError::InvalidTransition {
+                entity: "order".into(),
+                from: t.status.as_str().into(),
+                to: "open".into(),
+                message: format!("The order is {}; points can only be spent on an open order.", t.status.as_str()),
+            });
+        }
+        if points <= 0 {
+            return Err(CoreError::validation("points", "out_of_range", "Spend at least one point."));
+        }
+        let balance = super::stats::stored(self.conn(), t.customer_seq)?.loyalty_points;
+        if points > balance {
+            return Err(CoreError::validation("points", "more_than_balance", format!("The customer has {balance} points.")));
+        }
+        let value = points.saturating_mul(self.desk().loyalty.point_value_minor);
+        let due = t.total - t.paid;
+        if value > due {
+            return Err(CoreError::validation(
+                "points",
+                "more_than_due",
+                format!("{points} points are worth {}, more than the {} still due.", fmt_minor(value, &self.desk().currency), fmt_minor(due, &self.desk().currency)),
+            ));
+        }
+        self.loyalty(t.customer_seq, -points, LoyaltyKind::Redeem, None, Some(t.seq))?;
+        let old_total = t.total;
+        t.points_redeemed += points;
+        t.discount += value;
+        t.total -= value;
+        let mut changes = vec![change("points_redeemed", json!(t.points_redeemed - points), json!(t.points_redeemed)), change("total_minor", json!(old_total), json!(t.total))];
+        let mut delta = Delta::default();
+        if t.paid == t.total {
+            t.status = OrderStatus::Paid;
+            delta.orders_paid = 1;
+            changes.push(change("status", json!("open"), json!("paid")));
+        }
+        self.bump_stats(t.customer_seq, &delta)?;
+        self.settle_points(&mut t)?;
+        self.set_order(&t)?;
+        self.order_event(&t, actor, "points_redeemed", id, &changes, None)
+    }
+
+    /// Cancels an open order that has nothing left paid on it; redeemed points go back.
+    pub fn cancel_order(&mut self, actor: &Actor, id: OrderId, reason: &str) -> CoreResult<()> {
+        let mut t = totals(self.conn(), id)?;
+        let reason = validate::single_line("reason", reason, 500)?;
+        if reason.is_empty() {
+            return Err(CoreError::validation("reason", "required", "Say why the order is cancelled."));
+        }
+        if t.status != OrderStatus::Open {
+            return Err(CoreError::InvalidTransition {
+                entity: "order".into(),
+                from: t.status.as_str().into(),
+                to: "cancelled".into(),
+                message: format!("The order is {}; only an open order can be cancelled (refund a paid one).", t.status.as_str()),
+            });
+        }
+        if t.paid > t.refunded {
+            return Err(CoreError::conflict("payments_left", "Refund the payments taken on this order before cancelling it."));
+        }
+        if t.points_redeemed > 0 {
+            self.loyalty(t.customer_seq, t.points_redeemed, LoyaltyKind::Return, None, Some(t.seq))?;
+        }
+        t.status = OrderStatus::Cancelled;
+        self.set_order(&t)?;
+        self.order_event(&t, actor, "order_cancelled", id, &[change("status", json!("open"), json!("cancelled"))], Some(&reason))
+    }
+}
+
+/// `12.50 GBP` — for error messages (the UI formats amounts itself).
+pub(crate) fn fmt_minor(minor: i64, currency: &str) -> String {
+    let per = money::minor_per_unit(currency);
+    if per == 1 {
+        format!("{minor} {currency}")
+    } else {
+        format!("{}.{:02} {currency}", minor / per, (minor % per).abs())
+    }
+}
+
+impl Reader<'_> {
+    pub fn order(&self, id: OrderId) -> CoreResult<Order> {
+        load(self.conn(), id)
+    }
+}
+
+impl Store {
+    pub fn create_order(&self, actor: &Actor, input: &OrderInput) -> CoreResult<Order> {
+        let (_, id) = self.write(|w| w.create_order(actor, input))?;
+        self.order(id)
+    }
+    pub fn pay_order(&self, actor: &Actor, id: OrderId, method: PaymentMethod, amount_minor: i64) -> CoreResult<Order> {
+        self.write(|w| w.pay_order(actor, id, method, amount_minor))?;
+        self.order(id)
+    }
+    pub fn refund_order(&self, actor: &Actor, id: OrderId, amount_minor: i64, reason: &str) -> CoreResult<Order> {
+        self.write(|w| w.refund_order(actor, id, amount_minor, reason))?;
+        self.order(id)
+    }
+    pub fn redeem_points(&self, actor: &Actor, id: OrderId, points: i64) -> CoreResult<Order> {
+        self.write(|w| w.redeem_points(actor, id, points))?;
+        self.order(id)
+    }
+    pub fn cancel_order(&self, actor: &Actor, id: OrderId, reason: &str) -> CoreResult<Order> {
+        self.write(|w| w.cancel_order(actor, id, reason))?;
+        self.order(id)
+    }
+    pub fn order(&self, id: OrderId) -> CoreResult<Order> {
+        self.read(|r| r.order(id))
+    }
+}
