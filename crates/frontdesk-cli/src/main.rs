@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use frontdesk_core::export::Format;
 use frontdesk_core::import::{import_csv, ImportOptions};
-use frontdesk_core::search::{SearchRequest, SortBy, StatusFilter};
+use frontdesk_core::search::{ActivityFilter, SearchRequest, SortBy, StatusFilter};
 use frontdesk_core::store::Sources;
 use frontdesk_core::{CoreError, Store};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -28,12 +28,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Add realistic demo customers (deterministic for a given --seed).
+    /// Add realistic demo customers with their history: appointments, orders, refunds,
+    /// no-shows (deterministic for a given --seed).
     Seed {
         #[arg(long, default_value_t = 1000)]
         count: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Average appointments per customer (0: customers only).
+        #[arg(long, default_value_t = 5.0)]
+        appointments_per_customer: f64,
     },
     /// Import customers from a CSV file (header row; common column names are recognised).
     Import {
@@ -72,12 +76,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
         sort: SortArg,
     },
-    /// Show one customer with tags, status history and timeline.
+    /// List customers by a stat or date, with activity filters (no query), timed in the core.
+    List {
+        #[arg(long, value_enum, default_value_t = ListSort::Name)]
+        sort: ListSort,
+        /// Descending (default ascending).
+        #[arg(long)]
+        desc: bool,
+        /// visited:DAYS, inactive:DAYS, never, new (last 30 days) or upcoming.
+        #[arg(long, value_parser = parse_activity)]
+        activity: Option<ActivityFilter>,
+        /// Branch code, name or id.
+        #[arg(long)]
+        branch: Option<String>,
+        #[arg(long, value_enum, default_value_t = StatusArg::Live)]
+        status: StatusArg,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one customer with tags, status history, stats, appointments, orders and timeline.
     Show {
         /// Customer id (UUID) or code (e.g. QKM-1042).
         id_or_code: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Recompute customers' stats from their appointments, orders and loyalty ledger and report
+    /// any that differ from the running figures (there should be none).
+    CheckStats {
+        /// Check only the first N customers with history.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Measure search, create, import and size.
     Bench {
@@ -99,6 +130,38 @@ enum StatusArg {
     Blocked,
     Archived,
     All,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum ListSort {
+    Name,
+    Created,
+    TotalSpent,
+    LastVisit,
+    AppointmentCount,
+}
+
+fn parse_activity(text: &str) -> Result<ActivityFilter, String> {
+    let days = |d: &str| d.parse::<u32>().map_err(|_| format!("\"{d}\" is not a number of days"));
+    match text.split_once(':') {
+        Some(("visited", d)) => Ok(ActivityFilter::VisitedWithin { days: days(d)? }),
+        Some(("inactive", d)) => Ok(ActivityFilter::NotVisitedFor { days: days(d)? }),
+        None if text == "never" => Ok(ActivityFilter::Never),
+        None if text == "new" => Ok(ActivityFilter::New),
+        None if text == "upcoming" => Ok(ActivityFilter::Upcoming),
+        _ => Err("use visited:DAYS, inactive:DAYS, never, new or upcoming".into()),
+    }
+}
+
+fn status_filter(status: StatusArg) -> StatusFilter {
+    match status {
+        StatusArg::Live => StatusFilter::Live,
+        StatusArg::Active => StatusFilter::Active,
+        StatusArg::Blocked => StatusFilter::Blocked,
+        StatusArg::Archived => StatusFilter::Archived,
+        StatusArg::All => StatusFilter::All,
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,18 +220,63 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
     let default = db_arg.map(std::path::Path::to_path_buf).unwrap_or_else(default_db);
     let db = default.as_path();
     match command {
-        Command::Seed { count, seed } => {
+        Command::Seed { count, seed, appointments_per_customer } => {
+            if !(0.0..=50.0).contains(&appointments_per_customer) {
+                return Err(CoreError::validation("appointments-per-customer", "out_of_range", "Use a number from 0 to 50."));
+            }
             let store = open(db)?;
-            let pb = bar(count, "seeding");
-            let report = frontdesk_core::seed::seed(&store, count, seed, &mut |done| pb.set_position(done))?;
+            let pb = bar(2 * count, "seeding customers, then their history");
+            let (report, history) =
+                frontdesk_core::seed::seed_demo(&store, count, seed, appointments_per_customer, &mut |done, _| pb.set_position(done))?;
             pb.finish_and_clear();
             println!(
-                "Added {} demo customers to {} in {:.1} s ({} skipped as duplicates).",
+                "Added {} demo customers to {} in {:.1} s ({} skipped as duplicates), then {} appointments and {} orders in {:.1} s.",
                 report.created,
                 db.display(),
                 report.took_ms as f64 / 1000.0,
-                report.rejected
+                report.rejected,
+                history.appointments,
+                history.orders,
+                history.took_ms as f64 / 1000.0
             );
+            Ok(())
+        }
+        Command::List { sort, desc, activity, branch, status, limit, json } => {
+            let store = open(db)?;
+            let branch = match branch {
+                Some(b) => {
+                    let key = b.trim().to_lowercase();
+                    let found = store.branches()?.into_iter().find(|x| x.code == key || x.name.to_lowercase() == key || x.id.0.to_string() == key);
+                    match found {
+                        Some(x) => Some(x.id),
+                        None => return Err(CoreError::validation("branch", "unknown_branch", format!("There is no branch \"{b}\" (give its code, name or id)."))),
+                    }
+                }
+                None => None,
+            };
+            let req = SearchRequest {
+                query: String::new(),
+                filter: frontdesk_core::search::SearchFilter { branch, status: status_filter(status), activity, ..Default::default() },
+                sort: match sort {
+                    ListSort::Name => SortBy::Name,
+                    ListSort::Created => SortBy::Created,
+                    ListSort::TotalSpent => SortBy::TotalSpent,
+                    ListSort::LastVisit => SortBy::LastVisit,
+                    ListSort::AppointmentCount => SortBy::AppointmentCount,
+                },
+                descending: Some(desc),
+                limit,
+                after: None,
+            };
+            let started = Instant::now();
+            let page = store.search(&req)?;
+            let took_us = started.elapsed().as_micros() as u64;
+            if json {
+                let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
+                println!("{}", serde_json::json!({"took_us": took_us, "total": page.total, "total_exact": page.total_exact, "ids": ids}));
+            } else {
+                show::print_list(&page, took_us, &store.desk());
+            }
             Ok(())
         }
         Command::Import { file, region, mappings, json } => {
@@ -236,13 +344,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
         Command::Search { query, limit, json, batch, status, sort } => {
             let store = open(db)?;
             let mut req = SearchRequest { limit, ..Default::default() };
-            req.filter.status = match status {
-                StatusArg::Live => StatusFilter::Live,
-                StatusArg::Active => StatusFilter::Active,
-                StatusArg::Blocked => StatusFilter::Blocked,
-                StatusArg::Archived => StatusFilter::Archived,
-                StatusArg::All => StatusFilter::All,
-            };
+            req.filter.status = status_filter(status);
             req.sort = match sort {
                 SortArg::Relevance => SortBy::Relevance,
                 SortArg::Name => SortBy::Name,
@@ -284,11 +386,25 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let store = open(db)?;
             let detail = store.customer_detail(&id_or_code, 100)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&detail).unwrap_or_default());
+                println!("{}", serde_json::to_string_pretty(&show::detail_json(&detail)).unwrap_or_default());
             } else {
                 show::print_detail(&detail, &store.desk().default_region);
             }
             Ok(())
+        }
+        Command::CheckStats { limit } => {
+            let store = open(db)?;
+            let started = Instant::now();
+            let bad = store.audit_stats(limit)?;
+            for m in &bad {
+                println!("{}: stored {} ≠ recomputed {}", m.customer, m.stored, m.recomputed);
+            }
+            println!("{} mismatches ({:.1} s).", bad.len(), started.elapsed().as_secs_f64());
+            if bad.is_empty() {
+                Ok(())
+            } else {
+                Err(CoreError::conflict("stats_mismatch", format!("{} customers' stats differ from a recomputation.", bad.len())))
+            }
         }
         // Benchmarks use their own database unless --db names one.
         Command::Bench { what } => bench::run(what, db_arg.filter(|_| explicit_db)),

@@ -1,7 +1,9 @@
 //! Human-readable output.
 
 use frontdesk_core::customers::{CustomerDetail, CustomerStatus, TimelineEvent};
+use frontdesk_core::history::{money::minor_per_unit, CustomerHistory};
 use frontdesk_core::search::SearchPage;
+use frontdesk_core::settings::DeskSettings;
 use frontdesk_core::validate::display_phone;
 
 pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
@@ -87,8 +89,104 @@ pub fn print_detail(d: &CustomerDetail, region: &str) {
             println!("  {}", event_line(e));
         }
     }
+    print_history(&d.history);
     println!("Timeline:");
     for e in &d.timeline {
         println!("  {}", event_line(e));
+    }
+}
+
+/// `show --json`: the detail with `stats`, `appointments` (upcoming, then past) and `orders` at
+/// the top level.
+pub fn detail_json(d: &CustomerDetail) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    let h = &d.history;
+    v["stats"] = serde_json::to_value(&h.stats).unwrap_or_default();
+    v["appointments"] = serde_json::to_value(h.upcoming.iter().chain(h.past.iter()).collect::<Vec<_>>()).unwrap_or_default();
+    v["orders"] = serde_json::to_value(&h.orders).unwrap_or_default();
+    v["loyalty"] = serde_json::to_value(&h.loyalty).unwrap_or_default();
+    v["currency"] = h.currency.clone().into();
+    if let Some(obj) = v.as_object_mut() {
+        obj.remove("history");
+    }
+    v
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    let per = minor_per_unit(currency);
+    if per == 1 {
+        format!("{minor} {currency}")
+    } else {
+        format!("{}{}.{:02} {currency}", if minor < 0 { "-" } else { "" }, minor.abs() / per, minor.abs() % per)
+    }
+}
+
+fn print_history(h: &CustomerHistory) {
+    let s = &h.stats;
+    let c = &h.currency;
+    println!("Stats:");
+    println!(
+        "  visits {}   appointments {}   cancellations {} ({} late)   no-shows {}",
+        s.visits, s.appointment_count, s.cancellations, s.late_cancellations, s.no_shows
+    );
+    println!(
+        "  spent {}   refunded {} ({} refunds)   average ticket {}   loyalty {} points",
+        money(s.total_spent_minor, c),
+        money(s.refunded_minor, c),
+        s.refunds,
+        s.average_ticket_minor.map(|a| money(a, c)).unwrap_or_else(|| "-".into()),
+        s.loyalty_points
+    );
+    println!(
+        "  last visit {}   next appointment {}",
+        s.last_visit_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into()),
+        s.next_appointment_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "none".into())
+    );
+    for (title, list) in [("Upcoming:", &h.upcoming), ("Past appointments:", &h.past)] {
+        if !list.is_empty() {
+            println!("{title}");
+        }
+        for a in list {
+            println!(
+                "  {}  {:<18} {:<10} {:>12}  {}{}",
+                a.starts_at.format("%Y-%m-%d %H:%M"),
+                a.service,
+                a.staff.as_deref().unwrap_or(""),
+                money(a.price_minor, &a.currency),
+                a.status.as_str(),
+                if a.late_cancel { " (late)" } else { "" }
+            );
+        }
+    }
+    if !h.orders.is_empty() {
+        println!("Orders:");
+    }
+    for o in &h.orders {
+        let items: Vec<String> = o.lines.iter().map(|l| if l.quantity == 1 { l.description.clone() } else { format!("{} × {}", l.quantity, l.description) }).collect();
+        println!(
+            "  {}  {:<8} total {:>12}  paid {:>12}  refunded {:>12}  {}",
+            o.created_at.format("%Y-%m-%d"),
+            o.status.as_str(),
+            money(o.total_minor, &o.currency),
+            money(o.paid_minor, &o.currency),
+            money(o.refunded_minor, &o.currency),
+            items.join(", ")
+        );
+    }
+}
+
+pub fn print_list(page: &SearchPage, took_us: u64, desk: &DeskSettings) {
+    let more = if page.total_exact { "" } else { "+" };
+    println!("{}{} customers, first page in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
+    for h in &page.hits {
+        println!(
+            "{:<10} {:<30} visits {:>3}  appts {:>3}  spent {:>14}  last visit {}",
+            h.code,
+            h.display_name,
+            h.visits,
+            h.appointment_count,
+            money(h.total_spent_minor, &desk.currency),
+            h.last_visit_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into())
+        );
     }
 }

@@ -11,9 +11,9 @@ use crate::error::CoreResult;
 use crate::ids::CustomerId;
 use crate::store::Store;
 
-const FIRST: &str = include_str!("../data/seed/first_names.tsv");
-const LAST: &str = include_str!("../data/seed/last_names.tsv");
-const PLACES: &str = include_str!("../data/seed/places.tsv");
+const FIRST: &str = include_str!("../../data/seed/first_names.tsv");
+const LAST: &str = include_str!("../../data/seed/last_names.tsv");
+const PLACES: &str = include_str!("../../data/seed/places.tsv");
 
 pub const COUNTRIES: [&str; 10] = ["US", "GB", "IE", "DE", "FR", "ES", "PL", "SE", "NL", "AU"];
 
@@ -291,4 +291,18 @@ pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progres
     let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()))?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })
+}
+
+mod history;
+
+pub use history::{seed_history, HistoryReport};
+
+/// Demo customers and their history, as the desktop app's "Load demo data" and `frontdesk
+/// seed` write them. Progress: customers written, then customers given a history (of 2×count).
+pub fn seed_demo(store: &Store, count: u64, seed: u64, per_customer: f64, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<(SeedReport, HistoryReport)> {
+    let first: i64 = store.read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
+    let customers = self::seed(store, count, seed, &mut |done| progress(done, 2 * count))?;
+    let end: i64 = store.read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
+    let history = seed_history(store, first..end, seed, per_customer, &mut |done| progress(count + done.min(count), 2 * count))?;
+    Ok((customers, history))
 }
