@@ -43,9 +43,20 @@ pub enum BenchCommand {
     },
     /// Bytes per customer of the tables and indexes of a database.
     Size,
+    /// Directory sorts by stats, activity filters and the profile with history (bench-data/history-N.db).
+    History {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+        #[arg(long, default_value_t = 5.0)]
+        appointments_per_customer: f64,
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+        #[arg(long, default_value_t = 3)]
+        baseline_runs: usize,
+    },
 }
 
-fn err(e: impl std::fmt::Display) -> CoreError {
+pub(crate) fn err(e: impl std::fmt::Display) -> CoreError {
     CoreError::Storage { message: e.to_string() }
 }
 
@@ -54,7 +65,7 @@ fn bench_db(db: Option<&Path>, count: u64) -> PathBuf {
 }
 
 /// Opens (seeding as needed) a database of at least `count` customers.
-fn seeded(db: &Path, count: u64) -> Result<Store, CoreError> {
+pub(crate) fn seeded(db: &Path, count: u64) -> Result<Store, CoreError> {
     let store = crate::open(db)?;
     let have: u64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM customers", [], |x| x.get::<_, i64>(0))? as u64))?;
     if have < count {
@@ -67,13 +78,13 @@ fn seeded(db: &Path, count: u64) -> Result<Store, CoreError> {
     Ok(store)
 }
 
-struct Stats {
-    p50: f64,
-    p95: f64,
-    p99: f64,
+pub(crate) struct Stats {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
 }
 
-fn stats(mut v: Vec<f64>) -> Stats {
+pub(crate) fn stats(mut v: Vec<f64>) -> Stats {
     v.sort_by(|a, b| a.total_cmp(b));
     let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
     Stats { p50: at(0.5), p95: at(0.95), p99: at(0.99) }
@@ -166,6 +177,9 @@ fn like_baseline(conn: &Connection, q: &str) -> rusqlite::Result<usize> {
 
 pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
     match what {
+        BenchCommand::History { count, appointments_per_customer, runs, baseline_runs } => {
+            crate::bench_history::run(db, count, appointments_per_customer, runs, baseline_runs)
+        }
         BenchCommand::Search { count, runs, baseline_runs } => {
             let path = bench_db(db, count);
             let store = seeded(&path, count)?;

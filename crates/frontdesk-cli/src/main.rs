@@ -1,6 +1,7 @@
 //! `frontdesk`: the desk's command line. Same core, same database as the desktop app.
 
 mod bench;
+mod bench_history;
 mod show;
 
 use std::io::{BufRead, Write};
