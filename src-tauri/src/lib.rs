@@ -31,6 +31,19 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         add_branch,
         import_csv,
         load_demo,
+        book_appointment,
+        set_appointment_status,
+        cancel_appointment,
+        create_order,
+        pay_order,
+        refund_order,
+        redeem_points,
+        cancel_order,
+        directory_stats,
+        add_service,
+        update_service,
+        add_staff,
+        update_staff,
     ])
 }
 

@@ -30,11 +30,86 @@ export const commands = {
 	 *  in the report.
 	 */
 	importCsv: (path: string, region: string | null, onProgress: Channel<Progress>) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_csv", { path, region, onProgress })),
-	/**  Adds `count` demo customers (a fresh data set each time, so a second load adds new people). */
-	loadDemo: (count: number, onProgress: Channel<Progress>) => typedError<SeedReport, CoreError>(__TAURI_INVOKE("load_demo", { count, onProgress })),
+	/**
+	 *  Adds `count` demo customers with their history (a fresh data set each time, so a second
+	 *  load adds new people). Progress counts customers written, then customers given a history.
+	 */
+	loadDemo: (count: number, onProgress: Channel<Progress>) => typedError<DemoReport, CoreError>(__TAURI_INVOKE("load_demo", { count, onProgress })),
+	bookAppointment: (input: BookingInput) => typedError<Appointment, CoreError>(__TAURI_INVOKE("book_appointment", { input })),
+	/**  Confirm, finish or mark a no-show (cancelling is [`cancel_appointment`]). */
+	setAppointmentStatus: (id: string, status: AppointmentStatus) => typedError<Appointment, CoreError>(__TAURI_INVOKE("set_appointment_status", { id, status })),
+	cancelAppointment: (id: string, by: CancelledBy, reason: string) => typedError<Appointment, CoreError>(__TAURI_INVOKE("cancel_appointment", { id, by, reason })),
+	createOrder: (input: OrderInput) => typedError<Order, CoreError>(__TAURI_INVOKE("create_order", { input })),
+	payOrder: (id: string, method: PaymentMethod, amountMinor: number) => typedError<Order, CoreError>(__TAURI_INVOKE("pay_order", { id, method, amountMinor })),
+	refundOrder: (id: string, amountMinor: number, reason: string) => typedError<Order, CoreError>(__TAURI_INVOKE("refund_order", { id, amountMinor, reason })),
+	redeemPoints: (id: string, points: number) => typedError<Order, CoreError>(__TAURI_INVOKE("redeem_points", { id, points })),
+	cancelOrder: (id: string, reason: string) => typedError<Order, CoreError>(__TAURI_INVOKE("cancel_order", { id, reason })),
+	directoryStats: () => typedError<DirectoryStats, CoreError>(__TAURI_INVOKE("directory_stats")),
+	addService: (input: ServiceInput) => typedError<Service, CoreError>(__TAURI_INVOKE("add_service", { input })),
+	updateService: (id: ServiceId, input: ServiceInput) => typedError<Service, CoreError>(__TAURI_INVOKE("update_service", { id, input })),
+	addStaff: (input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("add_staff", { input })),
+	updateStaff: (id: StaffId, input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("update_staff", { id, input })),
 };
 
 /* Types */
+/**  Activity filters, answered from the running stats' indexes. */
+export type ActivityFilter = 
+/**  Had a finished appointment in the last `days` days. */
+{ kind: "visited_within"; days: number } | 
+/**  Visited before, but not in the last `days` days (lapsed customers). */
+{ kind: "not_visited_for"; days: number } | 
+/**  Never had a finished appointment. */
+{ kind: "never" } | 
+/**  Created in the last 30 days. */
+{ kind: "new" } | 
+/**  Has an appointment still to come. */
+{ kind: "upcoming" };
+
+export type Appointment = {
+	id: AppointmentId,
+	customer: CustomerRef,
+	branch_id: BranchId,
+	branch: string,
+	service_id: ServiceId,
+	service: string,
+	staff_id: StaffId | null,
+	staff: string | null,
+	starts_at: string,
+	duration_min: number,
+	price_minor: number,
+	currency: string,
+	notes: string | null,
+	status: AppointmentStatus,
+	cancelled_by: CancelledBy | null,
+	cancel_reason: string | null,
+	late_cancel: boolean,
+	blocked_override: string | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  An appointment's global identity (UUIDv7). */
+export type AppointmentId = string;
+
+export type AppointmentStatus = "pending" | "customer_confirmed" | "confirmed" | "finished" | "cancelled" | "no_show";
+
+/**  What the booking screen sends. */
+export type BookingInput = {
+	customer: CustomerId,
+	service: ServiceId,
+	staff: StaffId | null,
+	starts_at: string,
+	/**  Defaults to the service's duration. */
+	duration_min: number | null,
+	/**  Defaults to the service's price. */
+	price_minor: number | null,
+	notes: string | null,
+	/**  Defaults to this desk's branch. */
+	branch: BranchId | null,
+	/**  Required to book a blocked customer: why they are booked anyway (kept on the timeline). */
+	blocked_override: string | null,
+};
+
 export type Branch = {
 	id: BranchId,
 	code: string,
@@ -43,6 +118,8 @@ export type Branch = {
 
 /**  A branch (location) of the business, local row id. */
 export type BranchId = number;
+
+export type CancelledBy = "customer" | "business";
 
 /**  The live (not archived) customer, other than `except_seq`, whose contact point this is. */
 export type ContactOwner = {
@@ -73,6 +150,16 @@ export type CoreError =
 /**  The change conflicts with the record's current state (e.g. unblocking an active customer). */
 { type: "Conflict"; data: {
 	code: string,
+	message: string,
+} } | 
+/**
+ *  A status change that the record's lifecycle does not allow (e.g. finishing a cancelled
+ *  appointment). `from` and `to` are the statuses' snake_case names.
+ */
+{ type: "InvalidTransition"; data: {
+	entity: string,
+	from: string,
+	to: string,
 	message: string,
 } } | 
 /**  A file could not be read as asked (bad encoding, ragged rows, missing header ...). */
@@ -133,6 +220,22 @@ export type CustomerDetail = {
 	status_history: TimelineEvent[],
 	/**  The newest timeline events (see [`Store::timeline`] for paging). */
 	timeline: TimelineEvent[],
+	/**  Appointments, orders, loyalty and the running stats. */
+	history: CustomerHistory,
+};
+
+/**  A customer's history as the profile shows it. */
+export type CustomerHistory = {
+	stats: CustomerStats,
+	/**  Still to happen, soonest first. */
+	upcoming: Appointment[],
+	/**  Finished, cancelled and no-shows, newest first. */
+	past: Appointment[],
+	/**  Newest first. */
+	orders: Order[],
+	/**  Newest first. */
+	loyalty: LoyaltyEntry[],
+	currency: string,
 };
 
 /**  One row of the result list. */
@@ -154,6 +257,10 @@ export type CustomerHit = {
 	status: CustomerStatus,
 	archived: boolean,
 	matched: MatchTier,
+	visits: number,
+	appointment_count: number,
+	total_spent_minor: number,
+	last_visit_at: string | null,
 };
 
 /**  A customer's global identity (UUIDv7), the same on every desk and on the server. */
@@ -194,7 +301,41 @@ export type CustomerRef = {
 	display_name: string,
 };
 
+export type CustomerStats = {
+	/**  Finished appointments. */
+	visits: number,
+	/**  Every appointment booked, whatever became of it. */
+	appointment_count: number,
+	/**  Cancelled appointments (by the customer or the business), late ones included. */
+	cancellations: number,
+	/**  Cancelled by the customer within the desk's late-cancellation window. */
+	late_cancellations: number,
+	no_shows: number,
+	/**  Orders that were paid in full (refunded ones included). */
+	orders_paid: number,
+	paid_minor: number,
+	refunded_minor: number,
+	refunds: number,
+	/**  Paid − refunded. */
+	total_spent_minor: number,
+	/**  Total spent per paid order. */
+	average_ticket_minor: number | null,
+	last_visit_at: string | null,
+	/**  The earliest appointment still to happen (not finished, cancelled or a no-show). */
+	next_appointment_at: string | null,
+	loyalty_points: number,
+};
+
 export type CustomerStatus = "active" | "blocked";
+
+/**  What "Load demo data" added. */
+export type DemoReport = {
+	created: number,
+	rejected: number,
+	appointments: number,
+	orders: number,
+	took_ms: number,
+};
 
 export type DeskInfo = {
 	settings: DeskSettings,
@@ -204,6 +345,9 @@ export type DeskInfo = {
 	/**  Live customers, exact up to the search count cap (`customers_exact`). */
 	customers: number,
 	customers_exact: boolean,
+	/**  The services catalogue and staff list (active first), for booking and selling. */
+	services: Service[],
+	staff: StaffMember[],
 };
 
 export type DeskSettings = {
@@ -216,6 +360,25 @@ export type DeskSettings = {
 	device_id: string,
 	/**  The three letters that start every customer code this desk hands out. */
 	code_prefix: string,
+	/**  ISO 4217 currency of prices, orders and payments. */
+	currency: string,
+	/**  A customer's cancellation this many hours or less before the start is a late one. */
+	late_cancel_hours: number,
+	/**  How loyalty points are earned and what they are worth. */
+	loyalty: LoyaltyRule,
+};
+
+/**  The directory's quick stats, all from indexes and running totals. */
+export type DirectoryStats = {
+	live_customers: number,
+	new_last_30_days: number,
+	/**  Total spent by live customers / live customers. */
+	average_value_minor: number,
+	currency: string,
+	/**  Highest total spent first. */
+	most_valuable: RankedCustomer[],
+	/**  Most appointments first. */
+	most_active: RankedCustomer[],
 };
 
 export type FieldChange = {
@@ -243,6 +406,36 @@ export type ImportReport = {
 	took_ms: number,
 };
 
+export type LineKind = "service" | "product";
+
+export type LoyaltyEntry = {
+	at: string,
+	points: number,
+	kind: LoyaltyKind,
+};
+
+export type LoyaltyKind = 
+/**  Earned by a finished appointment. */
+"visit" | 
+/**  Earned (or, negative, taken back) by what was paid on an order. */
+"order" | 
+/**  Taken back by a refund. */
+"refund" | 
+/**  Spent on an order. */
+"redeem" | 
+/**  Given back when an order they were spent on was cancelled. */
+"return";
+
+/**  How loyalty points are earned and redeemed. */
+export type LoyaltyRule = {
+	/**  Points for each finished appointment. */
+	points_per_visit: number,
+	/**  Points for each whole unit of currency paid on an order (taken back by refunds). */
+	points_per_unit: number,
+	/**  What one point is worth, in minor units, when redeemed on an order. */
+	point_value_minor: number,
+};
+
 export type MarketingConsent = {
 	granted: boolean,
 	at: string,
@@ -251,6 +444,68 @@ export type MarketingConsent = {
 
 /**  How a hit matched, best first. */
 export type MatchTier = "exact" | "prefix" | "fragment";
+
+export type Order = {
+	id: OrderId,
+	customer: CustomerRef,
+	branch_id: BranchId,
+	branch: string,
+	appointment: AppointmentId | null,
+	currency: string,
+	status: OrderStatus,
+	lines: OrderLine[],
+	subtotal_minor: number,
+	/**  Loyalty points redeemed, as money. */
+	discount_minor: number,
+	points_redeemed: number,
+	total_minor: number,
+	paid_minor: number,
+	refunded_minor: number,
+	/**  Still to pay: total − paid (0 once paid). */
+	due_minor: number,
+	/**  Paid − refunded: what a refund can still give back. */
+	refundable_minor: number,
+	points_earned: number,
+	payments: Payment[],
+	refunds: Refund[],
+	notes: string | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  An order's global identity (UUIDv7). */
+export type OrderId = string;
+
+export type OrderInput = {
+	customer: CustomerId,
+	lines: OrderLineInput[],
+	/**  The appointment this order settles, if any. */
+	appointment: AppointmentId | null,
+	notes: string | null,
+	branch: BranchId | null,
+};
+
+export type OrderLine = {
+	kind: LineKind,
+	service_id: ServiceId | null,
+	description: string,
+	quantity: number,
+	unit_price_minor: number,
+	amount_minor: number,
+};
+
+export type OrderLineInput = {
+	kind: LineKind,
+	/**  For a service line: which service (its name and price are the defaults). */
+	service: ServiceId | null,
+	/**  Required for a product line. */
+	description: string | null,
+	quantity: number,
+	/**  Required for a product line; defaults to the service's price. */
+	unit_price_minor: number | null,
+};
+
+export type OrderStatus = "open" | "paid" | "refunded" | "cancelled";
 
 /**  What a query was understood as. */
 export type ParsedQuery = { kind: "empty" } | 
@@ -273,10 +528,32 @@ plain: boolean } |
  */
 { kind: "text"; words: string[]; code: string | null; email_fragment: string | null };
 
+export type Payment = {
+	method: PaymentMethod,
+	amount_minor: number,
+	at: string,
+	actor: string,
+};
+
+export type PaymentMethod = "cash" | "card" | "voucher" | "other";
+
 /**  Rows done of `total` (`total` is 0 while unknown). */
 export type Progress = {
 	done: number,
 	total: number,
+};
+
+/**  A customer for the directory's quick stats, with the figure they rank by. */
+export type RankedCustomer = {
+	customer: CustomerRef,
+	value: number,
+};
+
+export type Refund = {
+	amount_minor: number,
+	reason: string,
+	at: string,
+	actor: string,
 };
 
 /**  One rejected row: its line in the file, the field at fault, a stable code and the reason. */
@@ -294,6 +571,8 @@ export type SearchFilter = {
 	created_from?: number | null,
 	/**  Created before (ms since epoch, UTC). */
 	created_to?: number | null,
+	/**  What the customer did (or did not do) lately. */
+	activity?: ActivityFilter | null,
 };
 
 export type SearchPage = {
@@ -317,15 +596,33 @@ export type SearchRequest = {
 	query?: string,
 	filter?: SearchFilter,
 	sort?: SortBy,
+	/**
+	 *  `Some(true)`: descending, `Some(false)`: ascending, `None`: the sort's usual direction
+	 *  ([`SortBy::descending_by_default`]). Ties are broken by the record's `seq` in the same
+	 *  direction.
+	 */
+	descending?: boolean | null,
 	limit?: number,
 	/**  The `next` cursor of the previous page. */
 	after?: string | null,
 };
 
-export type SeedReport = {
-	created: number,
-	rejected: number,
-	took_ms: number,
+export type Service = {
+	id: ServiceId,
+	name: string,
+	duration_min: number,
+	price_minor: number,
+	active: boolean,
+};
+
+/**  A service of the catalogue (haircut, massage …), local row id. */
+export type ServiceId = number;
+
+export type ServiceInput = {
+	name: string,
+	duration_min: number,
+	price_minor: number,
+	active: boolean,
 };
 
 /**  What a manager may change about this desk. */
@@ -333,6 +630,10 @@ export type SettingsInput = {
 	business_name: string | null,
 	default_region: string | null,
 	branch_id: BranchId | null,
+	/**  ISO 4217 code (`GBP`, `EUR`, `USD` …). */
+	currency: string | null,
+	late_cancel_hours: number | null,
+	loyalty: LoyaltyRule | null,
 };
 
 export type SortBy = 
@@ -343,13 +644,39 @@ export type SortBy =
 /**  Email (A→Z); customers without email last. */
 "email" | 
 /**  Created date, newest first. */
-"created";
+"created" | 
+/**  Total spent (paid − refunded), highest first. */
+"total_spent" | 
+/**  Last finished appointment, most recent first (never visited: last). */
+"last_visit" | 
+/**  Number of appointments booked, most first. */
+"appointment_count";
+
+/**  A member of staff, local row id. */
+export type StaffId = number;
+
+export type StaffInput = {
+	name: string,
+	active: boolean,
+};
+
+export type StaffMember = {
+	id: StaffId,
+	name: string,
+	active: boolean,
+};
 
 export type StatusFilter = 
 /**  Active and blocked, not archived (the default). */
 "live" | "active" | "blocked" | "archived" | 
 /**  Everything, archived included. */
 "all";
+
+/**  What an event is about, beyond the customer: `{kind: "appointment" | "order", id}`. */
+export type Subject = {
+	kind: string,
+	id: string,
+};
 
 export type TimelineEvent = {
 	seq: number,
@@ -362,6 +689,8 @@ export type TimelineEvent = {
 	note: string | null,
 	/**  The file a customer was imported from. */
 	import_file: string | null,
+	/**  The appointment or order the event is about. */
+	subject: Subject | null,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

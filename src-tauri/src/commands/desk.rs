@@ -1,6 +1,7 @@
 //! This desk: settings, branches, where its database is.
 
 use frontdesk_core::search::SearchRequest;
+use frontdesk_core::history::{Service, StaffMember};
 use frontdesk_core::settings::{Branch, DeskSettings, SettingsInput};
 use frontdesk_core::CoreResult;
 use serde::Serialize;
@@ -18,6 +19,9 @@ pub struct DeskInfo {
     /// Live customers, exact up to the search count cap (`customers_exact`).
     pub customers: u64,
     pub customers_exact: bool,
+    /// The services catalogue and staff list (active first), for booking and selling.
+    pub services: Vec<Service>,
+    pub staff: Vec<StaffMember>,
 }
 
 #[tauri::command]
@@ -26,7 +30,15 @@ pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
     let database = desk.path.display().to_string();
     blocking(&desk, move |s| {
         let count = s.search(&SearchRequest { limit: 1, ..Default::default() })?;
-        Ok(DeskInfo { settings: s.desk(), branches: s.branches()?, database, customers: count.total, customers_exact: count.total_exact })
+        Ok(DeskInfo {
+            settings: s.desk(),
+            branches: s.branches()?,
+            database,
+            customers: count.total,
+            customers_exact: count.total_exact,
+            services: s.services()?,
+            staff: s.staff()?,
+        })
     })
     .await
 }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use frontdesk_core::import::{ImportOptions, ImportReport};
-use frontdesk_core::seed::SeedReport;
 use frontdesk_core::{CoreError, CoreResult};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -48,18 +47,38 @@ pub async fn import_csv(desk: State<'_, Desk>, path: String, region: Option<Stri
     .await
 }
 
-/// Adds `count` demo customers (a fresh data set each time, so a second load adds new people).
+/// Appointments per demo customer, on average.
+const DEMO_APPOINTMENTS: f64 = 5.0;
+
+/// What "Load demo data" added.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DemoReport {
+    pub created: u64,
+    pub rejected: u64,
+    pub appointments: u64,
+    pub orders: u64,
+    pub took_ms: u64,
+}
+
+/// Adds `count` demo customers with their history (a fresh data set each time, so a second
+/// load adds new people). Progress counts customers written, then customers given a history.
 #[tauri::command]
 #[specta::specta]
-pub async fn load_demo(desk: State<'_, Desk>, count: u32, on_progress: Channel<Progress>) -> CoreResult<SeedReport> {
+pub async fn load_demo(desk: State<'_, Desk>, count: u32, on_progress: Channel<Progress>) -> CoreResult<DemoReport> {
     if count == 0 || count > 1_000_000 {
         return Err(CoreError::validation("count", "out_of_range", "Load between 1 and 1,000,000 demo customers."));
     }
     let data_set = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1);
     blocking(&desk, move |s| {
         let mut progress = throttled(on_progress);
-        let total = u64::from(count);
-        frontdesk_core::seed::seed(s, total, data_set, &mut |done| progress(done, total))
+        let (customers, history) = frontdesk_core::seed::seed_demo(s, u64::from(count), data_set, DEMO_APPOINTMENTS, &mut progress)?;
+        Ok(DemoReport {
+            created: customers.created,
+            rejected: customers.rejected,
+            appointments: history.appointments,
+            orders: history.orders,
+            took_ms: customers.took_ms + history.took_ms,
+        })
     })
     .await
 }

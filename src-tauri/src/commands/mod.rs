@@ -2,12 +2,16 @@
 //! worker (the store is synchronous SQLite) and returns the core's result. Errors are the core's
 //! [`CoreError`], serialised `{type, data}` so the UI matches on `type`, never on messages.
 
+mod catalog;
 mod customers;
 mod desk;
+mod history;
 mod import;
 
+pub use catalog::*;
 pub use customers::*;
 pub use desk::*;
+pub use history::*;
 pub use import::*;
 
 use frontdesk_core::{CoreError, CoreResult, CustomerId, Store};
