@@ -222,6 +222,22 @@ impl Window {
         conn.query_row("SELECT count(*) FROM customers WHERE lower(email) = lower(?1)", [email], |r| r.get(0)).expect("count")
     }
 
+    /// One number from the app's database (read-only, beside the running app).
+    pub fn query_i64(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the app's database");
+        conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The database file the app works on.
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    /// Chooses the option with `value` in the `<select name=…>`, as a click on it would.
+    pub async fn choose(&self, name: &str, value: &str) {
+        self.field(name).await.select_by_value(value).await.unwrap_or_else(|e| panic!("[{}] choosing {value} in {name}: {e}", self.name));
+    }
+
     pub async fn js(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.expect("script in the window")
     }

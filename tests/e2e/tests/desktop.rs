@@ -9,7 +9,9 @@ use frontdesk_e2e::{keys, Window};
 
 /// A GB desk with two known customers among 300 demo ones.
 fn salon(store: &Store) -> (Customer, Customer) {
-    store.update_settings(&SettingsInput { business_name: Some("Salon Aurora".into()), default_region: Some("GB".into()), branch_id: None }).unwrap();
+    store
+        .update_settings(&SettingsInput { business_name: Some("Salon Aurora".into()), default_region: Some("GB".into()), ..Default::default() })
+        .unwrap();
     frontdesk_core::seed::seed(store, 300, 7, &mut |_| {}).unwrap();
     let actor = Actor::new("setup");
     let zoe = store

@@ -22,6 +22,8 @@ export function describe(e: CoreError): string {
       return `That ${e.data.entity} no longer exists (${e.data.id}).`;
     case "Conflict":
       return e.data.message;
+    case "InvalidTransition":
+      return e.data.message;
     case "File":
       return e.data.line ? `${e.data.message} (line ${e.data.line})` : e.data.message;
     case "Storage":

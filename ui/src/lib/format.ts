@@ -68,3 +68,45 @@ export function day(iso: string): string {
 export function count(n: number, exact = true): string {
   return exact ? n.toLocaleString() : `${n.toLocaleString()}+`;
 }
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string): Intl.NumberFormat {
+  let f = moneyFormats.get(currency);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(undefined, { style: "currency", currency });
+    } catch {
+      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    moneyFormats.set(currency, f);
+  }
+  return f;
+}
+
+/** Digits after the point for a currency (2 for GBP/EUR/USD, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** 1250, "GBP" → "£12.50" (amounts from the core are integer minor units). */
+export function money(minor: number, currency: string): string {
+  return moneyFormat(currency).format(minor / 10 ** currencyDigits(currency));
+}
+
+/** "12.5" / "12,50" / "£12.50" → 1250 minor units; null when it is not an amount. */
+export function parseMoney(text: string, currency: string): number | null {
+  const t = text.replace(/[^\d.,-]/g, "").replace(",", ".");
+  if (!/^-?\d+(\.\d*)?$/.test(t)) return null;
+  const digits = currencyDigits(currency);
+  const [whole, frac = ""] = t.split(".");
+  if (frac.length > digits) return null;
+  const minor = Number(whole) * 10 ** digits + Number((frac + "0".repeat(digits)).slice(0, digits) || "0") * (t.startsWith("-") ? -1 : 1);
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/** Minor units as the text of an amount field: 1250 → "12.50". */
+export function moneyInput(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
+}

@@ -5,7 +5,11 @@ export type View =
   | { name: "directory" }
   | { name: "profile"; id: string }
   | { name: "form"; id: string | null; draft?: Partial<CustomerInput> }
-  | { name: "settings" };
+  | { name: "settings" }
+  /** A new booking, for a customer already chosen or to be found on the screen. */
+  | { name: "booking"; customerId?: string }
+  /** A new order (sale), likewise. */
+  | { name: "order"; customerId?: string; appointmentId?: string };
 
 export const nav = $state({
   view: { name: "directory" } as View,

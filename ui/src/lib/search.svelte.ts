@@ -1,7 +1,7 @@
 // The directory's query, filters, sort and results. Every keystroke runs a search; answers
 // that arrive after a newer keystroke are dropped. Pages load as the list scrolls.
 import { tick } from "svelte";
-import type { CustomerHit, ParsedQuery, SortBy, StatusFilter } from "../bindings";
+import type { ActivityFilter, CustomerHit, ParsedQuery, SortBy, StatusFilter } from "../bindings";
 import { call, commands, messageOf } from "./api";
 
 export const PAGE = 50;
@@ -10,7 +10,11 @@ class SearchState {
   query = $state("");
   branch = $state<number | null>(null);
   status = $state<StatusFilter>("live");
+  /** What the customers did lately (visited, lapsed, new …); null: anyone. Replaced whole. */
+  activity = $state.raw<ActivityFilter | null>(null);
   sort = $state<SortBy>("relevance");
+  /** null: the sort's usual direction (A→Z for name and email, highest / newest first otherwise). */
+  descending = $state<boolean | null>(null);
   /** Raw (not deeply reactive): a page is replaced whole, and 100 proxied rows cost a frame. */
   hits = $state.raw<CustomerHit[]>([]);
   /** The query the shown hits answer (what their highlighting marks). */
@@ -27,6 +31,8 @@ class SearchState {
   ready = $state(false);
   /** When nothing live matches: how many archived customers do (so no one re-creates them). */
   archivedMatches = $state(0);
+  /** Bumped when the list is reloaded after a write (what the quick stats refresh on). */
+  written = $state(0);
 }
 
 export const search = new SearchState();
@@ -54,8 +60,9 @@ export const paintTimes: { query: string; ms: number; at: number; ipc: number; d
 function request(after: string | null) {
   return {
     query: search.query,
-    filter: { branch: search.branch, status: search.status, created_from: null, created_to: null },
+    filter: { branch: search.branch, status: search.status, created_from: null, created_to: null, activity: search.activity },
     sort: search.sort,
+    descending: search.descending,
     limit: PAGE,
     after,
   };
@@ -141,7 +148,39 @@ export async function showCustomer(code: string, id: string): Promise<void> {
   search.query = code;
   search.status = "live";
   search.branch = null;
-  await runSearch(performance.now(), id);
+  search.activity = null;
+  await reloadAfterWrite(id);
+}
+
+/** Runs the current search again after something was written (a customer created, demo data or
+ *  an import loaded …), keeping `keepId` selected, and has the quick stats refreshed. */
+export async function reloadAfterWrite(keepId: string | null = null): Promise<void> {
+  await runSearch(performance.now(), keepId);
+  search.written++;
+}
+
+/** The sorts by a customer's running stats (the list then shows their spent / visits columns). */
+export const STAT_SORTS: readonly SortBy[] = ["total_spent", "last_visit", "appointment_count"];
+
+/** The activity filter's choices, by a key a <select> can hold. */
+export const ACTIVITY_CHOICES: { key: string; label: string; filter: ActivityFilter | null }[] = [
+  { key: "any", label: "Any activity", filter: null },
+  { key: "visited_within:30", label: "Visited in last 30 days", filter: { kind: "visited_within", days: 30 } },
+  { key: "visited_within:90", label: "Visited in last 90 days", filter: { kind: "visited_within", days: 90 } },
+  { key: "not_visited_for:90", label: "Not visited for 90+ days", filter: { kind: "not_visited_for", days: 90 } },
+  { key: "never", label: "Never visited", filter: { kind: "never" } },
+  { key: "new", label: "New (last 30 days)", filter: { kind: "new" } },
+  { key: "upcoming", label: "Has upcoming appointment", filter: { kind: "upcoming" } },
+];
+
+/** The <select> key of an activity filter. */
+export function activityKey(f: ActivityFilter | null): string {
+  if (!f) return "any";
+  return f.kind === "visited_within" || f.kind === "not_visited_for" ? `${f.kind}:${f.days}` : f.kind;
+}
+
+export function activityFromKey(key: string): ActivityFilter | null {
+  return ACTIVITY_CHOICES.find((c) => c.key === key)?.filter ?? null;
 }
 
 export function selectedHit(): CustomerHit | null {

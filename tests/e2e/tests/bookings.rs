@@ -1,0 +1,229 @@
+//! Bookings and orders in the real window: booking an existing customer found by a phone
+//! fragment, booking a walk-in created inline without losing the draft, selling, taking a part
+//! payment, refunding part, cancelling late — and the profile showing it all with its stats.
+//! Screenshots go to target/e2e-screenshots/.
+
+use chrono::{Duration, Utc};
+use frontdesk_core::customers::{Actor, Customer, CustomerInput};
+use frontdesk_core::history::{BookingInput, ServiceInput, StaffInput};
+use frontdesk_core::settings::SettingsInput;
+use frontdesk_core::{ServiceId, StaffId, Store};
+use frontdesk_e2e::{keys, Window};
+
+struct Salon {
+    zoe: Customer,
+    haircut: ServiceId,
+    colour: ServiceId,
+    mia: StaffId,
+}
+
+fn salon(store: &Store) -> Salon {
+    store
+        .update_settings(&SettingsInput {
+            business_name: Some("Salon Aurora".into()),
+            default_region: Some("GB".into()),
+            late_cancel_hours: Some(24),
+            ..Default::default()
+        })
+        .unwrap();
+    frontdesk_core::seed::seed(store, 200, 7, &mut |_| {}).unwrap();
+    let haircut = store.add_service(&ServiceInput { name: "Haircut".into(), duration_min: 45, price_minor: 3500, active: true }).unwrap().id;
+    let colour = store.add_service(&ServiceInput { name: "Colour".into(), duration_min: 90, price_minor: 8500, active: true }).unwrap().id;
+    let mia = store.add_staff(&StaffInput { name: "Mia".into(), active: true }).unwrap().id;
+    store.add_staff(&StaffInput { name: "Alex".into(), active: true }).unwrap();
+    let zoe = store
+        .create_customer(
+            &Actor::new("setup"),
+            &CustomerInput {
+                first_name: "Zoë".into(),
+                last_name: "Müller".into(),
+                phone: Some("07700 900123".into()),
+                email: Some("zoe.muller@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    Salon { zoe, haircut, colour, mia }
+}
+
+async fn open(name: &str, extra: impl FnOnce(&Store, &Salon) + 'static) -> (Window, Salon) {
+    let out = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let o = out.clone();
+    let w = Window::open(name, move |s| {
+        let salon = salon(s);
+        extra(s, &salon);
+        *o.lock().unwrap() = Some(salon);
+    })
+    .await;
+    let salon = out.lock().unwrap().take().unwrap();
+    (w, salon)
+}
+
+#[tokio::test]
+async fn books_an_existing_customer_found_by_a_phone_fragment() {
+    let (w, s) = open("booking-existing", |_, _| {}).await;
+    w.click("new-booking").await;
+    let picker = w.testid("picker-search").await;
+    picker.send_keys("900 12").await.unwrap();
+    w.until("Zoë in the picker", || async { w.texts("[data-testid=picker-row]").await.first().filter(|r| r.contains("Zoë Müller")).cloned() }).await;
+    picker.send_keys(keys::ENTER).await.unwrap();
+    w.text_until("picked-name", |t| t == "Zoë Müller").await;
+    w.choose("service", &s.haircut.0.to_string()).await;
+    w.choose("staff", &s.mia.0.to_string()).await;
+    // The service proposes its length and price.
+    w.until("the service's defaults", || async {
+        let v = w.js("return [document.querySelector('[name=duration_min]').value, document.querySelector('[name=price]').value]").await;
+        (v == serde_json::json!(["45", "35.00"])).then_some(())
+    })
+    .await;
+    w.fill("notes", "Wants a fringe trim").await;
+    w.shot("booking-existing-customer").await;
+    w.click("save").await;
+    // The profile opens on the customer, with the booking upcoming.
+    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+    let upcoming = w.texts("[data-testid=upcoming] [data-testid=appointment-row]").await;
+    assert!(upcoming.len() == 1 && upcoming[0].contains("Haircut") && upcoming[0].contains("Mia") && upcoming[0].contains("Pending"), "{upcoming:?}");
+    let booked = w.query_i64(
+        "SELECT count(*) FROM appointments a JOIN customers c ON c.seq = a.customer_seq WHERE c.code = ?1 AND a.notes = 'Wants a fringe trim' AND a.staff_id = ?2",
+        &[&s.zoe.code, &s.mia.0],
+    );
+    assert_eq!(booked, 1);
+    assert_eq!(w.query_i64("SELECT appointment_count FROM customers WHERE code = ?1", &[&s.zoe.code]), 1);
+    w.shot("profile-upcoming").await;
+    w.close().await;
+}
+
+#[tokio::test]
+async fn books_a_walk_in_created_inline_without_losing_the_draft() {
+    let (w, s) = open("booking-walk-in", |_, _| {}).await;
+    w.click("new-booking").await;
+    // The booking is half made before the customer is known.
+    w.choose("service", &s.colour.0.to_string()).await;
+    w.choose("staff", &s.mia.0.to_string()).await;
+    w.fill("notes", "Walk-in, patch test done").await;
+    let picker = w.testid("picker-search").await;
+    picker.send_keys("Nadia Okafor").await.unwrap();
+    w.until("no match, offered as a new customer", || async {
+        let t = w.js("return document.querySelector('[data-testid=customer-picker]').textContent").await;
+        t.as_str().is_some_and(|t| t.contains("No customer matches")).then_some(())
+    })
+    .await;
+    picker.send_keys(&format!("{}n{}", keys::CTRL, keys::NULL)).await.unwrap();
+    w.testid("quick-create").await;
+    let first = w.js("return document.querySelector('[data-testid=quick-create] [name=first_name]').value").await;
+    assert_eq!(first, "Nadia", "prefilled from what was typed");
+    w.fill("phone", "07700 900777").await;
+    w.css("[data-testid=quick-create] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("picked-name", |t| t == "Nadia Okafor").await;
+    // Still the same screen, with the draft as it was.
+    let draft = w.js("return [document.querySelector('[name=service]').value, document.querySelector('[name=staff]').value, document.querySelector('[name=notes]').value, document.querySelector('[name=price]').value]").await;
+    assert_eq!(draft, serde_json::json!([s.colour.0.to_string(), s.mia.0.to_string(), "Walk-in, patch test done", "85.00"]));
+    // Her email is added in place, and a duplicate phone is refused in place.
+    w.click("picker-edit-contact").await;
+    w.fill("picker_phone", "07700 900123").await;
+    w.click("picker-save-contact").await;
+    let err = w.text_until("error-phone", |t| !t.is_empty()).await;
+    assert!(err.contains("Zoë Müller"), "{err}");
+    w.fill("picker_phone", "07700 900777").await;
+    w.fill("picker_email", "nadia.okafor@example.com").await;
+    w.click("picker-save-contact").await;
+    w.text_until("picked-email", |t| t == "nadia.okafor@example.com").await;
+    w.shot("booking-walk-in").await;
+    w.click("save").await;
+    w.text_until("profile-name", |t| t == "Nadia Okafor").await;
+    let upcoming = w.texts("[data-testid=upcoming] [data-testid=appointment-row]").await;
+    assert!(upcoming.len() == 1 && upcoming[0].contains("Colour"), "{upcoming:?}");
+    assert_eq!(w.customers_with_email("nadia.okafor@example.com"), 1);
+    assert_eq!(w.query_i64("SELECT count(*) FROM appointments WHERE notes = 'Walk-in, patch test done'", &[]), 1);
+    w.close().await;
+}
+
+#[tokio::test]
+async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profile_adds_up() {
+    let (w, s) = open("order-refund-cancel", |store, salon| {
+        let actor = Actor::new("setup");
+        let book = |hours: i64| BookingInput {
+            customer: salon.zoe.id,
+            service: salon.haircut,
+            staff: Some(salon.mia),
+            starts_at: Utc::now() + Duration::hours(hours),
+            duration_min: None,
+            price_minor: None,
+            notes: None,
+            branch: None,
+            blocked_override: None,
+        };
+        store.book_appointment(&actor, &book(-1)).unwrap();
+        store.book_appointment(&actor, &book(3)).unwrap();
+    })
+    .await;
+    w.search("zoe mul").await;
+    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
+    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+    w.text_until("stat-visits", |t| t == "0").await;
+
+    // The appointment that started an hour ago is finished: a visit.
+    w.css("[data-testid=upcoming] [data-testid=appointment-row]:first-child [data-testid=appointment-finish]").await.click().await.unwrap();
+    w.text_until("stat-visits", |t| t == "1").await;
+
+    // A sale: the service and a product, paid in two parts.
+    w.click("sell").await;
+    w.text_until("picked-name", |t| t == "Zoë Müller").await;
+    w.choose("add_service", &s.haircut.0.to_string()).await;
+    w.click("add-product").await;
+    w.fill("lines.1.description", "Shampoo").await;
+    w.fill("lines.1.unit_price", "12.50").await;
+    w.text_until("order-draft-total", |t| t.contains("47.50")).await;
+    w.click("create-order").await;
+    w.text_until("order-summary-due", |t| t.contains("47.50")).await;
+    w.fill("amount", "20").await;
+    w.click("pay").await;
+    w.text_until("order-summary-due", |t| t.contains("27.50")).await;
+    // More than is due is refused, in place.
+    w.fill("amount", "30").await;
+    w.click("pay").await;
+    w.text_until("error-amount_minor", |t| t.contains("27.50")).await;
+    w.fill("amount", "27.50").await;
+    w.click("pay").await;
+    w.text_until("order-summary-status", |t| t == "paid").await;
+    w.shot("order-paid").await;
+    w.click("open-profile").await;
+    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+
+    // Part of it refunded from the profile.
+    w.click("order-refund").await;
+    w.fill("amount", "12.50").await;
+    w.fill("reason", "Shampoo returned unopened").await;
+    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("order-refunded", |t| t.contains("12.50")).await;
+    w.text_until("stat-spent", |t| t.contains("35.00")).await;
+
+    // The customer cancels the one in three hours: inside the 24-hour window, a late cancellation.
+    w.css("[data-testid=upcoming] [data-testid=appointment-cancel]").await.click().await.unwrap();
+    w.fill("cancel_reason", "Car broke down").await;
+    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("stat-cancellations", |t| t == "1").await;
+    w.text_until("stat-late-cancellations", |t| t == "1 late").await;
+    let past = w.texts("[data-testid=past] [data-testid=appointment-row]").await;
+    assert!(past.iter().any(|r| r.contains("Cancelled") && r.contains("late") && r.contains("Car broke down")), "{past:?}");
+    assert!(past.iter().any(|r| r.contains("Finished")), "{past:?}");
+    // Loyalty: 10 for the visit, 1 a pound kept (47.50 − 12.50 = 35).
+    w.text_until("stat-loyalty", |t| t == "45").await;
+    let timeline = w.texts("[data-testid=timeline] li").await.join("\n");
+    for kind in ["Appointment cancelled", "Refund", "Payment", "Order", "Visit finished", "Appointment booked"] {
+        assert!(timeline.contains(kind), "{kind} missing from the timeline:\n{timeline}");
+    }
+    w.shot("profile-history").await;
+    let db = w.db_path().to_path_buf();
+    w.close().await;
+
+    // What the window showed is what the database holds, and the running stats equal a
+    // recomputation from the records.
+    let store = Store::open(&db, Default::default()).unwrap();
+    let (stored, recomputed) = store.stats_check(&s.zoe.code).unwrap();
+    assert_eq!(stored, recomputed);
+    assert_eq!(
+        (stored.visits, stored.total_spent_minor, stored.refunded_minor, stored.cancellations, stored.late_cancellations, stored.loyalty_points),
+        (1, 3500, 1250, 1, 1, 45)
+    );
+}
