@@ -166,9 +166,11 @@ impl Window {
 
     /// Waits until the element's text satisfies `ok`; returns the text.
     pub async fn text_until(&self, testid: &str, ok: impl Fn(&str) -> bool) -> String {
+        // From the DOM: WebKitWebDriver's visible text is empty for a clipped (ellipsis) element.
         let sel = format!("[data-testid=\"{testid}\"]");
         self.until(&format!("{testid} text"), || async {
-            let t = self.client.find(Locator::Css(&sel)).await.ok()?.text().await.ok()?;
+            let v = self.client.execute("return document.querySelector(arguments[0])?.textContent.trim() ?? null", vec![json!(sel)]).await.ok()?;
+            let t = v.as_str()?.to_string();
             ok(&t).then_some(t)
         })
         .await

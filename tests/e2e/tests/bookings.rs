@@ -214,16 +214,15 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
         assert!(timeline.contains(kind), "{kind} missing from the timeline:\n{timeline}");
     }
     w.shot("profile-history").await;
-    let db = w.db_path().to_path_buf();
-    w.close().await;
-
     // What the window showed is what the database holds, and the running stats equal a
     // recomputation from the records.
-    let store = Store::open(&db, Default::default()).unwrap();
+    let store = Store::open(w.db_path(), Default::default()).unwrap();
     let (stored, recomputed) = store.stats_check(&s.zoe.code).unwrap();
     assert_eq!(stored, recomputed);
     assert_eq!(
         (stored.visits, stored.total_spent_minor, stored.refunded_minor, stored.cancellations, stored.late_cancellations, stored.loyalty_points),
         (1, 3500, 1250, 1, 1, 45)
     );
+    drop(store);
+    w.close().await;
 }
