@@ -144,7 +144,7 @@ enum ListSort {
 }
 
 fn parse_activity(text: &str) -> Result<ActivityFilter, String> {
-    let days = |d: &str| d.parse::<u32>().map_err(|_| format!("\"{d}\" is not a number of days"));
+    let days = |d: &str| d.parse::<u32>().map_err(|_| format!("\"{d}\" is not a number of days (write visited:DAYS or inactive:DAYS, e.g. visited:30)"));
     match text.split_once(':') {
         Some(("visited", d)) => Ok(ActivityFilter::VisitedWithin { days: days(d)? }),
         Some(("inactive", d)) => Ok(ActivityFilter::NotVisitedFor { days: days(d)? }),

@@ -12,7 +12,7 @@ fn frontdesk(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
 fn seed_search_show_export_import() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
-    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "400", "--seed", "3"]);
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "400", "--seed", "3", "--appointments-per-customer", "0"]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("Added 400 demo customers"), "{out}");
 
@@ -82,4 +82,73 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     let (ok, _, err) = frontdesk(&db, &["import", file.to_str().unwrap(), "--map", "Email=favourite_colour"]);
     assert!(!ok);
     assert!(err.contains("not a field"), "{err}");
+}
+
+#[test]
+fn seeded_history_lists_by_stats_and_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "300", "--seed", "4"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("appointments and") && out.contains("orders"), "{out}");
+
+    // The biggest spender first, with the core's time and the total.
+    let (ok, out, err) = frontdesk(&db, &["list", "--sort", "total_spent", "--desc", "--limit", "5", "--json"]);
+    assert!(ok, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(list["took_us"].as_u64().is_some());
+    assert_eq!(list["total"], 300);
+    let ids: Vec<String> = list["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 5);
+    let spent = |id: &str| {
+        let (ok, out, err) = frontdesk(&db, &["show", id, "--json"]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let top = spent(&ids[0]);
+    let second = spent(&ids[1]);
+    assert!(top["stats"]["total_spent_minor"].as_i64().unwrap() >= second["stats"]["total_spent_minor"].as_i64().unwrap());
+    let stats = &top["stats"];
+    for key in ["visits", "appointment_count", "cancellations", "late_cancellations", "no_shows", "total_spent_minor", "refunded_minor", "loyalty_points"] {
+        assert!(stats[key].is_i64(), "stats.{key} missing: {stats}");
+    }
+    assert!(stats.get("last_visit_at").is_some() && stats.get("next_appointment_at").is_some(), "{stats}");
+    let appointments = top["appointments"].as_array().unwrap();
+    assert_eq!(appointments.len() as i64, stats["appointment_count"].as_i64().unwrap());
+    for a in appointments {
+        assert!(a["status"].is_string() && a["starts_at"].is_string() && a["price_minor"].is_i64() && a["late_cancel"].is_boolean(), "{a}");
+    }
+    let finished = appointments.iter().filter(|a| a["status"] == "finished").count() as i64;
+    assert_eq!(finished, stats["visits"].as_i64().unwrap());
+    let orders = top["orders"].as_array().unwrap();
+    assert!(!orders.is_empty());
+    let kept: i64 = orders.iter().map(|o| o["paid_minor"].as_i64().unwrap() - o["refunded_minor"].as_i64().unwrap()).sum();
+    assert_eq!(kept, stats["total_spent_minor"].as_i64().unwrap());
+    for o in orders {
+        assert!(o["status"].is_string() && o["total_minor"].is_i64(), "{o}");
+    }
+
+    // Activity filters agree with what the profiles say.
+    let (ok, out, _) = frontdesk(&db, &["list", "--activity", "never", "--limit", "500", "--json"]);
+    assert!(ok);
+    let never: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first_never = never["ids"][0].as_str().unwrap().to_string();
+    assert_eq!(spent(&first_never)["stats"]["visits"], 0);
+    let (ok, out, _) = frontdesk(&db, &["list", "--activity", "upcoming", "--json"]);
+    assert!(ok);
+    let upcoming: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first_upcoming = upcoming["ids"][0].as_str().unwrap().to_string();
+    assert!(spent(&first_upcoming)["stats"]["next_appointment_at"].is_string());
+    assert!(never["total"].as_u64().unwrap() + upcoming["total"].as_u64().unwrap() > 0);
+
+    // Bad input: a clear error, not a panic.
+    let (ok, _, err) = frontdesk(&db, &["list", "--activity", "visited:zero"]);
+    assert!(!ok && err.contains("visited:DAYS"), "{err}");
+    let (ok, _, err) = frontdesk(&db, &["list", "--branch", "nowhere"]);
+    assert!(!ok && err.contains("no branch"), "{err}");
+
+    // Every customer's running stats equal a recomputation.
+    let (ok, out, err) = frontdesk(&db, &["check-stats"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("0 mismatches"), "{out}");
 }
