@@ -26,6 +26,29 @@ struct Args {
     /// Times the whole list is typed.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// Profiles opened through the window's command bridge (customers who booked, at random).
+    #[arg(long, default_value_t = 200)]
+    profiles: usize,
+}
+
+/// Ids of up to `n` customers with appointments, spread over the database.
+fn customers_with_history(db: &std::path::Path, n: usize) -> Vec<String> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the database");
+    let max: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0)).unwrap_or(0);
+    let Ok(mut st) = conn.prepare("SELECT id FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1") else { return vec![] };
+    let mut out = Vec::new();
+    for i in 0..n as i64 {
+        let at = 1 + (i * 7_919 * 104_729) % max.max(1);
+        if let Ok(id) = st.query_row([at], |r| r.get::<_, Vec<u8>>(0)) {
+            out.push(uuid_text(&id));
+        }
+    }
+    out
+}
+
+fn uuid_text(b: &[u8]) -> String {
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -120,6 +143,33 @@ async fn main() {
     let mut floor: Vec<f64> = floor.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
     floor.sort_by(|a, b| a.total_cmp(b));
     println!("  idle: random moment → next frame painted, nothing to render: p50 {:.1} ms, p95 {:.1} ms", percentile(&floor, 0.5), percentile(&floor, 0.95));
+    // The profile: the window asks for a customer's detail with history and stats (the
+    // command the profile screen runs), timed in the window around the bridge call.
+    let ids = customers_with_history(&args.db, args.profiles);
+    if !ids.is_empty() {
+        let got = w
+            .client
+            .execute_async(
+                "const [ids, done] = arguments; (async () => { const out = []; for (const id of ids) { const t = performance.now(); const d = await window.__TAURI_INTERNALS__.invoke('customer_detail', { id }); out.push([performance.now() - t, JSON.stringify(d).length]); } done(out); })()",
+                vec![serde_json::json!(ids)],
+            )
+            .await
+            .unwrap();
+        let pairs: Vec<(f64, f64)> = got.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap_or(f64::NAN), p[1].as_f64().unwrap_or(0.0))).collect();
+        let mut ms: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let mut kb: Vec<f64> = pairs.iter().map(|p| p.1 / 1000.0).collect();
+        ms.sort_by(|a, b| a.total_cmp(b));
+        kb.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "profile with history, command round trip in the window over {} customers who booked: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms (answer p50 {:.0} kB, p95 {:.0} kB)",
+            ms.len(),
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.95),
+            percentile(&ms, 0.99),
+            percentile(&kb, 0.5),
+            percentile(&kb, 0.95)
+        );
+    }
     let web = std::process::Command::new("pgrep").args(["-n", "WebKitWebProces"]).output().ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
     let mb = |pid: Option<u32>, key: &str| pid.and_then(|p| memory_kb(p, key)).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into());
     for (what, p) in [("app", Some(pid)), ("web process", web)] {
