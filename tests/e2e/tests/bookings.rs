@@ -166,10 +166,14 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     w.css("[data-testid=upcoming] [data-testid=appointment-row]:first-child [data-testid=appointment-finish]").await.click().await.unwrap();
     w.text_until("stat-visits", |t| t == "1").await;
 
-    // A sale: the service and a product, paid in two parts.
-    w.click("sell").await;
+    // Checkout: the visit's service is on the order already; a product is added; paid in two parts.
+    w.click("appointment-checkout").await;
     w.text_until("picked-name", |t| t == "Zoë Müller").await;
-    w.choose("add_service", &s.haircut.0.to_string()).await;
+    w.until("the visit's service on the order", || async {
+        let lines = w.texts("[data-testid=order-line]").await;
+        (lines.len() == 1 && lines[0].contains("Haircut")).then_some(())
+    })
+    .await;
     w.click("add-product").await;
     w.fill("lines.1.description", "Shampoo").await;
     w.fill("lines.1.unit_price", "12.50").await;
@@ -214,6 +218,8 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
         assert!(timeline.contains(kind), "{kind} missing from the timeline:\n{timeline}");
     }
     w.shot("profile-history").await;
+    // The order settles the appointment it was made from.
+    assert_eq!(w.query_i64("SELECT count(*) FROM orders WHERE appointment_seq IS NOT NULL", &[]), 1);
     // What the window showed is what the database holds, and the running stats equal a
     // recomputation from the records.
     let store = Store::open(w.db_path(), Default::default()).unwrap();
