@@ -418,6 +418,15 @@ fn the_timeline_merges_profile_edits_appointments_and_orders_newest_first_and_pa
     assert_eq!(refund.note.as_deref(), Some("Product faulty"));
     assert_eq!(refund.subject.as_ref().map(|s| s.kind.as_str()), Some("order"));
     assert!(refund.changes.iter().any(|ch| ch.field == "refunded_minor" && ch.old == 0 && ch.new == 500));
+    // Loyalty moves are on the events that caused them: 10 for the visit, 45 for the payment,
+    // 5 taken back by the refund of 5.00.
+    let points = |e: &frontdesk_core::customers::TimelineEvent| {
+        e.changes.iter().find(|c| c.field == "loyalty_points").map(|c| (c.old.as_i64().unwrap(), c.new.as_i64().unwrap()))
+    };
+    assert_eq!(points(&all[0]), Some((55, 50)));
+    assert_eq!(points(&all[1]), Some((10, 55)));
+    assert_eq!(points(&all[3]), Some((0, 10)));
+    assert_eq!(points(&all[2]), None);
     // Every write left outbox records too.
     assert!(d.count("SELECT count(*) FROM outbox WHERE entity = 'appointment'") >= 3);
     assert!(d.count("SELECT count(*) FROM outbox WHERE entity = 'order'") >= 3);

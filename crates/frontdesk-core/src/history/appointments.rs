@@ -373,7 +373,6 @@ impl Writer<'_> {
         self.conn()
             .prepare_cached("UPDATE appointments SET status = ?2, updated_at = ?3 WHERE seq = ?1")?
             .execute(params![seq, to.to_db(), self.now_ms()])?;
-        self.appointment_event(customer_seq, actor, &format!("appointment_{}", to.as_str()), id, &changes, note.as_deref())?;
         for c in &changes {
             self.outbox_for("appointment", seq, &c.field, Some(&c.new))?;
         }
@@ -383,9 +382,10 @@ impl Writer<'_> {
         }
         if to == AppointmentStatus::Finished {
             let points = self.desk().loyalty.points_per_visit;
-            self.loyalty(customer_seq, points, LoyaltyKind::Visit, Some(seq), None)?;
+            let earned = self.loyalty(customer_seq, points, LoyaltyKind::Visit, Some(seq), None)?;
+            super::loyalty::record(&mut changes, earned);
         }
-        Ok(())
+        self.appointment_event(customer_seq, actor, &format!("appointment_{}", to.as_str()), id, &changes, note.as_deref())
     }
 }
 

@@ -4,7 +4,10 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use serde_json::json;
+
 use super::stats::Delta;
+use crate::customers::FieldChange;
 use crate::clock::ms_to_datetime;
 use crate::error::CoreResult;
 use crate::store::Writer;
@@ -51,15 +54,38 @@ pub(crate) fn points_for(net_minor: i64, points_per_unit: i64, currency: &str) -
 }
 
 impl Writer<'_> {
-    /// Appends a ledger entry (nothing for zero points) and moves the balance.
-    pub(crate) fn loyalty(&self, customer_seq: i64, points: i64, kind: LoyaltyKind, appointment_seq: Option<i64>, order_seq: Option<i64>) -> CoreResult<()> {
+    /// Appends a ledger entry (nothing for zero points), moves the balance, and returns the
+    /// balance's change for the timeline event of the write that earned or spent the points.
+    pub(crate) fn loyalty(
+        &self,
+        customer_seq: i64,
+        points: i64,
+        kind: LoyaltyKind,
+        appointment_seq: Option<i64>,
+        order_seq: Option<i64>,
+    ) -> CoreResult<Option<FieldChange>> {
         if points == 0 {
-            return Ok(());
+            return Ok(None);
         }
+        let before = super::stats::stored(self.conn(), customer_seq)?.loyalty_points;
         self.conn()
             .prepare_cached("INSERT INTO loyalty(customer_seq, at, points, kind, appointment_seq, order_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
             .execute(params![customer_seq, self.now_ms(), points, kind.as_str(), appointment_seq, order_seq])?;
-        self.bump_stats(customer_seq, &Delta { loyalty_points: points, ..Default::default() })
+        self.outbox_for("loyalty", self.conn().last_insert_rowid(), "*", None)?;
+        self.bump_stats(customer_seq, &Delta { loyalty_points: points, ..Default::default() })?;
+        Ok(Some(FieldChange { field: POINTS_FIELD.into(), old: json!(before), new: json!(before + points) }))
+    }
+}
+
+/// The field name of a loyalty balance change on a timeline event.
+pub(crate) const POINTS_FIELD: &str = "loyalty_points";
+
+/// Adds a balance change to an event's changes, folding it into one already there.
+pub(crate) fn record(changes: &mut Vec<FieldChange>, change: Option<FieldChange>) {
+    let Some(c) = change else { return };
+    match changes.iter_mut().find(|x| x.field == POINTS_FIELD) {
+        Some(existing) => existing.new = c.new,
+        None => changes.push(c),
     }
 }
 

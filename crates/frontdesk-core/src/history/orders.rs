@@ -308,7 +308,8 @@ impl Writer<'_> {
     fn order_event(&self, t: &Totals, actor: &Actor, kind: &str, id: OrderId, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
         self.event(t.customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
         self.conn().prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![t.customer_seq, self.now_ms()])?;
-        for c in changes {
+        // The balance change is the ledger's (its own outbox record), not the order's.
+        for c in changes.iter().filter(|c| c.field != super::loyalty::POINTS_FIELD) {
             self.outbox_for("order", t.seq, &c.field, Some(&c.new))?;
         }
         Ok(())
@@ -326,18 +327,19 @@ impl Writer<'_> {
 
     /// Once an order has been paid in full it earns points on the money kept (paid − refunded);
     /// every later refund takes back the difference.
-    fn settle_points(&self, t: &mut Totals) -> CoreResult<()> {
+    fn settle_points(&self, t: &mut Totals) -> CoreResult<Option<FieldChange>> {
         if !matches!(t.status, OrderStatus::Paid | OrderStatus::Refunded) {
-            return Ok(());
+            return Ok(None);
         }
         let due = points_for(t.paid - t.refunded, self.desk().loyalty.points_per_unit, &self.desk().currency);
         let diff = due - t.points_earned;
-        if diff != 0 {
-            let kind = if diff > 0 { LoyaltyKind::Order } else { LoyaltyKind::Refund };
-            self.loyalty(t.customer_seq, diff, kind, None, Some(t.seq))?;
-            t.points_earned = due;
+        if diff == 0 {
+            return Ok(None);
         }
-        Ok(())
+        let kind = if diff > 0 { LoyaltyKind::Order } else { LoyaltyKind::Refund };
+        let change = self.loyalty(t.customer_seq, diff, kind, None, Some(t.seq))?;
+        t.points_earned = due;
+        Ok(change)
     }
 
     pub fn create_order(&mut self, actor: &Actor, input: &OrderInput) -> CoreResult<(i64, OrderId)> {
@@ -466,7 +468,8 @@ impl Writer<'_> {
             changes.push(change("status", json!("open"), json!("paid")));
         }
         self.bump_stats(t.customer_seq, &delta)?;
-        self.settle_points(&mut t)?;
+        let earned = self.settle_points(&mut t)?;
+        super::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "payment", id, &changes, None)
     }
@@ -506,7 +509,8 @@ impl Writer<'_> {
             changes.push(change("status", json!("paid"), json!("refunded")));
         }
         self.bump_stats(t.customer_seq, &Delta { refunded_minor: amount, refund_count: 1, ..Default::default() })?;
-        self.settle_points(&mut t)?;
+        let taken = self.settle_points(&mut t)?;
+        super::loyalty::record(&mut changes, taken);
         self.set_order(&t)?;
         self.order_event(&t, actor, "refund", id, &changes, Some(&reason))
     }
@@ -538,7 +542,7 @@ impl Writer<'_> {
                 format!("{points} points are worth {}, more than the {} still due.", fmt_minor(value, &self.desk().currency), fmt_minor(due, &self.desk().currency)),
             ));
         }
-        self.loyalty(t.customer_seq, -points, LoyaltyKind::Redeem, None, Some(t.seq))?;
+        let spent = self.loyalty(t.customer_seq, -points, LoyaltyKind::Redeem, None, Some(t.seq))?;
         let old_total = t.total;
         t.points_redeemed += points;
         t.discount += value;
@@ -551,7 +555,9 @@ impl Writer<'_> {
             changes.push(change("status", json!("open"), json!("paid")));
         }
         self.bump_stats(t.customer_seq, &delta)?;
-        self.settle_points(&mut t)?;
+        super::loyalty::record(&mut changes, spent);
+        let earned = self.settle_points(&mut t)?;
+        super::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "points_redeemed", id, &changes, None)
     }
@@ -574,12 +580,14 @@ impl Writer<'_> {
         if t.paid > t.refunded {
             return Err(CoreError::conflict("payments_left", "Refund the payments taken on this order before cancelling it."));
         }
+        let mut changes = vec![change("status", json!("open"), json!("cancelled"))];
         if t.points_redeemed > 0 {
-            self.loyalty(t.customer_seq, t.points_redeemed, LoyaltyKind::Return, None, Some(t.seq))?;
+            let back = self.loyalty(t.customer_seq, t.points_redeemed, LoyaltyKind::Return, None, Some(t.seq))?;
+            super::loyalty::record(&mut changes, back);
         }
         t.status = OrderStatus::Cancelled;
         self.set_order(&t)?;
-        self.order_event(&t, actor, "order_cancelled", id, &[change("status", json!("open"), json!("cancelled"))], Some(&reason))
+        self.order_event(&t, actor, "order_cancelled", id, &changes, Some(&reason))
     }
 }
 
