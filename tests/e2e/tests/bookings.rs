@@ -232,3 +232,90 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     drop(store);
     w.close().await;
 }
+
+#[tokio::test]
+async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catalogue() {
+    let (w, s) = open("activity-and-catalogue", |store, salon| {
+        // Zoë visited an hour ago and spent 85.00; Nadia has one coming up.
+        let actor = Actor::new("setup");
+        let book = |customer, hours: i64| BookingInput {
+            customer,
+            service: salon.colour,
+            staff: None,
+            starts_at: Utc::now() + Duration::hours(hours),
+            duration_min: None,
+            price_minor: None,
+            notes: None,
+            branch: None,
+            blocked_override: None,
+        };
+        let a = store.book_appointment(&actor, &book(salon.zoe.id, -1)).unwrap();
+        store.set_appointment_status(&actor, a.id, frontdesk_core::history::AppointmentStatus::Finished).unwrap();
+        let o = store
+            .create_order(
+                &actor,
+                &frontdesk_core::history::OrderInput {
+                    customer: salon.zoe.id,
+                    lines: vec![frontdesk_core::history::OrderLineInput {
+                        kind: frontdesk_core::history::LineKind::Service,
+                        service: Some(salon.colour),
+                        description: None,
+                        quantity: 1,
+                        unit_price_minor: None,
+                    }],
+                    appointment: Some(a.id),
+                    notes: None,
+                    branch: None,
+                },
+            )
+            .unwrap();
+        store.pay_order(&actor, o.id, frontdesk_core::history::PaymentMethod::Card, 8500).unwrap();
+        let nadia = store.create_customer(&actor, &CustomerInput { first_name: "Nadia".into(), last_name: "Okafor".into(), ..Default::default() }).unwrap();
+        store.book_appointment(&actor, &book(nadia.id, 48)).unwrap();
+    })
+    .await;
+    // Quick stats: the most valuable customer, from the running totals.
+    w.text_until("directory-stat-most-valuable-name", |t| t == "Zoë Müller").await;
+    // Sorted by total spent, the biggest spender is on top.
+    w.choose("sort", "total_spent").await;
+    w.rows_until("Zoë first by total spent", |r| r.first().is_some_and(|r| r.contains("Zoë Müller") && r.contains("85.00"))).await;
+    // Activity: visited lately → only Zoë; upcoming → only Nadia.
+    w.choose("filter_activity", "visited_within:30").await;
+    w.rows_until("only Zoë visited lately", |r| r.len() == 1 && r[0].contains("Zoë Müller")).await;
+    w.choose("filter_activity", "upcoming").await;
+    w.rows_until("only Nadia has one coming up", |r| r.len() == 1 && r[0].contains("Nadia Okafor")).await;
+    w.shot("directory-activity").await;
+
+    // Settings: a new service, then it can be booked.
+    w.click("settings").await;
+    w.fill("service_name", "Beard trim").await;
+    w.fill("service_duration", "20").await;
+    w.fill("service_price", "15").await;
+    w.click("add-service").await;
+    let id = w
+        .until("the new service listed", || async {
+            let v = w.js("return document.querySelector('[data-testid=service-row][data-name=\"Beard trim\"]')?.dataset.id ?? null").await;
+            v.as_str().map(String::from)
+        })
+        .await;
+    // A duplicate name is refused next to the field.
+    w.fill("service_name", "beard TRIM").await;
+    w.fill("service_duration", "20").await;
+    w.fill("service_price", "15").await;
+    w.click("add-service").await;
+    w.until("the duplicate refused", || async {
+        let t = w.js("return document.querySelector('[data-testid=services]').textContent").await;
+        t.as_str().is_some_and(|t| t.contains("already a service")).then_some(())
+    })
+    .await;
+    w.click("new-booking").await;
+    w.choose("service", &id).await;
+    w.until("the new service's defaults", || async {
+        let v = w.js("return [document.querySelector('[name=duration_min]').value, document.querySelector('[name=price]').value]").await;
+        (v == serde_json::json!(["20", "15.00"])).then_some(())
+    })
+    .await;
+    assert_eq!(w.query_i64("SELECT count(*) FROM services WHERE name = 'Beard trim' AND duration_min = 20 AND price_minor = 1500", &[]), 1);
+    let _ = s.haircut;
+    w.close().await;
+}
