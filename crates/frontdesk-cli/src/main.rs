@@ -81,9 +81,12 @@ enum Command {
     List {
         #[arg(long, value_enum, default_value_t = ListSort::Name)]
         sort: ListSort,
-        /// Descending (default ascending).
-        #[arg(long)]
+        /// Descending (default: A→Z for names, highest / newest first for figures and dates).
+        #[arg(long, conflicts_with = "asc")]
         desc: bool,
+        /// Ascending.
+        #[arg(long)]
+        asc: bool,
         /// visited:DAYS, inactive:DAYS, never, new (last 30 days) or upcoming.
         #[arg(long, value_parser = parse_activity)]
         activity: Option<ActivityFilter>,
@@ -242,7 +245,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             );
             Ok(())
         }
-        Command::List { sort, desc, activity, branch, status, limit, json } => {
+        Command::List { sort, desc, asc, activity, branch, status, limit, json } => {
             let store = open(db)?;
             let branch = match branch {
                 Some(b) => {
@@ -265,7 +268,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     ListSort::LastVisit => SortBy::LastVisit,
                     ListSort::AppointmentCount => SortBy::AppointmentCount,
                 },
-                descending: Some(desc),
+                descending: if desc { Some(true) } else if asc { Some(false) } else { None },
                 limit,
                 after: None,
             };

@@ -1,7 +1,7 @@
 //! Human-readable output.
 
 use frontdesk_core::customers::{CustomerDetail, CustomerStatus, TimelineEvent};
-use frontdesk_core::history::{money::minor_per_unit, CustomerHistory};
+use frontdesk_core::history::{money::format_minor, CustomerHistory};
 use frontdesk_core::search::SearchPage;
 use frontdesk_core::settings::DeskSettings;
 use frontdesk_core::validate::display_phone;
@@ -113,12 +113,7 @@ pub fn detail_json(d: &CustomerDetail) -> serde_json::Value {
 }
 
 fn money(minor: i64, currency: &str) -> String {
-    let per = minor_per_unit(currency);
-    if per == 1 {
-        format!("{minor} {currency}")
-    } else {
-        format!("{}{}.{:02} {currency}", if minor < 0 { "-" } else { "" }, minor.abs() / per, minor.abs() % per)
-    }
+    format_minor(minor, currency)
 }
 
 fn print_history(h: &CustomerHistory) {

@@ -455,3 +455,85 @@ fn the_profile_reads_history_and_stats_in_one_call() {
     assert_eq!(h.stats.loyalty_points, 10 + 45);
     assert_eq!(h.currency, "GBP");
 }
+
+#[test]
+fn money_refunded_from_a_part_payment_is_due_again() {
+    let d = desk();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let id = order_of(&d, &c, svc); // 45.00
+    d.store.pay_order(&me(), id, PaymentMethod::Card, 3000).unwrap();
+    let o = d.store.refund_order(&me(), id, 3000, "Wrong card").unwrap();
+    assert_eq!((o.status, o.due_minor), (OrderStatus::Open, 4500));
+    let o = d.store.pay_order(&me(), id, PaymentMethod::Cash, 1500).unwrap();
+    assert_eq!((o.status, o.due_minor), (OrderStatus::Open, 3000), "not paid: only 15.00 is kept");
+    let o = d.store.pay_order(&me(), id, PaymentMethod::Cash, 3000).unwrap();
+    assert_eq!((o.status, o.paid_minor - o.refunded_minor), (OrderStatus::Paid, 4500));
+    let (stored, recomputed) = d.store.stats_check(&c.code).unwrap();
+    assert_eq!(stored, recomputed);
+    assert_eq!((stored.total_spent_minor, stored.orders_paid, stored.loyalty_points), (4500, 1, 45));
+}
+
+#[test]
+fn a_refund_takes_back_its_share_of_the_points_whatever_the_rule_is_now() {
+    let d = desk();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let id = order_of(&d, &c, svc); // 45.00 → 45 points at 1 a pound
+    d.store.pay_order(&me(), id, PaymentMethod::Card, 4500).unwrap();
+    d.store
+        .update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 10, point_value_minor: 1 }), ..Default::default() })
+        .unwrap();
+    let o = d.store.refund_order(&me(), id, 1500, "Shampoo back").unwrap();
+    assert_eq!(o.points_earned, 30, "a third of the money back takes a third of the points");
+    assert_eq!(d.store.customer_detail(&c.code, 1).unwrap().history.stats.loyalty_points, 30);
+    d.store.refund_order(&me(), id, 3000, "All of it").unwrap();
+    assert_eq!(d.store.customer_detail(&c.code, 1).unwrap().history.stats.loyalty_points, 0);
+}
+
+#[test]
+fn an_appointment_is_checked_out_once_and_only_if_it_happened() {
+    let d = desk();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let other = d.add("Bob", "Ray", None, None);
+    let visit = book(&d, &c, svc, -HOUR);
+    d.store.set_appointment_status(&me(), visit, AppointmentStatus::Finished).unwrap();
+    let missed = book(&d, &c, svc, -HOUR);
+    d.store.set_appointment_status(&me(), missed, AppointmentStatus::NoShow).unwrap();
+    let checkout = |customer: &Customer, appointment| {
+        d.store.create_order(
+            &me(),
+            &OrderInput {
+                customer: customer.id,
+                lines: vec![OrderLineInput { kind: LineKind::Service, service: Some(svc), description: None, quantity: 1, unit_price_minor: None }],
+                appointment: Some(appointment),
+                notes: None,
+                branch: None,
+            },
+        )
+    };
+    assert_eq!(code_of(checkout(&other, visit).unwrap_err()), "appointment:other_customer");
+    assert_eq!(code_of(checkout(&c, missed).unwrap_err()), "appointment:not_billable");
+    let first = checkout(&c, visit).unwrap();
+    assert_eq!(first.appointment, Some(visit));
+    assert_eq!(code_of(checkout(&c, visit).unwrap_err()), "appointment:already_settled");
+    // A cancelled order frees the appointment again.
+    d.store.cancel_order(&me(), first.id, "Wrong items").unwrap();
+    assert!(checkout(&c, visit).is_ok());
+}
+
+#[test]
+fn points_without_a_value_cannot_be_spent() {
+    let d = desk();
+    d.store
+        .update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 0 }), ..Default::default() })
+        .unwrap();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let visit = book(&d, &c, svc, -HOUR);
+    d.store.set_appointment_status(&me(), visit, AppointmentStatus::Finished).unwrap();
+    let id = order_of(&d, &c, svc);
+    assert_eq!(code_of(d.store.redeem_points(&me(), id, 5).unwrap_err()), "points:no_value");
+    assert_eq!(d.store.customer_detail(&c.code, 1).unwrap().history.stats.loyalty_points, 10);
+}

@@ -26,6 +26,8 @@ enum Op {
     Archive { customer: usize },
     Restore { customer: usize },
     Wait { hours: i64 },
+    /// The desk changes its loyalty rule mid-way.
+    Rule { per_unit: i64 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -41,6 +43,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..4).prop_map(|customer| Op::Archive { customer }),
         1 => (0usize..4).prop_map(|customer| Op::Restore { customer }),
         2 => (1i64..48).prop_map(|hours| Op::Wait { hours }),
+        1 => (0i64..20).prop_map(|per_unit| Op::Rule { per_unit }),
     ]
 }
 
@@ -125,6 +128,13 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
             },
             Op::Archive { customer } => d.store.archive_customer(&me(), people[*customer].id).map(|_| ()),
             Op::Restore { customer } => d.store.restore_customer(&me(), people[*customer].id).map(|_| ()),
+            Op::Rule { per_unit } => d
+                .store
+                .update_settings(&SettingsInput {
+                    loyalty: Some(LoyaltyRule { points_per_visit: 25, points_per_unit: *per_unit, point_value_minor: 5 }),
+                    ..Default::default()
+                })
+                .map(|_| ()),
             Op::Wait { hours } => {
                 d.clock.advance(hours * 3_600_000);
                 Ok(())
@@ -137,7 +147,13 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
             let o = d.store.order(*id).unwrap();
             prop_assert!(0 <= o.refunded_minor && o.refunded_minor <= o.paid_minor && o.paid_minor <= o.total_minor + o.discount_minor, "{o:?}");
             prop_assert!(o.total_minor >= 0 && o.total_minor == o.subtotal_minor - o.discount_minor, "{o:?}");
+            if o.status == frontdesk_core::history::OrderStatus::Open {
+                prop_assert!(o.paid_minor - o.refunded_minor < o.total_minor || o.total_minor == 0, "an open order is not fully paid: {o:?}");
+            }
         }
+        // A refund only ever takes points back; a payment only ever earns them.
+        let wrong_way = d.count("SELECT count(*) FROM loyalty WHERE (kind = 'refund' AND points > 0) OR (kind IN ('order', 'visit', 'return') AND points < 0) OR (kind = 'redeem' AND points > 0)");
+        prop_assert_eq!(wrong_way, 0);
     }
     for p in &people {
         let (stored, recomputed) = d.store.stats_check(&p.code).unwrap();

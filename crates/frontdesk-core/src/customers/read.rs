@@ -218,7 +218,7 @@ impl Store {
                 customer,
                 status_history: timeline::status_history(r.conn, seq)?,
                 timeline: timeline::page(r.conn, seq, None, timeline_limit)?,
-                history: crate::history::of_customer(r.conn, seq, &r.desk.currency)?,
+                history: crate::history::of_customer(r.conn, seq, &r.desk.currency, r.now_ms)?,
             })
         })
     }

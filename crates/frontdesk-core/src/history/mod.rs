@@ -39,10 +39,14 @@ pub struct CustomerHistory {
     pub currency: String,
 }
 
-pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str) -> CoreResult<CustomerHistory> {
+pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str, now_ms: i64) -> CoreResult<CustomerHistory> {
     let (upcoming, past) = appointments::of_customer(conn, customer_seq, HISTORY_LIMIT)?;
+    let mut stats = stats::stored(conn, customer_seq)?.stats();
+    // The running figure is the earliest open appointment, which may be overdue (never
+    // finished or marked a no-show); the profile says when the next one to come is.
+    stats.next_appointment_at = upcoming.iter().map(|a| a.starts_at).find(|t| t.timestamp_millis() >= now_ms);
     Ok(CustomerHistory {
-        stats: stats::stored(conn, customer_seq)?.stats(),
+        stats,
         upcoming,
         past,
         orders: orders::of_customer(conn, customer_seq, HISTORY_LIMIT)?,

@@ -25,9 +25,18 @@ pub fn currency_of_region(region: &str) -> &'static str {
     REGION_CURRENCY.iter().find(|(r, _)| *r == region).map(|(_, c)| *c).unwrap_or("USD")
 }
 
-/// Minor units in one whole unit: 100 for GBP/EUR/USD, 1 for JPY.
+/// Currencies with three decimals (ISO 4217 exponent 3).
+const THREE_DECIMALS: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+
+/// Minor units in one whole unit: 100 for GBP/EUR/USD, 1 for JPY, 1000 for KWD.
 pub fn minor_per_unit(currency: &str) -> i64 {
-    if NO_MINOR_UNITS.contains(&currency) { 1 } else { 100 }
+    if NO_MINOR_UNITS.contains(&currency) {
+        1
+    } else if THREE_DECIMALS.contains(&currency) {
+        1000
+    } else {
+        100
+    }
 }
 
 /// Checks an ISO 4217 code as typed (three letters).
@@ -53,4 +62,32 @@ pub(crate) fn amount(field: &str, value: i64, min: i64) -> CoreResult<i64> {
         return Err(CoreError::validation(field, "out_of_range", "The amount is too large for one entry."));
     }
     Ok(value)
+}
+
+/// `1250`, `GBP` → `12.50 GBP` (plain text, for messages and the CLI).
+pub fn format_minor(minor: i64, currency: &str) -> String {
+    let per = minor_per_unit(currency);
+    if per == 1 {
+        return format!("{minor} {currency}");
+    }
+    let digits = per.ilog10() as usize;
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:0digits$} {currency}", minor.abs() / per, minor.abs() % per)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_with_the_currencys_decimals() {
+        assert_eq!(format_minor(1250, "GBP"), "12.50 GBP");
+        assert_eq!(format_minor(-5, "EUR"), "-0.05 EUR");
+        assert_eq!(format_minor(1250, "JPY"), "1250 JPY");
+        assert_eq!(format_minor(1250, "KWD"), "1.250 KWD");
+        assert_eq!(currency_of_region("GB"), "GBP");
+        assert_eq!(currency_of_region("ZZ"), "USD");
+        assert!(currency("currency", "eu").is_err());
+        assert_eq!(currency("currency", " eur ").unwrap(), "EUR");
+    }
 }

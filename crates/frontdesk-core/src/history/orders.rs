@@ -167,7 +167,7 @@ pub struct Order {
 }
 
 /// The money state of an order row, for the write path.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Totals {
     seq: i64,
     customer_seq: i64,
@@ -178,11 +178,24 @@ struct Totals {
     points_earned: i64,
     points_redeemed: i64,
     discount: i64,
+    currency: String,
+}
+
+impl Totals {
+    /// Money kept on the order: paid − refunded.
+    fn kept(&self) -> i64 {
+        self.paid - self.refunded
+    }
+    /// Still to pay on an open order (a refund of a part payment makes it due again).
+    fn due(&self) -> i64 {
+        self.total - self.kept()
+    }
 }
 
 fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
     conn.prepare_cached(
-        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor FROM orders WHERE id = ?1",
+        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor, currency \
+         FROM orders WHERE id = ?1",
     )?
     .query_row([id.bytes()], |r| {
         Ok(Totals {
@@ -195,6 +208,7 @@ fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
             points_earned: r.get(6)?,
             points_redeemed: r.get(7)?,
             discount: r.get(8)?,
+            currency: r.get(9)?,
         })
     })
     .optional()?
@@ -231,7 +245,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Order)> {
             total_minor: total,
             paid_minor: paid,
             refunded_minor: refunded,
-            due_minor: if status == OrderStatus::Open { total - paid } else { 0 },
+            due_minor: if status == OrderStatus::Open { total - (paid - refunded) } else { 0 },
             refundable_minor: paid - refunded,
             points_earned: r.get(17)?,
             payments: vec![],
@@ -325,13 +339,21 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Once an order has been paid in full it earns points on the money kept (paid − refunded);
-    /// every later refund takes back the difference.
-    fn settle_points(&self, t: &mut Totals) -> CoreResult<Option<FieldChange>> {
+    /// An order earns points once, when it becomes paid: on the money kept, at the rule in
+    /// force then. A later refund takes back the same share of them as of the money (rounded
+    /// so that a refund never adds points, whatever the rule has become since).
+    fn settle_points(&self, t: &mut Totals, kept_before: i64) -> CoreResult<Option<FieldChange>> {
         if !matches!(t.status, OrderStatus::Paid | OrderStatus::Refunded) {
             return Ok(None);
         }
-        let due = points_for(t.paid - t.refunded, self.desk().loyalty.points_per_unit, &self.desk().currency);
+        let due = if t.points_earned == 0 && kept_before == t.kept() {
+            // Just paid: earn.
+            points_for(t.kept(), self.desk().loyalty.points_per_unit, &t.currency)
+        } else if kept_before > 0 {
+            t.points_earned * t.kept() / kept_before
+        } else {
+            0
+        };
         let diff = due - t.points_earned;
         if diff == 0 {
             return Ok(None);
@@ -393,9 +415,19 @@ impl Writer<'_> {
         }
         let appointment_seq = match input.appointment {
             Some(aid) => {
-                let (seq, cseq, _) = appointments::load(self.conn(), aid)?;
+                let (seq, cseq, a) = appointments::load(self.conn(), aid)?;
                 if cseq != customer_seq {
                     return Err(CoreError::validation("appointment", "other_customer", "That appointment belongs to another customer."));
+                }
+                if matches!(a.status, super::AppointmentStatus::Cancelled | super::AppointmentStatus::NoShow) {
+                    return Err(CoreError::validation("appointment", "not_billable", format!("That appointment is {}; there is nothing to check out.", a.status.as_str().replace('_', "-"))));
+                }
+                let settled: bool = self
+                    .conn()
+                    .prepare_cached("SELECT EXISTS(SELECT 1 FROM orders WHERE appointment_seq = ?1 AND status != 3)")?
+                    .query_row([seq], |r| r.get(0))?;
+                if settled {
+                    return Err(CoreError::validation("appointment", "already_settled", "That appointment already has an order; open it from the customer's history."));
                 }
                 Some(seq)
             }
@@ -448,10 +480,10 @@ impl Writer<'_> {
                 message: format!("The order is {}; it takes no more payments.", t.status.as_str()),
             });
         }
-        let due = t.total - t.paid;
+        let due = t.due();
         let amount = money::amount("amount_minor", amount, if due == 0 { 0 } else { 1 })?;
         if amount > due {
-            return Err(CoreError::validation("amount_minor", "more_than_due", format!("Only {} is due on this order.", fmt_minor(due, &self.desk().currency))));
+            return Err(CoreError::validation("amount_minor", "more_than_due", format!("Only {} is due on this order.", fmt_minor(due, &t.currency))));
         }
         if amount > 0 {
             self.conn()
@@ -462,13 +494,14 @@ impl Writer<'_> {
         t.paid += amount;
         let mut changes = vec![change("paid_minor", json!(old_paid), json!(t.paid)), change("method", Value::Null, json!(method.as_str()))];
         let mut delta = Delta { paid_minor: amount, ..Default::default() };
-        if t.paid == t.total {
+        if t.kept() == t.total {
             t.status = OrderStatus::Paid;
             delta.orders_paid = 1;
             changes.push(change("status", json!("open"), json!("paid")));
         }
         self.bump_stats(t.customer_seq, &delta)?;
-        let earned = self.settle_points(&mut t)?;
+        let kept = t.kept();
+        let earned = self.settle_points(&mut t, kept)?;
         super::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "payment", id, &changes, None)
@@ -495,13 +528,14 @@ impl Writer<'_> {
             return Err(CoreError::validation(
                 "amount_minor",
                 "more_than_paid",
-                format!("At most {} can be refunded: what was paid and not yet refunded.", fmt_minor(refundable, &self.desk().currency)),
+                format!("At most {} can be refunded: what was paid and not yet refunded.", fmt_minor(refundable, &t.currency)),
             ));
         }
         self.conn()
             .prepare_cached("INSERT INTO refunds(order_seq, amount_minor, reason, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)")?
             .execute(params![t.seq, amount, reason, self.now_ms(), actor.0])?;
         let old_refunded = t.refunded;
+        let kept_before = t.kept();
         t.refunded += amount;
         let mut changes = vec![change("refunded_minor", json!(old_refunded), json!(t.refunded))];
         if t.status == OrderStatus::Paid && t.refunded == t.paid {
@@ -509,7 +543,7 @@ impl Writer<'_> {
             changes.push(change("status", json!("paid"), json!("refunded")));
         }
         self.bump_stats(t.customer_seq, &Delta { refunded_minor: amount, refund_count: 1, ..Default::default() })?;
-        let taken = self.settle_points(&mut t)?;
+        let taken = self.settle_points(&mut t, kept_before)?;
         super::loyalty::record(&mut changes, taken);
         self.set_order(&t)?;
         self.order_event(&t, actor, "refund", id, &changes, Some(&reason))
@@ -529,17 +563,20 @@ impl Writer<'_> {
         if points <= 0 {
             return Err(CoreError::validation("points", "out_of_range", "Spend at least one point."));
         }
+        if self.desk().loyalty.point_value_minor == 0 {
+            return Err(CoreError::validation("points", "no_value", "Points have no value at this desk; set what a point is worth in Settings."));
+        }
         let balance = super::stats::stored(self.conn(), t.customer_seq)?.loyalty_points;
         if points > balance {
             return Err(CoreError::validation("points", "more_than_balance", format!("The customer has {balance} points.")));
         }
         let value = points.saturating_mul(self.desk().loyalty.point_value_minor);
-        let due = t.total - t.paid;
+        let due = t.due();
         if value > due {
             return Err(CoreError::validation(
                 "points",
                 "more_than_due",
-                format!("{points} points are worth {}, more than the {} still due.", fmt_minor(value, &self.desk().currency), fmt_minor(due, &self.desk().currency)),
+                format!("{points} points are worth {}, more than the {} still due.", fmt_minor(value, &t.currency), fmt_minor(due, &t.currency)),
             ));
         }
         let spent = self.loyalty(t.customer_seq, -points, LoyaltyKind::Redeem, None, Some(t.seq))?;
@@ -549,14 +586,15 @@ impl Writer<'_> {
         t.total -= value;
         let mut changes = vec![change("points_redeemed", json!(t.points_redeemed - points), json!(t.points_redeemed)), change("total_minor", json!(old_total), json!(t.total))];
         let mut delta = Delta::default();
-        if t.paid == t.total {
+        if t.kept() == t.total {
             t.status = OrderStatus::Paid;
             delta.orders_paid = 1;
             changes.push(change("status", json!("open"), json!("paid")));
         }
         self.bump_stats(t.customer_seq, &delta)?;
         super::loyalty::record(&mut changes, spent);
-        let earned = self.settle_points(&mut t)?;
+        let kept = t.kept();
+        let earned = self.settle_points(&mut t, kept)?;
         super::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "points_redeemed", id, &changes, None)
@@ -593,12 +631,7 @@ impl Writer<'_> {
 
 /// `12.50 GBP` — for error messages (the UI formats amounts itself).
 pub(crate) fn fmt_minor(minor: i64, currency: &str) -> String {
-    let per = money::minor_per_unit(currency);
-    if per == 1 {
-        format!("{minor} {currency}")
-    } else {
-        format!("{}.{:02} {currency}", minor / per, (minor % per).abs())
-    }
+    money::format_minor(minor, currency)
 }
 
 impl Reader<'_> {

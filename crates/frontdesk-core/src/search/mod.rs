@@ -63,7 +63,8 @@ pub enum ActivityFilter {
     Never,
     /// Created in the last 30 days.
     New,
-    /// Has an appointment still to come.
+    /// Has an appointment still to come (its earliest open appointment is in the future; one
+    /// left open after its time hides later ones until it is finished or marked a no-show).
     Upcoming,
 }
 
@@ -98,7 +99,7 @@ pub enum SortBy {
     Created,
     /// Total spent (paid − refunded), highest first.
     TotalSpent,
-    /// Last finished appointment, most recent first (never visited: last).
+    /// Last finished appointment, most recent first (never visited: last; first when ascending).
     LastVisit,
     /// Number of appointments booked, most first.
     AppointmentCount,
