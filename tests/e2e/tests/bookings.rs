@@ -211,8 +211,9 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     let past = w.texts("[data-testid=past] [data-testid=appointment-row]").await;
     assert!(past.iter().any(|r| r.contains("Cancelled") && r.contains("late") && r.contains("Car broke down")), "{past:?}");
     assert!(past.iter().any(|r| r.contains("Finished")), "{past:?}");
-    // Loyalty: 10 for the visit, 1 a pound kept (47.50 − 12.50 = 35).
-    w.text_until("stat-loyalty", |t| t == "45").await;
+    // Loyalty: 10 for the visit; 47 for the 47.50 paid, of which the refund of 12.50 took back
+    // its share (47 × 35 / 47.5 = 34.6 → 34 kept).
+    w.text_until("stat-loyalty", |t| t == "44").await;
     let timeline = w.texts("[data-testid=timeline] li").await.join("\n");
     for kind in ["Appointment cancelled", "Refund", "Payment", "Order", "Visit finished", "Appointment booked"] {
         assert!(timeline.contains(kind), "{kind} missing from the timeline:\n{timeline}");
@@ -227,9 +228,26 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     assert_eq!(stored, recomputed);
     assert_eq!(
         (stored.visits, stored.total_spent_minor, stored.refunded_minor, stored.cancellations, stored.late_cancellations, stored.loyalty_points),
-        (1, 3500, 1250, 1, 1, 45)
+        (1, 3500, 1250, 1, 1, 44)
     );
     drop(store);
+
+    // Points pay part of the next sale (44 points at 1p each).
+    w.click("sell").await;
+    w.text_until("picked-name", |t| t == "Zoë Müller").await;
+    w.click("add-product").await;
+    w.fill("lines.0.description", "Comb").await;
+    w.fill("lines.0.unit_price", "£1").await;
+    w.click("create-order").await;
+    w.text_until("order-summary-due", |t| t.contains("1.00")).await;
+    w.click("redeem").await;
+    w.fill("points", "45").await;
+    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("error-points", |t| t.contains("44 points")).await;
+    w.fill("points", "44").await;
+    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("order-summary-due", |t| t.contains("0.56")).await;
+    assert_eq!(w.query_i64("SELECT loyalty_points FROM customers WHERE code = ?1", &[&s.zoe.code]), 0);
     w.close().await;
 }
 

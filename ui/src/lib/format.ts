@@ -94,15 +94,24 @@ export function money(minor: number, currency: string): string {
   return moneyFormat(currency).format(minor / 10 ** currencyDigits(currency));
 }
 
-/** "12.5" / "12,50" / "£12.50" → 1250 minor units; null when it is not an amount. */
+/** "12.5" / "12,50" / "£12.50" / "12.50 GBP" / ".50" → minor units; null when it is not an
+ *  amount (letters or symbols other than one currency sign or code, too many decimals). */
 export function parseMoney(text: string, currency: string): number | null {
-  const t = text.replace(/[^\d.,-]/g, "").replace(",", ".");
-  if (!/^-?\d+(\.\d*)?$/.test(t)) return null;
+  let t = text.trim().replace(/^(?:[A-Za-z]{3}|[^\w\s.,-])\s*/, "").replace(/\s*(?:[A-Za-z]{3}|[^\w\s.,-])$/, "");
+  if (!t.includes(".")) t = t.replace(",", ".");
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
+  const negative = t.startsWith("-");
+  const [whole, frac = ""] = t.replace("-", "").split(".");
   const digits = currencyDigits(currency);
-  const [whole, frac = ""] = t.split(".");
   if (frac.length > digits) return null;
-  const minor = Number(whole) * 10 ** digits + Number((frac + "0".repeat(digits)).slice(0, digits) || "0") * (t.startsWith("-") ? -1 : 1);
-  return Number.isSafeInteger(minor) ? minor : null;
+  const minor = Number(whole || "0") * 10 ** digits + Number((frac + "0".repeat(digits)).slice(0, digits) || "0");
+  return Number.isSafeInteger(minor) ? (negative ? -minor : minor) : null;
+}
+
+/** A whole number typed in a field ("45"), or null. */
+export function parseWhole(text: string): number | null {
+  const t = text.trim();
+  return /^\d{1,9}$/.test(t) ? Number(t) : null;
 }
 
 /** Minor units as the text of an amount field: 1250 → "12.50". */
