@@ -63,19 +63,26 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
     println!("|---|---|---|---|---|---|");
     let now = chrono::Utc::now().timestamp_millis();
     let day = 86_400_000i64;
-    let cases: Vec<(&str, SortBy, Option<ActivityFilter>, String)> = vec![
-        ("sort: total spent ↓", SortBy::TotalSpent, None, naive_sql("coalesce(o.spent, 0) DESC", "")),
-        ("sort: last visit ↓", SortBy::LastVisit, None, naive_sql("coalesce(a.last_visit, 0) DESC", "")),
-        ("sort: appointments ↓", SortBy::AppointmentCount, None, naive_sql("coalesce(a.n, 0) DESC", "")),
-        ("visited in 30 days, by name", SortBy::Name, Some(ActivityFilter::VisitedWithin { days: 30 }), naive_sql("c.last_name, c.first_name", &format!("AND a.last_visit >= {}", now - 30 * day))),
-        ("not visited for 90 days, by name", SortBy::Name, Some(ActivityFilter::NotVisitedFor { days: 90 }), naive_sql("c.last_name, c.first_name", &format!("AND a.last_visit < {}", now - 90 * day))),
-        ("never visited, by name", SortBy::Name, Some(ActivityFilter::Never), naive_sql("c.last_name, c.first_name", "AND a.last_visit IS NULL")),
-        ("new in 30 days, newest first", SortBy::Created, Some(ActivityFilter::New), naive_sql("c.created_at DESC", &format!("AND c.created_at >= {}", now - 30 * day))),
-        ("upcoming appointment, by name", SortBy::Name, Some(ActivityFilter::Upcoming), naive_sql("c.last_name, c.first_name", &format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})"))),
-        ("visited in 30 days, by total spent ↓", SortBy::TotalSpent, Some(ActivityFilter::VisitedWithin { days: 30 }), naive_sql("coalesce(o.spent, 0) DESC", &format!("AND a.last_visit >= {}", now - 30 * day))),
-        ("never visited, by total spent ↓", SortBy::TotalSpent, Some(ActivityFilter::Never), naive_sql("coalesce(o.spent, 0) DESC", "AND a.last_visit IS NULL")),
-        ("upcoming, by last visit ↓", SortBy::LastVisit, Some(ActivityFilter::Upcoming), naive_sql("coalesce(a.last_visit, 0) DESC", &format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})"))),
+    let upcoming_sql = format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})");
+    let filters: Vec<(&str, ActivityFilter, String)> = vec![
+        ("visited in 30 days", ActivityFilter::VisitedWithin { days: 30 }, format!("AND a.last_visit >= {}", now - 30 * day)),
+        ("not visited for 90 days", ActivityFilter::NotVisitedFor { days: 90 }, format!("AND a.last_visit < {}", now - 90 * day)),
+        ("never visited", ActivityFilter::Never, "AND a.last_visit IS NULL".to_string()),
+        ("new in 30 days", ActivityFilter::New, format!("AND c.created_at >= {}", now - 30 * day)),
+        ("upcoming appointment", ActivityFilter::Upcoming, upcoming_sql.clone()),
     ];
+    let mut cases: Vec<(String, SortBy, Option<ActivityFilter>, String)> = vec![
+        ("sort: total spent ↓".into(), SortBy::TotalSpent, None, naive_sql("coalesce(o.spent, 0) DESC", "")),
+        ("sort: last visit ↓".into(), SortBy::LastVisit, None, naive_sql("coalesce(a.last_visit, 0) DESC", "")),
+        ("sort: appointments ↓".into(), SortBy::AppointmentCount, None, naive_sql("coalesce(a.n, 0) DESC", "")),
+    ];
+    for (label, f, naive) in &filters {
+        cases.push((format!("{label}, newest first"), SortBy::Relevance, Some(*f), naive_sql("c.created_at DESC", naive)));
+        cases.push((format!("{label}, by name"), SortBy::Name, Some(*f), naive_sql("c.last_name, c.first_name", naive)));
+    }
+    cases.push(("visited in 30 days, by total spent ↓".into(), SortBy::TotalSpent, Some(filters[0].1), naive_sql("coalesce(o.spent, 0) DESC", &filters[0].2)));
+    cases.push(("upcoming, by last visit ↓".into(), SortBy::LastVisit, Some(ActivityFilter::Upcoming), naive_sql("coalesce(a.last_visit, 0) DESC", &upcoming_sql)));
+    cases.push(("never visited, by total spent ↓".into(), SortBy::TotalSpent, Some(ActivityFilter::Never), naive_sql("coalesce(o.spent, 0) DESC", &filters[2].2)));
     for (label, sort, activity, naive) in cases {
         let req = SearchRequest { filter: SearchFilter { activity, ..Default::default() }, sort, limit: 50, ..Default::default() };
         store.search(&req)?;

@@ -10,6 +10,7 @@ pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
     let migrations = Migrations::new(vec![
         M::up(include_str!("../../../../migrations/20261122190000_customers.sql")),
         M::up(include_str!("../../../../migrations/20261123000000_history.sql")),
+        M::up(include_str!("../../../../migrations/20261123010000_activity_counts.sql")),
     ]);
     migrations.to_latest(conn)?;
     Ok(())
