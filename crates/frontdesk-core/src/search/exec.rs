@@ -619,14 +619,22 @@ impl Reader<'_> {
         }
         let (op, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
         let mut params = Vec::new();
-        let filter = filter_sql_for(&req.filter, self.now_ms, &mut params, Some(req.sort));
+        // Never-visited customers by spending or bookings: read from their own small index
+        // (the planner would not pick a partial index for an ORDER BY on its own).
+        let live = matches!(req.filter.status, StatusFilter::Live | StatusFilter::Active | StatusFilter::Blocked);
+        let never = live && req.filter.activity == Some(ActivityFilter::Never);
+        let (filter, indexed) = match req.sort {
+            SortBy::TotalSpent if never => (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_spent"),
+            SortBy::AppointmentCount if never => (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_appointments"),
+            _ => (filter_sql_for(&req.filter, self.now_ms, &mut params, Some(req.sort)), ""),
+        };
         let mut keys: Vec<Cursor> = Vec::new();
         let base = params.len();
         let run = |cond: &str, order: &str, extra: Vec<Value>, keys: &mut Vec<Cursor>| -> CoreResult<()> {
             let mut p = params.clone();
             p.extend(extra);
             let need = limit + 1 - keys.len();
-            let sql = format!("SELECT {SORT_COLS} FROM customers c WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}");
+            let sql = format!("SELECT {SORT_COLS} FROM customers c {indexed} WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}");
             let mut st = self.conn.prepare_cached(&sql)?;
             let rows = st.query_map(params_from_iter(p.iter()), |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?;
             for k in rows {
@@ -645,6 +653,18 @@ impl Reader<'_> {
             SortBy::Email => None,
         };
         match columns {
+            // One sort column (a figure or a date): many customers share a value (nothing spent,
+            // never visited), and SQLite seeks a row-value range on its first column only. So
+            // the rest of the cursor's value, then the values past it: two index seeks.
+            Some((cols, _)) if cols.len() == 1 && after.is_some() => {
+                let c = after.as_ref().map(|c| (c.n, c.s)).unwrap_or_default();
+                let col = cols[0];
+                let order = format!("{col} {dir}, c.seq {dir}");
+                run(&format!(" AND {col} = {} AND c.seq {op} {}", a(1), a(2)), &order, vec![Value::Integer(c.0), Value::Integer(c.1)], &mut keys)?;
+                if keys.len() <= limit {
+                    run(&format!(" AND {col} {op} {}", a(1)), &order, vec![Value::Integer(c.0)], &mut keys)?;
+                }
+            }
             Some((cols, _)) => {
                 let (cond, extra) = match &after {
                     Some(c) => {

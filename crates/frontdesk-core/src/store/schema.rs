@@ -11,6 +11,7 @@ pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
         M::up(include_str!("../../../../migrations/20261122190000_customers.sql")),
         M::up(include_str!("../../../../migrations/20261123000000_history.sql")),
         M::up(include_str!("../../../../migrations/20261123010000_activity_counts.sql")),
+        M::up(include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql")),
     ]);
     migrations.to_latest(conn)?;
     Ok(())
