@@ -29,4 +29,6 @@ pub const COMMANDS: &[&str] = &[
     "update_service",
     "add_staff",
     "update_staff",
+    "past_appointments",
+    "customer_orders",
 ];

@@ -44,6 +44,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         update_service,
         add_staff,
         update_staff,
+        past_appointments,
+        customer_orders,
     ])
 }
 

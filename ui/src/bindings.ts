@@ -49,6 +49,10 @@ export const commands = {
 	updateService: (id: ServiceId, input: ServiceInput) => typedError<Service, CoreError>(__TAURI_INVOKE("update_service", { id, input })),
 	addStaff: (input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("add_staff", { input })),
 	updateStaff: (id: StaffId, input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("update_staff", { id, input })),
+	/**  Older past appointments of a customer: `before` is the oldest one shown. */
+	pastAppointments: (id: string, before: string, limit: number) => typedError<Appointment[], CoreError>(__TAURI_INVOKE("past_appointments", { id, before, limit })),
+	/**  Older orders of a customer: `before` is the oldest one shown. */
+	customerOrders: (id: string, before: string, limit: number) => typedError<Order[], CoreError>(__TAURI_INVOKE("customer_orders", { id, before, limit })),
 };
 
 /* Types */
@@ -62,7 +66,10 @@ export type ActivityFilter =
 { kind: "never" } | 
 /**  Created in the last 30 days. */
 { kind: "new" } | 
-/**  Has an appointment still to come. */
+/**
+ *  Has an appointment still to come (its earliest open appointment is in the future; one
+ *  left open after its time hides later ones until it is finished or marked a no-show).
+ */
 { kind: "upcoming" };
 
 export type Appointment = {
@@ -647,7 +654,7 @@ export type SortBy =
 "created" | 
 /**  Total spent (paid − refunded), highest first. */
 "total_spent" | 
-/**  Last finished appointment, most recent first (never visited: last). */
+/**  Last finished appointment, most recent first (never visited: last; first when ascending). */
 "last_visit" | 
 /**  Number of appointments booked, most first. */
 "appointment_count";

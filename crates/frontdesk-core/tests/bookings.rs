@@ -537,3 +537,45 @@ fn points_without_a_value_cannot_be_spent() {
     assert_eq!(code_of(d.store.redeem_points(&me(), id, 5).unwrap_err()), "points:no_value");
     assert_eq!(d.store.customer_detail(&c.code, 1).unwrap().history.stats.loyalty_points, 10);
 }
+
+#[test]
+fn past_appointments_and_orders_page_past_the_first_fifty() {
+    let d = desk();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let other = d.add("Bob", "Ray", None, None);
+    // 60 visits at 23 distinct times (ties on the start time are ordered by record), 55 orders.
+    for i in 0..60 {
+        let a = book(&d, &c, svc, -((i % 23) + 1) * HOUR);
+        d.store.set_appointment_status(&me(), a, AppointmentStatus::Finished).unwrap();
+    }
+    for _ in 0..55 {
+        order_of(&d, &c, svc);
+    }
+    let h = d.store.customer_detail(&c.code, 1).unwrap().history;
+    assert_eq!((h.past.len(), h.orders.len()), (50, 50));
+    let mut past = h.past.clone();
+    while let Some(last) = past.last().map(|a| a.id) {
+        let more = d.store.past_appointments(c.id, last, 7).unwrap();
+        if more.is_empty() {
+            break;
+        }
+        past.extend(more);
+    }
+    assert_eq!(past.len(), 60);
+    let ids: std::collections::HashSet<_> = past.iter().map(|a| a.id).collect();
+    assert_eq!(ids.len(), 60, "no repeats");
+    assert!(past.windows(2).all(|w| w[0].starts_at >= w[1].starts_at), "newest first");
+    let mut orders = h.orders.clone();
+    while let Some(last) = orders.last().map(|o| o.id) {
+        let more = d.store.customer_orders(c.id, last, 20).unwrap();
+        if more.is_empty() {
+            break;
+        }
+        orders.extend(more);
+    }
+    assert_eq!(orders.len(), 55);
+    assert!(orders.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+    // Another customer's record is not a place to page from.
+    assert_eq!(code_of(d.store.customer_orders(other.id, h.orders[0].id, 5).unwrap_err()), "before:other_customer");
+}

@@ -3,6 +3,8 @@
 
 use frontdesk_core::history::{Appointment, AppointmentStatus, BookingInput, CancelledBy, DirectoryStats, Order, OrderInput, PaymentMethod};
 use frontdesk_core::{AppointmentId, CoreError, CoreResult, OrderId};
+
+use super::customer_id;
 use tauri::State;
 
 use super::blocking;
@@ -77,4 +79,20 @@ pub async fn cancel_order(desk: State<'_, Desk>, id: String, reason: String) -> 
 #[specta::specta]
 pub async fn directory_stats(desk: State<'_, Desk>) -> CoreResult<DirectoryStats> {
     blocking(&desk, move |s| s.directory_stats()).await
+}
+
+/// Older past appointments of a customer: `before` is the oldest one shown.
+#[tauri::command]
+#[specta::specta]
+pub async fn past_appointments(desk: State<'_, Desk>, id: String, before: String, limit: u32) -> CoreResult<Vec<Appointment>> {
+    let (id, before) = (customer_id(&id)?, appointment_id(&before)?);
+    blocking(&desk, move |s| s.past_appointments(id, before, limit as usize)).await
+}
+
+/// Older orders of a customer: `before` is the oldest one shown.
+#[tauri::command]
+#[specta::specta]
+pub async fn customer_orders(desk: State<'_, Desk>, id: String, before: String, limit: u32) -> CoreResult<Vec<Order>> {
+    let (id, before) = (customer_id(&id)?, order_id(&before)?);
+    blocking(&desk, move |s| s.customer_orders(id, before, limit as usize)).await
 }

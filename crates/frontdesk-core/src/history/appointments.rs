@@ -210,6 +210,22 @@ pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) ->
     Ok((read(&upcoming_sql)?, read(&past_sql)?))
 }
 
+/// A customer's past (closed) appointments older than `before` (an appointment of theirs already
+/// shown), newest first.
+pub(crate) fn past_before(conn: &Connection, customer_seq: i64, before: AppointmentId, limit: usize) -> CoreResult<Vec<Appointment>> {
+    let (seq, owner, a) = load(conn, before)?;
+    if owner != customer_seq {
+        return Err(CoreError::validation("before", "other_customer", "That appointment belongs to another customer."));
+    }
+    let sql = format!(
+        "{SELECT} WHERE a.customer_seq = ?1 AND a.status NOT IN (0, 1, 2) AND (a.starts_at < ?2 OR (a.starts_at = ?2 AND a.seq < ?3)) \
+         ORDER BY a.starts_at DESC, a.seq DESC LIMIT ?4"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params![customer_seq, a.starts_at.timestamp_millis(), seq, limit as i64], from_row)?;
+    Ok(rows.map(|r| r.map(|(_, _, a)| a)).collect::<Result<_, _>>()?)
+}
+
 fn subject(id: AppointmentId) -> Subject {
     Subject { kind: "appointment".into(), id: id.to_string() }
 }

@@ -54,3 +54,21 @@ pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str, 
         currency: currency.to_string(),
     })
 }
+
+impl crate::store::Store {
+    /// Past appointments of a customer older than `before` (the oldest one shown), newest first.
+    pub fn past_appointments(&self, customer: crate::ids::CustomerId, before: crate::ids::AppointmentId, limit: usize) -> CoreResult<Vec<Appointment>> {
+        self.read(|r| {
+            let (seq, _) = crate::customers::find(r.conn(), &customer.to_string())?;
+            appointments::past_before(r.conn(), seq, before, limit.clamp(1, 500))
+        })
+    }
+
+    /// Orders of a customer older than `before` (the oldest one shown), newest first.
+    pub fn customer_orders(&self, customer: crate::ids::CustomerId, before: crate::ids::OrderId, limit: usize) -> CoreResult<Vec<Order>> {
+        self.read(|r| {
+            let (seq, _) = crate::customers::find(r.conn(), &customer.to_string())?;
+            orders::before(r.conn(), seq, before, limit.clamp(1, 500))
+        })
+    }
+}

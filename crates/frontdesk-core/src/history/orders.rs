@@ -296,9 +296,22 @@ pub(crate) fn load(conn: &Connection, id: OrderId) -> CoreResult<Order> {
 
 /// A customer's orders, newest first.
 pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
-    let sql = format!("{SELECT} WHERE o.customer_seq = ?1 ORDER BY o.seq DESC LIMIT ?2");
+    older_than(conn, customer_seq, i64::MAX, limit)
+}
+
+/// A customer's orders older than `before` (an order of theirs already shown), newest first.
+pub(crate) fn before(conn: &Connection, customer_seq: i64, before: OrderId, limit: usize) -> CoreResult<Vec<Order>> {
+    let t = totals(conn, before)?;
+    if t.customer_seq != customer_seq {
+        return Err(CoreError::validation("before", "other_customer", "That order belongs to another customer."));
+    }
+    older_than(conn, customer_seq, t.seq, limit)
+}
+
+fn older_than(conn: &Connection, customer_seq: i64, seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
+    let sql = format!("{SELECT} WHERE o.customer_seq = ?1 AND o.seq < ?2 ORDER BY o.seq DESC LIMIT ?3");
     let mut st = conn.prepare_cached(&sql)?;
-    let rows: Vec<(i64, Order)> = st.query_map(params![customer_seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
+    let rows: Vec<(i64, Order)> = st.query_map(params![customer_seq, seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(seq, mut o)| {
             fill(conn, seq, &mut o)?;
