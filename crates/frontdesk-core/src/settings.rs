@@ -144,6 +144,16 @@ impl Store {
             }
             if let Some(region) = &input.default_region {
                 let region = crate::validate::country("default_region", region)?;
+                // A new desk's currency follows its country; once there are prices or sales,
+                // moving the desk's country keeps the currency they are in.
+                let priced: bool = w.conn().query_row(
+                    "SELECT EXISTS(SELECT 1 FROM services) OR EXISTS(SELECT 1 FROM orders) OR EXISTS(SELECT 1 FROM appointments)",
+                    [],
+                    |r| r.get(0),
+                )?;
+                if priced && get(w.conn(), "currency")?.is_none() {
+                    put(w.conn(), "currency", &w.desk().currency.clone())?;
+                }
                 put(w.conn(), "default_region", &region)?;
             }
             if let Some(branch) = input.branch_id {

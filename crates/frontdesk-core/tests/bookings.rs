@@ -579,3 +579,16 @@ fn past_appointments_and_orders_page_past_the_first_fifty() {
     // Another customer's record is not a place to page from.
     assert_eq!(code_of(d.store.customer_orders(other.id, h.orders[0].id, 5).unwrap_err()), "before:other_customer");
 }
+
+#[test]
+fn moving_the_desks_country_keeps_the_currency_once_there_are_prices() {
+    let d = desk(); // GB: GBP, from the country
+    assert_eq!(d.store.desk().currency, "GBP");
+    d.store.update_settings(&SettingsInput { default_region: Some("IE".into()), ..Default::default() }).unwrap();
+    assert_eq!(d.store.desk().currency, "EUR", "a new desk's currency follows its country");
+    haircut(&d);
+    d.store.update_settings(&SettingsInput { default_region: Some("GB".into()), ..Default::default() }).unwrap();
+    assert_eq!(d.store.desk().currency, "EUR", "prices exist: the currency stays");
+    d.store.update_settings(&SettingsInput { currency: Some("gbp".into()), ..Default::default() }).unwrap();
+    assert_eq!(d.store.desk().currency, "GBP", "changed on purpose");
+}
