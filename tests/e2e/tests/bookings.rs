@@ -337,3 +337,63 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
     let _ = s.haircut;
     w.close().await;
 }
+
+#[tokio::test]
+async fn the_profile_shows_older_appointments_and_orders_on_demand() {
+    let (w, s) = open("history-paging", |store, salon| {
+        let actor = Actor::new("setup");
+        for i in 0..56 {
+            let a = store
+                .book_appointment(
+                    &actor,
+                    &BookingInput {
+                        customer: salon.zoe.id,
+                        service: salon.haircut,
+                        staff: None,
+                        starts_at: Utc::now() - Duration::hours(2 + i),
+                        duration_min: None,
+                        price_minor: None,
+                        notes: None,
+                        branch: None,
+                        blocked_override: None,
+                    },
+                )
+                .unwrap();
+            store.set_appointment_status(&actor, a.id, frontdesk_core::history::AppointmentStatus::Finished).unwrap();
+            store
+                .create_order(
+                    &actor,
+                    &frontdesk_core::history::OrderInput {
+                        customer: salon.zoe.id,
+                        lines: vec![frontdesk_core::history::OrderLineInput {
+                            kind: frontdesk_core::history::LineKind::Service,
+                            service: Some(salon.haircut),
+                            description: None,
+                            quantity: 1,
+                            unit_price_minor: None,
+                        }],
+                        appointment: Some(a.id),
+                        notes: None,
+                        branch: None,
+                    },
+                )
+                .unwrap();
+        }
+    })
+    .await;
+    w.search(&s.zoe.code).await;
+    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
+    w.text_until("profile-name", |t| t == "Zoë Müller").await;
+    w.text_until("stat-visits", |t| t == "56").await;
+    const PAST: &str = "[data-testid=past] [data-testid=appointment-row]";
+    const ORDERS: &str = "[data-testid=orders] [data-testid=order-row]";
+    assert_eq!(w.texts(PAST).await.len(), 50);
+    assert_eq!(w.texts(ORDERS).await.len(), 50);
+    w.click("more-past").await;
+    w.until("56 past appointments", || async { (w.texts(PAST).await.len() == 56).then_some(()) }).await;
+    w.click("more-orders").await;
+    w.until("56 orders", || async { (w.texts(ORDERS).await.len() == 56).then_some(()) }).await;
+    // All read: no more "Show older".
+    assert!(!w.has("[data-testid=more-past]").await && !w.has("[data-testid=more-orders]").await);
+    w.close().await;
+}
