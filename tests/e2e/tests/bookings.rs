@@ -5,9 +5,11 @@
 
 use chrono::{Duration, Utc};
 use frontdesk_core::customers::{Actor, Customer, CustomerInput};
-use frontdesk_core::history::{BookingInput, ServiceInput, StaffInput};
+use frontdesk_core::history::{
+    AppointmentStatus, BookingInput, LineKind, Order, OrderInput, OrderLineInput, PaymentMethod, ServiceInput, StaffInput,
+};
 use frontdesk_core::settings::SettingsInput;
-use frontdesk_core::{ServiceId, StaffId, Store};
+use frontdesk_core::{CustomerId, ServiceId, StaffId, Store};
 use frontdesk_e2e::{keys, Window};
 
 struct Salon {
@@ -57,6 +59,32 @@ async fn open(name: &str, extra: impl FnOnce(&Store, &Salon) + 'static) -> (Wind
     .await;
     let salon = out.lock().unwrap().take().unwrap();
     (w, salon)
+}
+
+/// A booking `hours` from now (negative: in the past).
+fn booking(customer: CustomerId, service: ServiceId, staff: Option<StaffId>, hours: i64) -> BookingInput {
+    BookingInput {
+        customer,
+        service,
+        staff,
+        starts_at: Utc::now() + Duration::hours(hours),
+        duration_min: None,
+        price_minor: None,
+        notes: None,
+        branch: None,
+        blocked_override: None,
+    }
+}
+
+/// A visit `hours` ago, finished, with its order (the service at its price), not yet paid.
+fn checked_out_visit(store: &Store, customer: CustomerId, service: ServiceId, hours: i64) -> Order {
+    let actor = Actor::new("setup");
+    let a = store.book_appointment(&actor, &booking(customer, service, None, -hours)).unwrap();
+    store.set_appointment_status(&actor, a.id, AppointmentStatus::Finished).unwrap();
+    let line = OrderLineInput { kind: LineKind::Service, service: Some(service), description: None, quantity: 1, unit_price_minor: None };
+    store
+        .create_order(&actor, &OrderInput { customer, lines: vec![line], appointment: Some(a.id), notes: None, branch: None })
+        .unwrap()
 }
 
 #[tokio::test]
@@ -142,19 +170,8 @@ async fn books_a_walk_in_created_inline_without_losing_the_draft() {
 async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profile_adds_up() {
     let (w, s) = open("order-refund-cancel", |store, salon| {
         let actor = Actor::new("setup");
-        let book = |hours: i64| BookingInput {
-            customer: salon.zoe.id,
-            service: salon.haircut,
-            staff: Some(salon.mia),
-            starts_at: Utc::now() + Duration::hours(hours),
-            duration_min: None,
-            price_minor: None,
-            notes: None,
-            branch: None,
-            blocked_override: None,
-        };
-        store.book_appointment(&actor, &book(-1)).unwrap();
-        store.book_appointment(&actor, &book(3)).unwrap();
+        store.book_appointment(&actor, &booking(salon.zoe.id, salon.haircut, Some(salon.mia), -1)).unwrap();
+        store.book_appointment(&actor, &booking(salon.zoe.id, salon.haircut, Some(salon.mia), 3)).unwrap();
     })
     .await;
     w.search("zoe mul").await;
@@ -256,40 +273,10 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
     let (w, s) = open("activity-and-catalogue", |store, salon| {
         // Zoë visited an hour ago and spent 85.00; Nadia has one coming up.
         let actor = Actor::new("setup");
-        let book = |customer, hours: i64| BookingInput {
-            customer,
-            service: salon.colour,
-            staff: None,
-            starts_at: Utc::now() + Duration::hours(hours),
-            duration_min: None,
-            price_minor: None,
-            notes: None,
-            branch: None,
-            blocked_override: None,
-        };
-        let a = store.book_appointment(&actor, &book(salon.zoe.id, -1)).unwrap();
-        store.set_appointment_status(&actor, a.id, frontdesk_core::history::AppointmentStatus::Finished).unwrap();
-        let o = store
-            .create_order(
-                &actor,
-                &frontdesk_core::history::OrderInput {
-                    customer: salon.zoe.id,
-                    lines: vec![frontdesk_core::history::OrderLineInput {
-                        kind: frontdesk_core::history::LineKind::Service,
-                        service: Some(salon.colour),
-                        description: None,
-                        quantity: 1,
-                        unit_price_minor: None,
-                    }],
-                    appointment: Some(a.id),
-                    notes: None,
-                    branch: None,
-                },
-            )
-            .unwrap();
-        store.pay_order(&actor, o.id, frontdesk_core::history::PaymentMethod::Card, 8500).unwrap();
+        let o = checked_out_visit(store, salon.zoe.id, salon.colour, 1);
+        store.pay_order(&actor, o.id, PaymentMethod::Card, 8500).unwrap();
         let nadia = store.create_customer(&actor, &CustomerInput { first_name: "Nadia".into(), last_name: "Okafor".into(), ..Default::default() }).unwrap();
-        store.book_appointment(&actor, &book(nadia.id, 48)).unwrap();
+        store.book_appointment(&actor, &booking(nadia.id, salon.colour, None, 48)).unwrap();
     })
     .await;
     // Quick stats: the most valuable customer, from the running totals.
@@ -341,43 +328,8 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
 #[tokio::test]
 async fn the_profile_shows_older_appointments_and_orders_on_demand() {
     let (w, s) = open("history-paging", |store, salon| {
-        let actor = Actor::new("setup");
         for i in 0..56 {
-            let a = store
-                .book_appointment(
-                    &actor,
-                    &BookingInput {
-                        customer: salon.zoe.id,
-                        service: salon.haircut,
-                        staff: None,
-                        starts_at: Utc::now() - Duration::hours(2 + i),
-                        duration_min: None,
-                        price_minor: None,
-                        notes: None,
-                        branch: None,
-                        blocked_override: None,
-                    },
-                )
-                .unwrap();
-            store.set_appointment_status(&actor, a.id, frontdesk_core::history::AppointmentStatus::Finished).unwrap();
-            store
-                .create_order(
-                    &actor,
-                    &frontdesk_core::history::OrderInput {
-                        customer: salon.zoe.id,
-                        lines: vec![frontdesk_core::history::OrderLineInput {
-                            kind: frontdesk_core::history::LineKind::Service,
-                            service: Some(salon.haircut),
-                            description: None,
-                            quantity: 1,
-                            unit_price_minor: None,
-                        }],
-                        appointment: Some(a.id),
-                        notes: None,
-                        branch: None,
-                    },
-                )
-                .unwrap();
+            checked_out_visit(store, salon.zoe.id, salon.haircut, 2 + i);
         }
     })
     .await;
