@@ -104,6 +104,7 @@ where
             }
             let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
             let written = store.write(|w| {
+                w.defer_search_index();
                 let mut written = 0u64;
                 let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {

@@ -152,3 +152,45 @@ fn a_local_number_reimports_into_a_desk_of_another_region() {
     assert_eq!(c.phone_e164.as_deref(), Some("+447911123456"));
     assert_eq!(c.phone_raw.as_deref(), Some("07911 123456"));
 }
+
+/// Bulk writes (seed, import) index a whole batch at once: every record must still be found
+/// through each search table, and the tables must pass FTS5's own integrity check.
+#[test]
+fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
+    use frontdesk_core::search::SearchRequest;
+    let d = desk();
+    let report = frontdesk_core::seed::seed(&d.store, 400, 11, &mut |_| {}).unwrap();
+    assert_eq!(report.created, 400);
+    let people: Vec<(String, String, String, Option<String>, Option<String>)> = d
+        .store
+        .read(|r| {
+            let mut st = r.conn().prepare("SELECT code, first_name, last_name, email, phone_e164 FROM customers ORDER BY seq")?;
+            let rows = st.query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(people.len(), 400);
+    let finds = |q: &str, code: &str| {
+        let page = d.store.search(&SearchRequest { limit: 500, ..SearchRequest::new(q) }).unwrap();
+        page.hits.iter().any(|h| h.code == code)
+    };
+    for (code, first, last, email, phone) in &people {
+        assert!(finds(&format!("{first} {last}"), code), "{code} by name {first} {last}");
+        if let Some(e) = email {
+            assert!(finds(e, code), "{code} by email {e}");
+        }
+        if let Some(p) = phone {
+            // Five digits from the number's end that do not start with 0 (a leading 0 reads as a
+            // trunk or international prefix).
+            let digits = &p[p.len() - 8..];
+            let at = (0..=3).find(|&i| !digits[i..].starts_with('0')).unwrap_or(0);
+            let fragment = &digits[at..at + 5];
+            assert!(finds(fragment, code), "{code} by phone fragment {fragment}");
+        }
+    }
+    for table in ["customer_name_fts", "customer_phone_fts", "customer_email_fts"] {
+        d.store
+            .with_writer_connection(|c| Ok(c.execute_batch(&format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"))?))
+            .unwrap();
+    }
+}

@@ -40,6 +40,25 @@ pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<(
     Ok(())
 }
 
+/// Adds many records with one statement per table (one FTS5 flush per table, not per row).
+pub(crate) fn add_many(conn: &Connection, rows: &[(i64, IndexKeys)]) -> CoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    for (i, table) in TABLES.iter().enumerate() {
+        let pairs: Vec<(i64, &str)> = rows.iter().filter_map(|(seq, k)| parts(k)[i].map(|t| (*seq, t))).collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let json = serde_json::to_string(&pairs).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table}(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1"
+        ))?
+        .execute([json])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn remove(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
     for (table, text) in TABLES.iter().zip(parts(keys)) {
         if let Some(text) = text {

@@ -55,6 +55,9 @@ pub struct Writer<'a> {
     pub(crate) desk: DeskSettings,
     pub(crate) now_ms: i64,
     pub(crate) next_code: Option<u64>,
+    /// Bulk writes: search keys of the rows inserted so far, written in one statement per
+    /// search table when the batch ends (see [`Writer::defer_search_index`]).
+    pub(crate) deferred_index: Option<Vec<(i64, crate::search::index::IndexKeys)>>,
 }
 
 impl Store {
@@ -114,6 +117,7 @@ impl Store {
             desk: self.desk(),
             now_ms: self.sources.clock.now_ms(),
             next_code: None,
+            deferred_index: None,
         };
         let out = f(&mut w)?;
         w.finish()?;
@@ -174,7 +178,18 @@ impl<'a> Writer<'a> {
         self.now_ms = self.sources.clock.now_ms();
     }
 
+    /// From now on, new customers' search keys are collected and written when the transaction
+    /// ends, one statement per search table. FTS5 writes its pending terms to a new segment at
+    /// every statement that may abort (each row INSERT), so indexing row by row writes one
+    /// segment per row and then spends most of an import merging them.
+    pub(crate) fn defer_search_index(&mut self) {
+        self.deferred_index.get_or_insert_with(Vec::new);
+    }
+
     fn finish(mut self) -> CoreResult<()> {
+        if let Some(rows) = self.deferred_index.take() {
+            crate::search::index::add_many(&self.tx, &rows)?;
+        }
         // `code_counter` is the last number issued; `next_code` the next one to try.
         if let Some(next) = self.next_code.take() {
             settings::put(&self.tx, "code_counter", &(next - 1).to_string())?;
