@@ -28,6 +28,9 @@ pub enum BenchCommand {
         /// Queries per kind for the LIKE baseline (each may scan the whole table).
         #[arg(long, default_value_t = 10)]
         baseline_runs: usize,
+        /// Also list this many of the slowest queries of each kind (with their match counts).
+        #[arg(long, default_value_t = 0)]
+        slowest: usize,
     },
     /// Creating a customer from the form (validation, uniqueness checks, durable commit).
     Create {
@@ -180,7 +183,7 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
         BenchCommand::History { count, appointments_per_customer, runs, baseline_runs } => {
             crate::bench_history::run(db, count, appointments_per_customer, runs, baseline_runs)
         }
-        BenchCommand::Search { count, runs, baseline_runs } => {
+        BenchCommand::Search { count, runs, baseline_runs, slowest } => {
             let path = bench_db(db, count);
             let store = seeded(&path, count)?;
             let mut rng = SmallRng::seed_from_u64(42);
@@ -203,12 +206,19 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                 }
                 let mut ours = Vec::new();
                 let mut totals = Vec::new();
+                let mut each = Vec::new();
                 for q in &qs {
                     let req = SearchRequest::new(q.clone());
                     let t = Instant::now();
                     let page = store.search(&req)?;
-                    ours.push(t.elapsed().as_secs_f64() * 1000.0);
+                    let ms = t.elapsed().as_secs_f64() * 1000.0;
+                    ours.push(ms);
                     totals.push(page.total);
+                    each.push((ms, q.as_str(), page.total));
+                }
+                each.sort_by(|a, b| b.0.total_cmp(&a.0));
+                for (ms, q, total) in each.iter().take(slowest) {
+                    eprintln!("slow {kind}: {ms:.3} ms `{q}` ({total} matches)");
                 }
                 let mut base = Vec::new();
                 for q in qs.iter().take(baseline_runs) {

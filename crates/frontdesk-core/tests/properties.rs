@@ -44,7 +44,14 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
     let samples: Vec<String> = people
         .iter()
         .flat_map(|p| {
-            let mut v = vec![fold(&p.first).chars().take(2).collect::<String>(), format!("{} {}", &p.last, &p.first)];
+            let (first, last) = (fold(&p.first), fold(&p.last));
+            let mut v = vec![
+                first.chars().take(2).collect::<String>(),
+                format!("{} {}", &p.last, &p.first),
+                // A longer word with one- and two-letter ones (checked on the records).
+                format!("{} {} {}", first.chars().take(4).collect::<String>(), last.chars().take(1).collect::<String>(), last.chars().take(2).collect::<String>()),
+                format!("{} {}", last.chars().take(2).collect::<String>(), first.chars().take(3).collect::<String>()),
+            ];
             if let Some(e) = &p.email {
                 v.push(e.clone());
                 v.push(e.chars().skip(2).take(5).collect());

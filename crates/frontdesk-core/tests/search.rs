@@ -207,3 +207,71 @@ fn a_word_of_letters_and_digits_finds_the_email() {
     assert_eq!(d.find("ann1990"), vec!["Ann Lee"]);
     assert_eq!(d.find("ann19"), vec!["Ann Lee"]);
 }
+
+/// A visitor's number typed as it is written on their card, at a desk of another country: the
+/// record keeps it in international form (parsed with the customer's country), and the same
+/// local digits still find it.
+#[test]
+fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
+    let d = desk();
+    d.store
+        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
+        .unwrap();
+    let input = CustomerInput { country: Some("NL".into()), ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190")) };
+    let c = d.store.create_customer(&me(), &input).unwrap();
+    assert_eq!(c.phone_e164.as_deref(), Some("+31659961190"));
+    d.add("Ann", "Lee", None, Some("(201) 659-9611"));
+    assert_eq!(d.find("06 5996 1190"), vec!["Cornelis Bakker"]);
+    assert_eq!(d.find("0659961190"), vec!["Cornelis Bakker"]);
+    // A short run starting with 0 is only a fragment: no trunk prefix read into it.
+    assert!(d.find("06599").is_empty());
+    assert_eq!(d.find("6599611"), vec!["Cornelis Bakker", "Ann Lee"]);
+}
+
+/// Results of more than a thousand records are counted in SQLite and paged through the index;
+/// smaller ones are read in one pass. Both give exactly what the plain matcher gives, page by
+/// page, in relevance order.
+#[test]
+fn large_and_small_results_page_exactly_like_the_matcher() {
+    use frontdesk_core::search::query::parse;
+    use frontdesk_core::search::matcher::{tier, MatchFields};
+    let d = desk();
+    frontdesk_core::seed::seed(&d.store, 6000, 3, &mut |_| {}).unwrap();
+    let rows: Vec<(i64, String, String, String, Option<String>, Option<String>)> = d
+        .store
+        .read(|r| {
+            let mut st = r.conn().prepare("SELECT seq, code, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
+            let out = st.query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?)))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(out)
+        })
+        .unwrap();
+    let mut sizes = Vec::new();
+    for q in ["a", "s", "m", "ma", "mar", "jo s", "e", "gmail.c"] {
+        let parsed = parse(q, &d.store.desk().default_region);
+        let mut expected: Vec<(u8, String, i64, String)> = rows
+            .iter()
+            .filter_map(|(seq, code, first, last, email, phone)| {
+                let f = MatchFields { code, first_name: first, last_name: last, email: email.as_deref(), phone_e164: phone.as_deref() };
+                tier(&parsed, &f).map(|t| (t, if t == 1 { code.clone() } else { String::new() }, *seq, code.clone()))
+            })
+            .collect();
+        expected.sort();
+        let want: Vec<String> = expected.into_iter().map(|e| e.3).collect();
+        let mut req = SearchRequest { query: q.into(), limit: 173, ..Default::default() };
+        let mut got = Vec::new();
+        let first = d.store.search(&req).unwrap();
+        assert_eq!(first.total, want.len() as u64, "total for {q:?}");
+        let mut page = first;
+        loop {
+            got.extend(page.hits.iter().map(|h| h.code.clone()));
+            match page.next.take() {
+                Some(n) => req.after = Some(n),
+                None => break,
+            }
+            page = d.store.search(&req).unwrap();
+        }
+        assert_eq!(got, want, "pages of {q:?}");
+        sizes.push(want.len());
+    }
+    assert!(sizes.iter().any(|&n| n > 1000) && sizes.iter().any(|&n| n > 0 && n < 1000), "{sizes:?}");
+}

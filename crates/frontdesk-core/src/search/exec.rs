@@ -20,6 +20,9 @@ use crate::store::{Reader, Store};
 
 pub const MAX_LIMIT: usize = 500;
 
+/// Rows of a tier read before deciding how to count it: fewer means they are all its matches.
+const FIRST_READ: usize = 1_000;
+
 /// An activity-filtered directory with at most this many customers is sorted in memory; a
 /// larger one is read along the sort's index, checking the filter on each row. (Settable so
 /// tests can check that both ways give the same pages.)
@@ -201,6 +204,8 @@ struct Source {
 enum Verify {
     Phone(Vec<String>),
     Email(String),
+    /// Every word of the query is the start of one of the record's name words.
+    Name(ParsedQuery),
 }
 
 impl Verify {
@@ -213,6 +218,7 @@ impl Verify {
                 .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
                 .unwrap_or(false),
             Verify::Email(fragment) => r.email.as_deref().map(|e| super::matcher::email_words_match(fragment, e)).unwrap_or(false),
+            Verify::Name(q) => super::matcher::in_tier(q, &r.fields(), 2),
         }
     }
 }
@@ -231,8 +237,23 @@ fn trigram_expr(text: &str) -> (String, bool) {
     (format!("{} AND {} AND {}", tri(0), tri((n - 3) / 2), tri(n - 3)), true)
 }
 
+/// The FTS query for name words: each word a prefix, longest (rarest) first so FTS5 steps the
+/// other words to its matches.
+fn name_expr(words: &[&String]) -> String {
+    let mut sorted = words.to_vec();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    sorted.iter().map(|w| format!("{}*", fts_phrase(w))).collect::<Vec<_>>().join(" ")
+}
+
+/// Name words shorter than this are looked up in the index only when the longer words leave
+/// many candidates: a one- or two-letter prefix (`b*`, `de*`) has a doclist of a tenth of the
+/// directory, which costs more to read than checking the few records the longer words match.
+const SHORT_WORD: usize = 3;
+/// Candidates from the longer words up to which short words are checked on the records.
+const SHORT_WORD_CANDIDATES: u64 = 600;
+
 impl Source {
-    fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, now: i64, after: Option<&Cursor>) -> Source {
+    fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, now: i64, after: Option<&Cursor>, plan: &Plan) -> Source {
         let mut params = Vec::new();
         let live = SearchFilter { status: if f.status == StatusFilter::All { StatusFilter::Live } else { f.status }, ..f.clone() };
         let plain = live.is_plain_live();
@@ -265,12 +286,13 @@ impl Source {
                 let hi = push(Value::Text(format!("{code}~")), &mut params);
                 (format!("customers c WHERE c.code >= {lo} AND c.code < {hi}"), "c.code")
             }
+            (ParsedQuery::Text { .. }, 2) if plan.name_candidates.is_some() => {
+                verify = Some(Verify::Name(q.clone()));
+                let list = push(Value::Text(plan.name_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
+                (format!("customers c WHERE c.seq IN (SELECT value FROM json_each({list}))"), "c.seq")
+            }
             (ParsedQuery::Text { words, .. }, 2) => {
-                // Longest (rarest) word first: FTS5 steps the other words to its matches.
-                let mut sorted: Vec<&String> = words.iter().collect();
-                sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-                let expr = sorted.iter().map(|w| format!("{}*", fts_phrase(w))).collect::<Vec<_>>().join(" ");
-                let m = push(Value::Text(expr), &mut params);
+                let m = push(Value::Text(name_expr(&words.iter().collect::<Vec<_>>())), &mut params);
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
             (ParsedQuery::Digits { fragments, .. }, 3) => {
@@ -368,6 +390,14 @@ impl Source {
     }
 }
 
+/// How a query's sources are built, see [`Reader::plan`].
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    /// The records (a JSON array of seqs) that the query's longer name words match, when there
+    /// are few: the short words are then checked on them instead of read from the index.
+    name_candidates: Option<std::rc::Rc<str>>,
+}
+
 /// An FTS table as a source; joined to `customers` only when a filter needs the row.
 fn fts_from(table: &str, m: &str, plain: bool) -> String {
     if plain {
@@ -435,6 +465,7 @@ impl Reader<'_> {
         let mut total = 0u64;
         let mut exact = true;
         if f.status != StatusFilter::Archived {
+            let plan = self.plan(q)?;
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
@@ -442,20 +473,31 @@ impl Reader<'_> {
                     break;
                 }
                 let more_tiers = i + 1 < tiers.len();
-                let src = Source::build(q, t, f, self.now_ms, None);
+                let src = Source::build(q, t, f, self.now_ms, None, &plan);
                 if earlier.is_empty() && src.verify.is_none() {
-                    // Nothing to take out: count in SQLite, read only the page.
-                    let n = src.count(self.conn, COUNT_CAP)?;
+                    // Read the first rows: when there are fewer than asked, they are all the
+                    // matches (count, page and the records the later tiers leave out, in one
+                    // pass). Otherwise count in SQLite and read only the page.
+                    let first = src.rows(self.conn, FIRST_READ)?;
+                    let complete = first.len() < FIRST_READ;
+                    let n = if complete { first.len() as u64 } else { src.count(self.conn, COUNT_CAP)? };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;
                     let skip = after.map(|a| a.t > t).unwrap_or(false);
                     if !skip && keys.len() < want && n > 0 {
                         let from = after.filter(|a| a.t == t);
-                        let rows = Source::build(q, t, f, self.now_ms, from).rows(self.conn, want - keys.len())?;
-                        keys.extend(rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)));
+                        let read = first.iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), *seq));
+                        let page: Vec<Cursor> = read.filter(|k| from.map(|a| k > a).unwrap_or(true)).take(want - keys.len()).collect();
+                        if complete || page.len() == want - keys.len() {
+                            keys.extend(page);
+                        } else {
+                            let rows = Source::build(q, t, f, self.now_ms, from, &plan).rows(self.conn, want - keys.len())?;
+                            keys.extend(rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)));
+                        }
                     }
                     if more_tiers && n > 0 {
-                        earlier.extend(src.rows(self.conn, COUNT_CAP as usize + 1)?.into_iter().map(|(seq, _)| seq));
+                        let seen = if complete { first } else { src.rows(self.conn, COUNT_CAP as usize + 1)? };
+                        earlier.extend(seen.into_iter().map(|(seq, _)| seq));
                     }
                     continue;
                 }
@@ -483,7 +525,7 @@ impl Reader<'_> {
                         (Some(a), None) => a.clone(),
                         (None, None) => Cursor::default(),
                     };
-                    let more = Source::build(q, t, f, self.now_ms, Some(&from)).rows(self.conn, want - keys.len() + earlier.len())?;
+                    let more = Source::build(q, t, f, self.now_ms, Some(&from), &plan).rows(self.conn, want - keys.len() + earlier.len())?;
                     keys.extend(
                         more.into_iter()
                             .filter(|(seq, _)| !earlier.contains(seq))
@@ -513,6 +555,29 @@ impl Reader<'_> {
             exact = false;
         }
         Ok(Matched { keys, total, exact })
+    }
+
+    /// Which name words to look up in the index: all of them, unless leaving out the short ones
+    /// (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
+    /// [`SHORT_WORD_CANDIDATES`] records to check them on.
+    fn plan(&self, q: &ParsedQuery) -> CoreResult<Plan> {
+        let ParsedQuery::Text { words, .. } = q else { return Ok(Plan::default()) };
+        for len in (2..=SHORT_WORD).rev() {
+            let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() >= len).collect();
+            if indexed.is_empty() || indexed.len() == words.len() {
+                continue;
+            }
+            let seqs: Vec<i64> = self
+                .conn
+                .prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?
+                .query_map(rusqlite::params![name_expr(&indexed), SHORT_WORD_CANDIDATES as i64 + 1], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            if seqs.len() as u64 <= SHORT_WORD_CANDIDATES {
+                let json = format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+                return Ok(Plan { name_candidates: Some(json.into()) });
+            }
+        }
+        Ok(Plan::default())
     }
 
     /// Archived records are not in the search indexes: match them one by one.
