@@ -151,8 +151,9 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
     match trunk_prefix(region) {
         Some(p) if digits.len() > p.len() && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
         // A visitor's local number as written on their card (`06 5996 1190`, Dutch) at a desk
-        // whose country dials no 0 before local numbers: 0 is the trunk prefix of most countries.
-        _ if digits.starts_with('0') && !digits.starts_with("00") && digits.len() >= 7 => vec![format!(":{}", &digits[1..]), digits],
+        // whose country dials no 0 before local numbers: 0 is the trunk prefix of most
+        // countries, so the rest is looked for anywhere (which includes the digits with the 0).
+        _ if digits.starts_with('0') && !digits.starts_with("00") && digits.len() >= 7 => vec![digits[1..].to_string()],
         _ => vec![digits],
     }
 }
@@ -243,7 +244,7 @@ mod tests {
         assert_eq!(phone_query_fragments("07700 900", "GB"), vec![":7700900", "07700900"]);
         assert_eq!(phone_query_fragments("(201) 555", "US"), vec!["201555"]);
         assert_eq!(phone_query_fragments("0123", "US"), vec!["0123"]);
-        assert_eq!(phone_query_fragments("06 5996 1190", "US"), vec![":659961190", "0659961190"]);
+        assert_eq!(phone_query_fragments("06 5996 1190", "US"), vec!["659961190"]);
         assert_eq!(phone_query_fragments("0044 7700 900", "US"), vec!["44:7700900"]);
     }
 

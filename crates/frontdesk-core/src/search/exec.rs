@@ -20,8 +20,18 @@ use crate::store::{Reader, Store};
 
 pub const MAX_LIMIT: usize = 500;
 
-/// Rows of a tier read before deciding how to count it: fewer means they are all its matches.
-const FIRST_READ: usize = 1_000;
+/// Rows of a tier read before deciding how to count it: fewer means they are all its matches
+/// (more would cost a big result more than the second query saves a small one). Settable so
+/// tests can check that both ways give the same pages.
+static FIRST_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(300);
+
+/// Sets how many rows of a tier are read before it is counted separately (tests).
+pub fn set_first_read(n: usize) {
+    FIRST_READ.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Records taken by better tiers up to which a tier is still counted in SQLite (less those).
+const FEW_EARLIER: usize = 64;
 
 /// An activity-filtered directory with at most this many customers is sorted in memory; a
 /// larger one is read along the sort's index, checking the filter on each row. (Settable so
@@ -226,15 +236,30 @@ impl Verify {
 /// Fragments this long are matched by three spread trigrams plus a check ([`Verify`]).
 const LONG_FRAGMENT: usize = 7;
 
-/// The FTS query for a fragment: the exact phrase when short, three trigrams when long.
+/// The FTS query for a fragment: the exact phrase when short, three trigrams when long. The
+/// trigrams come from the national number and differ from the calling code's (`353` is in every
+/// Irish number): each is then a short doclist.
 fn trigram_expr(text: &str) -> (String, bool) {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() < LONG_FRAGMENT {
         return (fts_phrase(text), false);
     }
-    let n = chars.len();
-    let tri = |at: usize| fts_phrase(&chars[at..at + 3].iter().collect::<String>());
-    (format!("{} AND {} AND {}", tri(0), tri((n - 3) / 2), tri(n - 3)), true)
+    let windows = |s: &str| s.chars().collect::<Vec<char>>().windows(3).map(|w| w.iter().collect::<String>()).collect::<Vec<String>>();
+    let (code, national) = text.split_once(':').unwrap_or(("", text));
+    let common = windows(code);
+    let mut picked: Vec<String> = Vec::new();
+    for t in windows(national) {
+        if !common.contains(&t) && !picked.contains(&t) {
+            picked.push(t);
+        }
+    }
+    if picked.is_empty() {
+        picked = windows(text);
+    }
+    let n = picked.len();
+    let mut three = vec![&picked[0], &picked[n / 2], &picked[n - 1]];
+    three.dedup();
+    (three.iter().map(|t| fts_phrase(t)).collect::<Vec<_>>().join(" AND "), true)
 }
 
 /// The FTS query for name words: each word a prefix, longest (rarest) first so FTS5 steps the
@@ -349,6 +374,19 @@ impl Source {
     fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
         let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
         Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// How many of `seqs` this source has.
+    fn overlap(&self, conn: &Connection, seqs: &HashSet<i64>) -> CoreResult<u64> {
+        if seqs.is_empty() {
+            return Ok(0);
+        }
+        let seq = if self.order == "x.rowid" { "x.rowid" } else { "c.seq" };
+        let list = format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+        let mut params = self.params.clone();
+        params.push(Value::Text(list));
+        let sql = format!("SELECT count(*) FROM {} AND {seq} IN (SELECT value FROM json_each(?{}))", self.from_where, params.len());
+        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
@@ -474,29 +512,42 @@ impl Reader<'_> {
                 }
                 let more_tiers = i + 1 < tiers.len();
                 let src = Source::build(q, t, f, self.now_ms, None, &plan);
-                if earlier.is_empty() && src.verify.is_none() {
+                if earlier.len() <= FEW_EARLIER && src.verify.is_none() {
                     // Read the first rows: when there are fewer than asked, they are all the
                     // matches (count, page and the records the later tiers leave out, in one
-                    // pass). Otherwise count in SQLite and read only the page.
-                    let first = src.rows(self.conn, FIRST_READ)?;
-                    let complete = first.len() < FIRST_READ;
-                    let n = if complete { first.len() as u64 } else { src.count(self.conn, COUNT_CAP)? };
+                    // pass). Otherwise count in SQLite, less the records a better tier took
+                    // (a few: an exact phone or code), and read only the page.
+                    let fresh = |rows: Vec<(i64, Option<String>)>| -> Vec<(i64, Option<String>)> {
+                        rows.into_iter().filter(|(seq, _)| !earlier.contains(seq)).collect()
+                    };
+                    let first_read = FIRST_READ.load(std::sync::atomic::Ordering::Relaxed);
+                    let read = src.rows(self.conn, first_read + earlier.len())?;
+                    let complete = read.len() < first_read + earlier.len();
+                    let first = fresh(read);
+                    let n = if complete {
+                        first.len() as u64
+                    } else {
+                        src.count(self.conn, COUNT_CAP + earlier.len() as u64)?.saturating_sub(src.overlap(self.conn, &earlier)?)
+                    };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;
                     let skip = after.map(|a| a.t > t).unwrap_or(false);
                     if !skip && keys.len() < want && n > 0 {
                         let from = after.filter(|a| a.t == t);
-                        let read = first.iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), *seq));
-                        let page: Vec<Cursor> = read.filter(|k| from.map(|a| k > a).unwrap_or(true)).take(want - keys.len()).collect();
-                        if complete || page.len() == want - keys.len() {
+                        let need = want - keys.len();
+                        let cursors = |rows: Vec<(i64, Option<String>)>| {
+                            rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)).filter(|k| from.map(|a| k > a).unwrap_or(true)).take(need).collect::<Vec<_>>()
+                        };
+                        let page = cursors(first.clone());
+                        if complete || page.len() == need {
                             keys.extend(page);
                         } else {
-                            let rows = Source::build(q, t, f, self.now_ms, from, &plan).rows(self.conn, want - keys.len())?;
-                            keys.extend(rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)));
+                            let rows = Source::build(q, t, f, self.now_ms, from, &plan).rows(self.conn, need + earlier.len())?;
+                            keys.extend(cursors(fresh(rows)));
                         }
                     }
                     if more_tiers && n > 0 {
-                        let seen = if complete { first } else { src.rows(self.conn, COUNT_CAP as usize + 1)? };
+                        let seen = if complete { first } else { fresh(src.rows(self.conn, COUNT_CAP as usize + 1 + earlier.len())?) };
                         earlier.extend(seen.into_iter().map(|(seq, _)| seq));
                     }
                     continue;

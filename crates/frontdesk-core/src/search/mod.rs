@@ -11,7 +11,7 @@ pub mod query;
 use serde::{Deserialize, Serialize};
 
 pub use query::{parse, ParsedQuery};
-pub use exec::{set_activity_in_memory_limit, MAX_LIMIT};
+pub use exec::{set_activity_in_memory_limit, set_first_read, MAX_LIMIT};
 
 use crate::customers::CustomerStatus;
 use crate::ids::{BranchId, CustomerId};
