@@ -161,6 +161,8 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
     let d = desk();
     let report = frontdesk_core::seed::seed(&d.store, 400, 11, &mut |_| {}).unwrap();
     assert_eq!(report.created, 400);
+    // The desk's running count (directory quick stats) grew by the batch.
+    assert_eq!(d.count("SELECT live_customers FROM desk_totals"), 400);
     let people: Vec<(String, String, String, Option<String>, Option<String>)> = d
         .store
         .read(|r| {

@@ -206,11 +206,14 @@ impl Writer<'_> {
                 opts.import_id,
             ])?;
         let seq = self.tx.last_insert_rowid();
-        self.count_live(seq, 1)?;
         let keys = IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref());
         match &mut self.deferred_index {
+            // A new customer has spent nothing: the batch adds its count to the totals at the end.
             Some(rows) => rows.push((seq, keys)),
-            None => index::add(&self.tx, seq, &keys)?,
+            None => {
+                self.count_live(seq, 1)?;
+                index::add(&self.tx, seq, &keys)?
+            }
         }
         // An imported record's timeline entry and outbox record are the import's (see bulk.rs).
         if opts.import_id.is_none() {

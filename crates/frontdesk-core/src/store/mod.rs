@@ -55,8 +55,9 @@ pub struct Writer<'a> {
     pub(crate) desk: DeskSettings,
     pub(crate) now_ms: i64,
     pub(crate) next_code: Option<u64>,
-    /// Bulk writes: search keys of the rows inserted so far, written in one statement per
-    /// search table when the batch ends (see [`Writer::defer_search_index`]).
+    /// Bulk writes: search keys of the customers inserted so far, written in one statement per
+    /// search table when the batch ends, when the desk's live count also grows by their number
+    /// (see [`Writer::defer_search_index`]).
     pub(crate) deferred_index: Option<Vec<(i64, crate::search::index::IndexKeys)>>,
 }
 
@@ -189,6 +190,9 @@ impl<'a> Writer<'a> {
     fn finish(mut self) -> CoreResult<()> {
         if let Some(rows) = self.deferred_index.take() {
             crate::search::index::add_many(&self.tx, &rows)?;
+            self.tx
+                .prepare_cached("UPDATE desk_totals SET live_customers = live_customers + ?1")?
+                .execute([rows.len() as i64])?;
         }
         // `code_counter` is the last number issued; `next_code` the next one to try.
         if let Some(next) = self.next_code.take() {
