@@ -20,14 +20,15 @@ use crate::store::{Reader, Store};
 
 pub const MAX_LIMIT: usize = 500;
 
-/// Rows of a tier read before deciding how to count it: fewer means they are all its matches
-/// (more would cost a big result more than the second query saves a small one). Settable so
-/// tests can check that both ways give the same pages.
-static FIRST_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(300);
+/// Rows of a tier read before it is counted: normally the rest of the page plus one, and when
+/// fewer come back they are all the matches; otherwise the rest is counted on from where the
+/// read stopped, so a tier is read once in all. Settable so tests can check that other sizes
+/// give the same pages (0: the page size).
+static FIRST_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Sets how many rows of a tier are read before it is counted separately (tests).
+/// Sets how many rows of a tier are read before the rest is counted (tests; 0: the page size).
 pub fn set_first_read(n: usize) {
-    FIRST_READ.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+    FIRST_READ.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Records taken by better tiers up to which a tier is still counted in SQLite (less those).
@@ -274,7 +275,11 @@ fn name_expr(words: &[&String]) -> String {
 /// many candidates: a one- or two-letter prefix (`b*`, `de*`) has a doclist of a tenth of the
 /// directory, which costs more to read than checking the few records the longer words match.
 const SHORT_WORD: usize = 3;
-/// Candidates from the longer words up to which short words are checked on the records.
+/// Candidates from the longer words up to which short words are checked on the records (also
+/// the words of an email fragment before its last).
+/// Words with fewer letters in all are not probed for candidates: a prefix of three or four
+/// letters (`zoe`, `anna`) is the start of thousands of a million names.
+const PROBE_LETTERS: usize = 5;
 const SHORT_WORD_CANDIDATES: u64 = 600;
 
 impl Source {
@@ -337,6 +342,11 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from("customer_phone_fts", &m, plain), "x.rowid")
             }
+            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if plan.email_candidates.is_some() => {
+                verify = Some(Verify::Email(key.clone()));
+                let list = push(Value::Text(plan.email_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
+                (format!("customers c WHERE c.seq IN (SELECT value FROM json_each({list}))"), "c.seq")
+            }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
                 let words = crate::normalize::email_words(key);
                 // The index keeps three digits of each number: a number that must match whole
@@ -372,8 +382,11 @@ impl Source {
     /// each checked against the query when the index only narrowed the candidates.
     /// How many rows the source has, counting stops past `cap`.
     fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
-        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
-        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
+        // The cap is bound, not written into the SQL: one cached statement for every cap.
+        let mut params = self.params.clone();
+        params.push(Value::Integer(cap as i64 + 1));
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT ?{})", self.from_where, params.len());
+        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// How many of `seqs` this source has.
@@ -392,9 +405,11 @@ impl Source {
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
         let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
         let Some(verify) = &self.verify else {
-            let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT {limit}", self.from_where, self.order);
+            let mut params = self.params.clone();
+            params.push(Value::Integer(limit as i64));
+            let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT ?{}", self.from_where, self.order, params.len());
             let mut st = conn.prepare_cached(&sql)?;
-            let rows = st.query_map(params_from_iter(self.params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = st.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
             return Ok(rows.collect::<Result<_, _>>()?);
         };
         // Candidates in order, checked a chunk at a time until `limit` hold.
@@ -434,6 +449,10 @@ struct Plan {
     /// The records (a JSON array of seqs) that the query's longer name words match, when there
     /// are few: the short words are then checked on them instead of read from the index.
     name_candidates: Option<std::rc::Rc<str>>,
+    /// The same for an email fragment's words before its last one (`j.smith@gm` → `j smith`):
+    /// the last word is a prefix the index expands into every word that starts with it (`gm` →
+    /// `gmail`, a third of all addresses) before matching the phrase.
+    email_candidates: Option<std::rc::Rc<str>>,
 }
 
 /// An FTS table as a source; joined to `customers` only when a filter needs the row.
@@ -520,14 +539,22 @@ impl Reader<'_> {
                     let fresh = |rows: Vec<(i64, Option<String>)>| -> Vec<(i64, Option<String>)> {
                         rows.into_iter().filter(|(seq, _)| !earlier.contains(seq)).collect()
                     };
-                    let first_read = FIRST_READ.load(std::sync::atomic::Ordering::Relaxed);
+                    let first_read = match FIRST_READ.load(std::sync::atomic::Ordering::Relaxed) {
+                        0 => want.saturating_sub(keys.len()) + 1,
+                        n => n,
+                    };
                     let read = src.rows(self.conn, first_read + earlier.len())?;
                     let complete = read.len() < first_read + earlier.len();
+                    // Where the read stopped: the rest is counted from there, not from the start.
+                    let last = read.last().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), *seq));
                     let first = fresh(read);
-                    let n = if complete {
-                        first.len() as u64
-                    } else {
-                        src.count(self.conn, COUNT_CAP + earlier.len() as u64)?.saturating_sub(src.overlap(self.conn, &earlier)?)
+                    let n = match (complete, last) {
+                        (false, Some(last)) => {
+                            let rest = Source::build(q, t, f, self.now_ms, Some(&last), &plan);
+                            let left = (COUNT_CAP + 1).saturating_sub(first.len() as u64);
+                            first.len() as u64 + rest.count(self.conn, left + earlier.len() as u64)?.saturating_sub(rest.overlap(self.conn, &earlier)?)
+                        }
+                        _ => first.len() as u64,
                     };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;
@@ -608,27 +635,49 @@ impl Reader<'_> {
         Ok(Matched { keys, total, exact })
     }
 
-    /// Which name words to look up in the index: all of them, unless leaving out the short ones
-    /// (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
-    /// [`SHORT_WORD_CANDIDATES`] records to check them on.
+    /// Which words to look up in the index. Name words: all of them, unless leaving out the
+    /// short ones (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
+    /// [`SHORT_WORD_CANDIDATES`] records to check them on. Email fragments: the words before the
+    /// last one, when they leave that few.
     fn plan(&self, q: &ParsedQuery) -> CoreResult<Plan> {
-        let ParsedQuery::Text { words, .. } = q else { return Ok(Plan::default()) };
-        for len in (2..=SHORT_WORD).rev() {
-            let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() >= len).collect();
-            if indexed.is_empty() || indexed.len() == words.len() {
-                continue;
-            }
-            let seqs: Vec<i64> = self
-                .conn
-                .prepare_cached("SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 LIMIT ?2")?
-                .query_map(rusqlite::params![name_expr(&indexed), SHORT_WORD_CANDIDATES as i64 + 1], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            if seqs.len() as u64 <= SHORT_WORD_CANDIDATES {
-                let json = format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-                return Ok(Plan { name_candidates: Some(json.into()) });
+        let mut plan = Plan::default();
+        if let ParsedQuery::Text { words, .. } = q {
+            let mut probed = words.len();
+            for len in (2..=SHORT_WORD).rev() {
+                let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() >= len).collect();
+                let letters: usize = indexed.iter().map(|w| w.chars().count()).sum();
+                if letters < PROBE_LETTERS || indexed.len() == probed {
+                    continue;
+                }
+                probed = indexed.len();
+                if let Some(seqs) = self.few_candidates("customer_name_fts", &name_expr(&indexed))? {
+                    plan.name_candidates = Some(seqs);
+                    break;
+                }
             }
         }
-        Ok(Plan::default())
+        if let ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. } = q {
+            let words = crate::normalize::email_words(key);
+            let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+            let letters: usize = list.iter().take(list.len().saturating_sub(1)).map(|w| w.chars().count()).sum();
+            if list.len() >= 2 && letters >= PROBE_LETTERS {
+                let before = crate::normalize::email_index_words(&list[..list.len() - 1].join(" "));
+                plan.email_candidates = self.few_candidates("customer_email_fts", &fts_phrase(&before))?;
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The records `expr` matches in `table` as a JSON array, when there are at most
+    /// [`SHORT_WORD_CANDIDATES`] of them.
+    fn few_candidates(&self, table: &str, expr: &str) -> CoreResult<Option<std::rc::Rc<str>>> {
+        let seqs: Vec<i64> = self
+            .conn
+            .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?
+            .query_map(rusqlite::params![expr, SHORT_WORD_CANDIDATES as i64 + 1], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok((seqs.len() as u64 <= SHORT_WORD_CANDIDATES)
+            .then(|| format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(",")).into()))
     }
 
     /// Archived records are not in the search indexes: match them one by one.
