@@ -77,8 +77,3 @@ impl From<rusqlite::Error> for CoreError {
     }
 }
 
-impl From<rusqlite_migration::Error> for CoreError {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        CoreError::Storage { message: format!("migrating the database: {e}") }
-    }
-}

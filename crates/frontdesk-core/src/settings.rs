@@ -61,7 +61,19 @@ impl Default for LoyaltyRule {
 const PREFIX_LETTERS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
 
 pub(crate) fn bootstrap(conn: &mut Connection, sources: &Sources) -> CoreResult<DeskSettings> {
-    let tx = conn.transaction()?;
+    // Written once. Checked first with a read so that opening a set-up desk never waits for the
+    // write lock (an import in the desktop app while the CLI searches); when something is missing
+    // the write lock is taken before reading again: a deferred transaction that read before
+    // another process wrote could not write at all ("database is locked", without waiting).
+    let set_up: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM devices WHERE id = 1) AND EXISTS(SELECT 1 FROM branches)          AND (SELECT count(*) FROM settings WHERE key IN ('business_name', 'default_region', 'branch_id', 'code_counter')) = 4",
+        [],
+        |r| r.get(0),
+    )?;
+    if set_up {
+        return load(conn);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = sources.clock.now_ms();
     let has_device: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM devices WHERE id = 1)", [], |r| r.get(0))?;
     if !has_device {

@@ -20,10 +20,10 @@ use crate::store::{Reader, Store};
 
 pub const MAX_LIMIT: usize = 500;
 
-/// Rows of a tier read before it is counted: normally the rest of the page plus one, and when
-/// fewer come back they are all the matches; otherwise the rest is counted on from where the
-/// read stopped, so a tier is read once in all. Settable so tests can check that other sizes
-/// give the same pages (0: the page size).
+/// Rows of a tier read before it is counted: normally the rest of the page plus one; when
+/// fewer come back they are all the matches (count and page in one pass), otherwise SQLite
+/// counts the tier (counting on from where the read stopped measured slower: FTS5 seeks to the
+/// row id). Settable so tests can check that other sizes give the same pages (0: the page).
 static FIRST_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Sets how many rows of a tier are read before the rest is counted (tests; 0: the page size).
@@ -382,11 +382,8 @@ impl Source {
     /// each checked against the query when the index only narrowed the candidates.
     /// How many rows the source has, counting stops past `cap`.
     fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
-        // The cap is bound, not written into the SQL: one cached statement for every cap.
-        let mut params = self.params.clone();
-        params.push(Value::Integer(cap as i64 + 1));
-        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT ?{})", self.from_where, params.len());
-        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
+        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// How many of `seqs` this source has.
@@ -545,16 +542,11 @@ impl Reader<'_> {
                     };
                     let read = src.rows(self.conn, first_read + earlier.len())?;
                     let complete = read.len() < first_read + earlier.len();
-                    // Where the read stopped: the rest is counted from there, not from the start.
-                    let last = read.last().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), *seq));
                     let first = fresh(read);
-                    let n = match (complete, last) {
-                        (false, Some(last)) => {
-                            let rest = Source::build(q, t, f, self.now_ms, Some(&last), &plan);
-                            let left = (COUNT_CAP + 1).saturating_sub(first.len() as u64);
-                            first.len() as u64 + rest.count(self.conn, left + earlier.len() as u64)?.saturating_sub(rest.overlap(self.conn, &earlier)?)
-                        }
-                        _ => first.len() as u64,
+                    let n = if complete {
+                        first.len() as u64
+                    } else {
+                        src.count(self.conn, COUNT_CAP + earlier.len() as u64)?.saturating_sub(src.overlap(self.conn, &earlier)?)
                     };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;

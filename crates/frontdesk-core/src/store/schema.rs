@@ -1,18 +1,43 @@
 //! Desk schema migrations: the timestamped files in `migrations/`, applied in order
-//! (append-only; a landed migration is never edited).
+//! (append-only; a landed migration is never edited). `PRAGMA user_version` holds how many
+//! have been applied.
 
-use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
+use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql")),
+    ("20261123000000_history", include_str!("../../../../migrations/20261123000000_history.sql")),
+    ("20261123010000_activity_counts", include_str!("../../../../migrations/20261123010000_activity_counts.sql")),
+    ("20261123020000_never_visited_sorts", include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql")),
+];
+
+fn applied(conn: &Connection) -> CoreResult<usize> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?.max(0) as usize)
+}
+
+/// Brings the schema up to date. The version is read again once the write lock is held: two
+/// processes opening a new (or older) database at the same moment would otherwise both apply
+/// the same migration, and the second would fail half way ("table already exists").
 pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
-    let migrations = Migrations::new(vec![
-        M::up(include_str!("../../../../migrations/20261122190000_customers.sql")),
-        M::up(include_str!("../../../../migrations/20261123000000_history.sql")),
-        M::up(include_str!("../../../../migrations/20261123010000_activity_counts.sql")),
-        M::up(include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql")),
-    ]);
-    migrations.to_latest(conn)?;
+    if applied(conn)? == MIGRATIONS.len() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let from = applied(&tx)?;
+    if from > MIGRATIONS.len() {
+        return Err(CoreError::Storage {
+            message: format!(
+                "this database was written by a newer Frontdesk (schema {from}, this version knows {}); update Frontdesk to open it",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    for (name, sql) in &MIGRATIONS[from..] {
+        tx.execute_batch(sql).map_err(|e| CoreError::Storage { message: format!("migrating the database ({name}): {e}") })?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()?;
     Ok(())
 }
