@@ -519,7 +519,7 @@ impl Reader<'_> {
         let mut total = 0u64;
         let mut exact = true;
         if f.status != StatusFilter::Archived {
-            let plan = self.plan(q)?;
+            let mut plan = self.plan(q)?;
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
@@ -527,6 +527,9 @@ impl Reader<'_> {
                     break;
                 }
                 let more_tiers = i + 1 < tiers.len();
+                if t == 3 {
+                    plan.email_candidates = self.email_candidates(q)?;
+                }
                 let src = Source::build(q, t, f, self.now_ms, None, &plan);
                 if earlier.len() <= FEW_EARLIER && src.verify.is_none() {
                     // Read the first rows: when there are fewer than asked, they are all the
@@ -627,10 +630,9 @@ impl Reader<'_> {
         Ok(Matched { keys, total, exact })
     }
 
-    /// Which words to look up in the index. Name words: all of them, unless leaving out the
-    /// short ones (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
-    /// [`SHORT_WORD_CANDIDATES`] records to check them on. Email fragments: the words before the
-    /// last one, when they leave that few.
+    /// Which name words to look up in the index: all of them, unless leaving out the short ones
+    /// (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
+    /// [`SHORT_WORD_CANDIDATES`] records to check them on.
     fn plan(&self, q: &ParsedQuery) -> CoreResult<Plan> {
         let mut plan = Plan::default();
         if let ParsedQuery::Text { words, .. } = q {
@@ -648,16 +650,21 @@ impl Reader<'_> {
                 }
             }
         }
-        if let ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. } = q {
-            let words = crate::normalize::email_words(key);
-            let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-            let letters: usize = list.iter().take(list.len().saturating_sub(1)).map(|w| w.chars().count()).sum();
-            if list.len() >= 2 && letters >= PROBE_LETTERS {
-                let before = crate::normalize::email_index_words(&list[..list.len() - 1].join(" "));
-                plan.email_candidates = self.few_candidates("customer_email_fts", &fts_phrase(&before))?;
-            }
-        }
         Ok(plan)
+    }
+
+    /// The email fragment's candidates (see [`Plan::email_candidates`]); asked for only when
+    /// the fragment tier is reached (not when an exact address was found).
+    fn email_candidates(&self, q: &ParsedQuery) -> CoreResult<Option<std::rc::Rc<str>>> {
+        let (ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. }) = q else { return Ok(None) };
+        let words = crate::normalize::email_words(key);
+        let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        let letters: usize = list.iter().take(list.len().saturating_sub(1)).map(|w| w.chars().count()).sum();
+        if list.len() < 2 || letters < PROBE_LETTERS {
+            return Ok(None);
+        }
+        let before = crate::normalize::email_index_words(&list[..list.len() - 1].join(" "));
+        self.few_candidates("customer_email_fts", &fts_phrase(&before))
     }
 
     /// The records `expr` matches in `table` as a JSON array, when there are at most
