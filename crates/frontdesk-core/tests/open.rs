@@ -46,3 +46,40 @@ fn a_database_from_a_newer_version_is_refused_clearly() {
     let v: i64 = rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 99);
 }
+
+/// The migration that rebuilt the email search index (prefixes of one to three letters) fills
+/// it from the customers already there: a desk upgraded from the previous version finds them
+/// by email fragments as before.
+#[test]
+fn upgrading_refills_the_email_search_index() {
+    use frontdesk_core::search::SearchRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    {
+        let store = Store::open(&path, Sources::default()).unwrap();
+        frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
+    }
+    let emails: Vec<String> = {
+        // The previous version's email index, and its schema version.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE customer_email_fts;
+             CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0');
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+        let mut st = c.prepare("SELECT email FROM customers WHERE email IS NOT NULL ORDER BY seq LIMIT 40").unwrap();
+        let rows = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        rows
+    };
+    let store = Store::open(&path, Sources::default()).unwrap();
+    let v: i64 = store.read(|r| Ok(r.conn().query_row("PRAGMA user_version", [], |x| x.get(0))?)).unwrap();
+    assert!(v >= 5);
+    for email in &emails {
+        // The address up to the first letter of its domain: a fragment, not the whole address.
+        let at = email.find('@').unwrap();
+        let fragment = &email[..at + 2];
+        let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new(fragment) }).unwrap();
+        assert!(page.hits.iter().any(|h| h.email.as_deref() == Some(email.as_str())), "{fragment} finds {email}");
+    }
+}

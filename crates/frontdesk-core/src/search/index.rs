@@ -85,3 +85,33 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
     }
     Ok(())
 }
+
+/// Fills the email search table from the live customers (after the table was recreated by a
+/// migration), a chunk at a time in `seq` order.
+pub(crate) fn refill_email(conn: &Connection) -> CoreResult<()> {
+    let mut st = conn.prepare("SELECT seq, email FROM customers WHERE archived_at IS NULL AND email IS NOT NULL ORDER BY seq")?;
+    let mut rows = st.query([])?;
+    let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
+    let mut insert = conn.prepare(
+        "INSERT INTO customer_email_fts(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1",
+    )?;
+    let mut flush = |chunk: &mut Vec<(i64, String)>| -> CoreResult<()> {
+        if !chunk.is_empty() {
+            let json = serde_json::to_string(&chunk).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
+            insert.execute([json])?;
+            chunk.clear();
+        }
+        Ok(())
+    };
+    while let Some(r) = rows.next()? {
+        let email: String = r.get(1)?;
+        chunk.push((r.get(0)?, normalize::email_index_words(&email)));
+        if chunk.len() == CHUNK {
+            flush(&mut chunk)?;
+        }
+    }
+    flush(&mut chunk)
+}
+
+/// Rows per statement when refilling a search table.
+const CHUNK: usize = 50_000;

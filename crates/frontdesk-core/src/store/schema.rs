@@ -6,11 +6,19 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{CoreError, CoreResult};
 
-const MIGRATIONS: &[(&str, &str)] = &[
-    ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql")),
-    ("20261123000000_history", include_str!("../../../../migrations/20261123000000_history.sql")),
-    ("20261123010000_activity_counts", include_str!("../../../../migrations/20261123010000_activity_counts.sql")),
-    ("20261123020000_never_visited_sorts", include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql")),
+/// A step run right after a migration's SQL, in its transaction (data the SQL cannot compute).
+type After = fn(&Connection) -> CoreResult<()>;
+
+const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
+    ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql"), None),
+    ("20261123000000_history", include_str!("../../../../migrations/20261123000000_history.sql"), None),
+    ("20261123010000_activity_counts", include_str!("../../../../migrations/20261123010000_activity_counts.sql"), None),
+    ("20261123020000_never_visited_sorts", include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql"), None),
+    (
+        "20261123030000_email_prefix_index",
+        include_str!("../../../../migrations/20261123030000_email_prefix_index.sql"),
+        Some(crate::search::index::refill_email),
+    ),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
@@ -34,10 +42,18 @@ pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
             ),
         });
     }
-    for (name, sql) in &MIGRATIONS[from..] {
-        tx.execute_batch(sql).map_err(|e| CoreError::Storage { message: format!("migrating the database ({name}): {e}") })?;
+    for (name, sql, after) in &MIGRATIONS[from..] {
+        let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
+        tx.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
+        if let Some(after) = after {
+            after(&tx).map_err(|e| failed(e.to_string()))?;
+        }
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
     tx.commit()?;
+    // A migration that rewrote a search table leaves tens of MB in the WAL, where every read
+    // has to look pages up until the next checkpoint: write them back now (best effort: another
+    // process reading at this moment only delays it).
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     Ok(())
 }
