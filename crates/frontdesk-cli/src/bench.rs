@@ -151,6 +151,16 @@ fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usize) -> Vec<
                 local[at..at + len].to_string()
             }),
             "exact_email" => s.email.clone(),
+            // Typed up to the domain's second letter (`c.bakker318819@o2`, `anna.k@gm`).
+            "email_typed" => s.email.as_deref().and_then(|e| {
+                let at = e.find('@')?;
+                Some(e.chars().take(at + 3).collect())
+            }),
+            // A provider without the last letter of its domain (`gmail.co`, `web.d`).
+            "email_domain" => s.email.as_deref().and_then(|e| {
+                let domain = &e[e.find('@')? + 1..];
+                Some(domain.chars().take(domain.chars().count() - 1).collect())
+            }),
             "code" => Some(s.code.clone()),
             "no_match_text" => Some((0..6).map(|_| ['q', 'x', 'z', 'j', 'v'][rng.random_range(0..5)]).collect()),
             "no_match_digits" => Some(format!("9{:010}", rng.random_range(0..10_000_000_000u64))),
@@ -165,7 +175,7 @@ fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usize) -> Vec<
 
 pub const KINDS: &[&str] = &[
     "prefix_1_2", "prefix_3plus", "two_words", "diacritics", "phone_3_4", "phone_formatted", "last_4",
-    "email_fragment", "exact_email", "code", "no_match_text", "no_match_digits",
+    "email_fragment", "exact_email", "email_typed", "email_domain", "code", "no_match_text", "no_match_digits",
 ];
 
 /// The naive search most customer lists use: LIKE '%q%' over every column, first page.

@@ -353,8 +353,9 @@ impl Source {
                 // (not the last word) or past its third digit is checked on the record.
                 let list: Vec<&str> = words.split(' ').collect();
                 let digits = |w: &&str| w.starts_with(|c: char| c.is_ascii_digit());
+                // (A shorter number is indexed whole: `o2.p` needs no check.)
                 let last_long = list.last().map(|w| digits(w) && w.len() > 3).unwrap_or(false);
-                if last_long || list[..list.len().saturating_sub(1)].iter().any(digits) {
+                if last_long || list[..list.len().saturating_sub(1)].iter().any(|w| digits(w) && w.len() >= 3) {
                     verify = Some(Verify::Email(key.clone()));
                 }
                 let expr = format!("{}*", fts_phrase(&crate::normalize::email_index_words(&words)));
