@@ -159,7 +159,7 @@ fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usize) -> Vec<
             // A provider without the last letter of its domain (`gmail.co`, `web.d`).
             "email_domain" => s.email.as_deref().and_then(|e| {
                 let domain = &e[e.find('@')? + 1..];
-                Some(domain.chars().take(domain.chars().count() - 1).collect())
+                Some(domain.chars().take(domain.chars().count().saturating_sub(1)).collect())
             }),
             "code" => Some(s.code.clone()),
             "no_match_text" => Some((0..6).map(|_| ['q', 'x', 'z', 'j', 'v'][rng.random_range(0..5)]).collect()),

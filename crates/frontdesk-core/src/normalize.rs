@@ -151,9 +151,11 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
     match trunk_prefix(region) {
         Some(p) if digits.len() > p.len() && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
         // A visitor's local number as written on their card (`06 5996 1190`, Dutch) at a desk
-        // whose country dials no 0 before local numbers: 0 is the trunk prefix of most
-        // countries, so the rest is looked for anywhere (which includes the digits with the 0).
-        _ if digits.starts_with('0') && !digits.starts_with("00") && digits.len() >= 7 => vec![digits[1..].to_string()],
+        // whose country dials another trunk prefix before local numbers (1 in the US): 0 is the
+        // trunk prefix of most countries, so the rest is looked for anywhere (which includes the
+        // digits with the 0). Not where there is no trunk prefix: in Italy the 0 is part of the
+        // number (`+39 06…`).
+        Some(p) if !p.starts_with('0') && digits.starts_with('0') && digits.len() >= 7 => vec![digits[1..].to_string()],
         _ => vec![digits],
     }
 }
@@ -245,6 +247,8 @@ mod tests {
         assert_eq!(phone_query_fragments("(201) 555", "US"), vec!["201555"]);
         assert_eq!(phone_query_fragments("0123", "US"), vec!["0123"]);
         assert_eq!(phone_query_fragments("06 5996 1190", "US"), vec!["659961190"]);
+        // Italy has no trunk prefix: the 0 belongs to the number.
+        assert_eq!(phone_query_fragments("06 1234 5", "IT"), vec!["0612345"]);
         assert_eq!(phone_query_fragments("0044 7700 900", "US"), vec!["44:7700900"]);
     }
 

@@ -228,9 +228,9 @@ fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
     assert_eq!(d.find("6599611"), vec!["Cornelis Bakker", "Ann Lee"]);
 }
 
-/// Results of more than a thousand records are counted in SQLite and paged through the index;
-/// smaller ones are read in one pass. Both give exactly what the plain matcher gives, page by
-/// page, in relevance order.
+/// A tier whose first read (the page and one more) comes back short is counted and paged from
+/// that read; a larger one is counted in SQLite and paged through the index. Both give exactly
+/// what the plain matcher gives, page by page, in relevance order.
 #[test]
 fn large_and_small_results_page_exactly_like_the_matcher() {
     use frontdesk_core::search::query::parse;

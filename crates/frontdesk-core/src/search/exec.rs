@@ -210,8 +210,10 @@ struct Source {
     verify: Option<Verify>,
 }
 
-/// A long fragment is looked up by three of its trigrams (any order) and then checked on the
-/// record: much cheaper than matching every trigram's positions.
+/// What a source's rows are checked against when the index only narrowed them down: a long
+/// phone fragment looked up by three of its trigrams (much cheaper than matching every
+/// trigram's positions), an email fragment whose numbers the index keeps cut short or whose
+/// last word was left out of the lookup, name words left out of the lookup.
 enum Verify {
     Phone(Vec<String>),
     Email(String),
@@ -275,11 +277,11 @@ fn name_expr(words: &[&String]) -> String {
 /// many candidates: a one- or two-letter prefix (`b*`, `de*`) has a doclist of a tenth of the
 /// directory, which costs more to read than checking the few records the longer words match.
 const SHORT_WORD: usize = 3;
-/// Candidates from the longer words up to which short words are checked on the records (also
-/// the words of an email fragment before its last).
 /// Words with fewer letters in all are not probed for candidates: a prefix of three or four
 /// letters (`zoe`, `anna`) is the start of thousands of a million names.
 const PROBE_LETTERS: usize = 5;
+/// Candidates from the longer words up to which short words are checked on the records (also
+/// the words of an email fragment before its last).
 const SHORT_WORD_CANDIDATES: u64 = 600;
 
 impl Source {
@@ -379,12 +381,14 @@ impl Source {
         Source { from_where, order, params, verify }
     }
 
-    /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
-    /// each checked against the query when the index only narrowed the candidates.
     /// How many rows the source has, counting stops past `cap`.
     fn count(&self, conn: &Connection, cap: u64) -> CoreResult<u64> {
-        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})", self.from_where, cap + 1);
-        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(self.params.iter()), |r| r.get::<_, i64>(0))? as u64)
+        // The cap is bound, not written into the SQL (it varies with the records a better tier
+        // took): one cached statement per source shape.
+        let mut params = self.params.clone();
+        params.push(Value::Integer(cap as i64 + 1));
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT ?{})", self.from_where, params.len());
+        Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// How many of `seqs` this source has.
@@ -400,6 +404,8 @@ impl Source {
         Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
+    /// each checked against the query when the index only narrowed the candidates.
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
         let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
         let Some(verify) = &self.verify else {

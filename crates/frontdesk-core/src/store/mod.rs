@@ -17,6 +17,9 @@ use crate::settings::{self, DeskSettings};
 
 const READERS: usize = 4;
 
+/// How long a statement waits for another connection's lock before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Where time and new ids come from.
 #[derive(Clone)]
 pub struct Sources {
@@ -233,7 +236,7 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| CoreError::Storage {
         message: format!("cannot open the database {}: {e}", path.display()),
     })?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }

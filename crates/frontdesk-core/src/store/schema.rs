@@ -29,18 +29,41 @@ fn applied(conn: &Connection) -> CoreResult<usize> {
 /// processes opening a new (or older) database at the same moment would otherwise both apply
 /// the same migration, and the second would fail half way ("table already exists").
 pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
-    if applied(conn)? == MIGRATIONS.len() {
-        return Ok(());
+    match applied(conn)? {
+        v if v == MIGRATIONS.len() => return Ok(()),
+        v if v > MIGRATIONS.len() => return Err(newer(v)),
+        _ => {}
     }
+    // Another process may be migrating (refilling a search table of a million customers takes
+    // seconds): wait for it rather than fail after the usual few seconds.
+    conn.busy_timeout(std::time::Duration::from_secs(MIGRATION_WAIT_SECS))?;
+    let migrated = apply(conn);
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    migrated?;
+    // A migration that rewrote a search table leaves tens of MB in the WAL, where every read
+    // has to look pages up until the next checkpoint: write them back now. Best effort: with
+    // another process reading or writing it may wait up to the busy timeout and then stop.
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    Ok(())
+}
+
+fn newer(version: usize) -> CoreError {
+    CoreError::Storage {
+        message: format!(
+            "this database was written by a newer Frontdesk (schema {version}, this version knows {}); update Frontdesk to open it",
+            MIGRATIONS.len()
+        ),
+    }
+}
+
+/// How long opening a desk waits for another process's migration.
+const MIGRATION_WAIT_SECS: u64 = 300;
+
+fn apply(conn: &mut Connection) -> CoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let from = applied(&tx)?;
     if from > MIGRATIONS.len() {
-        return Err(CoreError::Storage {
-            message: format!(
-                "this database was written by a newer Frontdesk (schema {from}, this version knows {}); update Frontdesk to open it",
-                MIGRATIONS.len()
-            ),
-        });
+        return Err(newer(from));
     }
     for (name, sql, after) in &MIGRATIONS[from..] {
         let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
@@ -51,9 +74,5 @@ pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
     tx.commit()?;
-    // A migration that rewrote a search table leaves tens of MB in the WAL, where every read
-    // has to look pages up until the next checkpoint: write them back now (best effort: another
-    // process reading at this moment only delays it).
-    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     Ok(())
 }
