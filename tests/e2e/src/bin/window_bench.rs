@@ -93,6 +93,15 @@ async fn main() {
         m[2] - m[1],
         ready - m[0] - m[2]
     );
+    let first = w.js("const p = window.__frontdesk.paintTimes[0]; return [p.at - p.ms, p.ipc, p.dom, p.ms]").await;
+    let f: Vec<f64> = first.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+    println!(
+        "  first search: asked {:.0} ms after navigation → answered +{:.0} ms → list in the DOM +{:.0} ms → painted +{:.0} ms",
+        f[0],
+        f[1],
+        f[2] - f[1],
+        f[3] - f[2]
+    );
     let _ = SystemTime::now().duration_since(UNIX_EPOCH);
 
     let search = w.testid("search").await;
