@@ -151,6 +151,9 @@ where
         validator.join().map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
         Ok(())
     })?;
+    // Each batch added a segment to every search table: merge them now, not on the desk's next
+    // customer saves.
+    store.merge_search()?;
     Ok(report)
 }
 

@@ -287,3 +287,26 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
     frontdesk_core::search::set_first_read(0);
     assert!(sizes.iter().any(|&n| n > 1000) && sizes.iter().any(|&n| n > 0 && n < 173), "{sizes:?}");
 }
+
+/// Customer saves no longer merge the search index segments; the desk merges them in steps.
+/// Many saves leave work to merge, the steps finish it, and searching gives the same answers
+/// before, during and after.
+#[test]
+fn search_segments_are_merged_in_steps_without_changing_answers() {
+    let d = desk();
+    let answers = |d: &Desk| -> Vec<Vec<String>> { ["ann", "smi", "900 1", "example.c", "zo s"].iter().map(|q| d.find(q)).collect() };
+    for i in 0..120 {
+        d.add(["Ann", "Zoë", "Sam"][i % 3], &format!("Smith{i}"), Some(&format!("p{i}@example.com")), Some(&format!("+44 7700 900{i:03}")));
+    }
+    let before = answers(&d);
+    assert!(before.iter().all(|a| !a.is_empty()), "{before:?}");
+    assert!(d.store.merge_search_step().unwrap(), "120 saves left segments to merge");
+    assert_eq!(answers(&d), before);
+    let mut steps = 1;
+    while d.store.merge_search_step().unwrap() {
+        steps += 1;
+        assert!(steps < 1000, "merging does not finish");
+    }
+    assert_eq!(answers(&d), before);
+    assert!(!d.store.merge_search_step().unwrap(), "nothing left once merged");
+}

@@ -115,3 +115,19 @@ pub(crate) fn refill_email(conn: &Connection) -> CoreResult<()> {
 
 /// Rows per statement when refilling a search table.
 const CHUNK: usize = 50_000;
+
+/// Pages of segment merging one [`merge_step`] does per search table (~5 ms in all at 1M).
+const MERGE_PAGES: i64 = 200;
+
+/// One bounded step of merging the search tables' index segments (see the migration
+/// `20261123040000_search_merge_in_background.sql`). Returns whether there was work to do.
+pub(crate) fn merge_step(conn: &Connection) -> CoreResult<bool> {
+    let mut worked = false;
+    for table in TABLES {
+        let before = conn.total_changes();
+        conn.prepare_cached(&format!("INSERT INTO {table}({table}, rank) VALUES ('merge', ?1)"))?.execute([MERGE_PAGES])?;
+        // FTS5: a change count that grew by less than two means the merge found nothing to do.
+        worked |= conn.total_changes().saturating_sub(before) >= 2;
+    }
+    Ok(worked)
+}

@@ -156,6 +156,20 @@ impl Store {
         Ok(())
     }
 
+    /// One small step of tidying the search indexes (merging the segments each write adds), in
+    /// its own short write transaction. Returns whether there was work to do: call it while the
+    /// desk is idle until it returns `false`. Searching is correct either way, only slower when
+    /// many segments pile up.
+    pub fn merge_search_step(&self) -> CoreResult<bool> {
+        self.write(|w| crate::search::index::merge_step(&w.tx))
+    }
+
+    /// Runs [`Store::merge_search_step`] until there is nothing left to merge.
+    pub fn merge_search(&self) -> CoreResult<()> {
+        while self.merge_search_step()? {}
+        Ok(())
+    }
+
     /// Direct access to the writer connection for maintenance (bulk pragmas, size reports).
     pub fn with_writer_connection<T>(&self, f: impl FnOnce(&mut Connection) -> CoreResult<T>) -> CoreResult<T> {
         let mut conn = lock(&self.writer);

@@ -19,6 +19,11 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         include_str!("../../../../migrations/20261123030000_email_prefix_index.sql"),
         Some(crate::search::index::refill_email),
     ),
+    (
+        "20261123040000_search_merge_in_background",
+        include_str!("../../../../migrations/20261123040000_search_merge_in_background.sql"),
+        None,
+    ),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
