@@ -42,20 +42,21 @@ pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<(
 
 /// Adds many records with one statement per table (one FTS5 flush per table, not per row).
 pub(crate) fn add_many(conn: &Connection, rows: &[(i64, IndexKeys)]) -> CoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
     for (i, table) in TABLES.iter().enumerate() {
         let pairs: Vec<(i64, &str)> = rows.iter().filter_map(|(seq, k)| parts(k)[i].map(|t| (*seq, t))).collect();
-        if pairs.is_empty() {
-            continue;
-        }
-        let json = serde_json::to_string(&pairs).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
-        conn.prepare_cached(&format!(
-            "INSERT INTO {table}(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1"
-        ))?
-        .execute([json])?;
+        insert_keys(conn, table, &pairs)?;
     }
+    Ok(())
+}
+
+/// Inserts `(rowid, keys)` pairs into one search table with a single statement.
+fn insert_keys<S: AsRef<str> + serde::Serialize>(conn: &Connection, table: &str, pairs: &[(i64, S)]) -> CoreResult<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(pairs).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
+    conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1"))?
+        .execute([json])?;
     Ok(())
 }
 
@@ -92,25 +93,15 @@ pub(crate) fn refill_email(conn: &Connection) -> CoreResult<()> {
     let mut st = conn.prepare("SELECT seq, email FROM customers WHERE archived_at IS NULL AND email IS NOT NULL ORDER BY seq")?;
     let mut rows = st.query([])?;
     let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
-    let mut insert = conn.prepare(
-        "INSERT INTO customer_email_fts(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1",
-    )?;
-    let mut flush = |chunk: &mut Vec<(i64, String)>| -> CoreResult<()> {
-        if !chunk.is_empty() {
-            let json = serde_json::to_string(&chunk).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
-            insert.execute([json])?;
-            chunk.clear();
-        }
-        Ok(())
-    };
     while let Some(r) = rows.next()? {
         let email: String = r.get(1)?;
         chunk.push((r.get(0)?, normalize::email_index_words(&email)));
         if chunk.len() == CHUNK {
-            flush(&mut chunk)?;
+            insert_keys(conn, "customer_email_fts", &chunk)?;
+            chunk.clear();
         }
     }
-    flush(&mut chunk)
+    insert_keys(conn, "customer_email_fts", &chunk)
 }
 
 /// Rows per statement when refilling a search table.
