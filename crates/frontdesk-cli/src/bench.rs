@@ -340,8 +340,8 @@ pub fn print_size(path: &Path) -> Result<(), CoreError> {
     for (name, bytes) in &rows {
         let group = if name.starts_with("customer_name_fts") {
             "search: name words (FTS5)"
-        } else if name.starts_with("customer_phone_fts") {
-            "search: phone trigrams (FTS5)"
+        } else if name.starts_with("customer_phone") {
+            "search: phone trigrams and 4-character pieces (FTS5)"
         } else if name.starts_with("customer_email_fts") {
             "search: email words (FTS5)"
         } else if name == "customers" {

@@ -122,6 +122,23 @@ pub fn phone_keys(e164: &str) -> String {
     }
 }
 
+/// The phone's four-character pieces, in order, as indexed for fragments of four characters or
+/// more (`44:7700900123` → `44x7 4x77 x770 7700 …`; the colon is written `x`, a word character).
+/// A fragment is then a phrase of its own pieces: each piece is in a thousandth of the numbers
+/// a three-digit piece is in, so the phrase is read from short lists.
+pub fn phone_grams(keys: &str) -> String {
+    grams(keys, 4).join(" ")
+}
+
+/// The `n`-character pieces of a phone key or query fragment, the colon written `x`.
+pub fn grams(keys: &str, n: usize) -> Vec<String> {
+    let chars: Vec<char> = keys.chars().map(|c| if c == ':' { 'x' } else { c }).collect();
+    if chars.len() < n {
+        return vec![chars.into_iter().collect()];
+    }
+    chars.windows(n).map(|w| w.iter().collect()).collect()
+}
+
 /// Splits E.164 digits (without `+`) into country calling code and national number, using
 /// the calling codes libphonenumber knows.
 fn split_calling_code(digits: &str) -> Option<(&str, &str)> {
@@ -149,7 +166,8 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
         };
     }
     match trunk_prefix(region) {
-        Some(p) if digits.len() > p.len() && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
+        // (Only with two digits or more after it: `:1` is shorter than any fragment.)
+        Some(p) if digits.len() >= p.len() + 2 && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
         // A visitor's local number as written on their card (`06 5996 1190`, Dutch) at a desk
         // whose country dials another trunk prefix before local numbers (1 in the US): 0 is the
         // trunk prefix of most countries, so the rest is looked for anywhere (which includes the

@@ -64,6 +64,7 @@ fn upgrading_refills_the_email_search_index() {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
             "DROP TABLE customer_email_fts;
+             DROP TABLE customer_phone4_fts;
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0');
              PRAGMA user_version = 4;",
         )
@@ -82,4 +83,55 @@ fn upgrading_refills_the_email_search_index() {
         let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new(fragment) }).unwrap();
         assert!(page.hits.iter().any(|h| h.email.as_deref() == Some(email.as_str())), "{fragment} finds {email}");
     }
+}
+
+/// The migration that rebuilt every search table (phone pieces, no per-row sizes) fills them
+/// from the customers already there: after upgrading, every customer is found by name, by a
+/// three-, four- and six-digit phone fragment and by an email fragment, and by nothing else.
+#[test]
+fn upgrading_refills_every_search_index() {
+    use frontdesk_core::search::SearchRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    {
+        let store = Store::open(&path, Sources::default()).unwrap();
+        frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
+    }
+    let customers: Vec<(String, String, String, String)> = {
+        // The previous version's search tables (empty: the upgrade must not rely on them).
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE customer_name_fts; DROP TABLE customer_phone_fts; DROP TABLE customer_phone4_fts; DROP TABLE customer_email_fts;
+             CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2');
+             CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
+             CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+        let mut st = c
+            .prepare("SELECT code, last_name, phone_e164, email FROM customers WHERE email IS NOT NULL AND phone_e164 IS NOT NULL AND last_name <> '' ORDER BY seq LIMIT 40")
+            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
+        rows
+    };
+    assert_eq!(customers.len(), 40);
+    let store = Store::open(&path, Sources::default()).unwrap();
+    let v: i64 = store.read(|r| Ok(r.conn().query_row("PRAGMA user_version", [], |x| x.get(0))?)).unwrap();
+    assert!(v >= 7);
+    let finds = |query: &str, code: &str| {
+        let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new(query) }).unwrap();
+        assert!(page.hits.iter().any(|h| h.code == code), "{query} finds {code}");
+        page.total
+    };
+    for (code, last, phone, email) in &customers {
+        finds(last, code);
+        // Digits near the number's end, as a receptionist reads them off a card (not starting
+        // with 0, which could be read as a trunk or international prefix).
+        for n in [3, 4, 6] {
+            let fragment = (1..=phone.len() - n).rev().map(|i| &phone[i..i + n]).find(|f| !f.starts_with('0')).unwrap();
+            finds(fragment, code);
+        }
+        finds(&email[..email.find('@').unwrap() + 2], code);
+    }
+    assert_eq!(store.search(&SearchRequest::new("zzqxv")).unwrap().total, 0);
 }

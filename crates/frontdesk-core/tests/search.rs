@@ -228,6 +228,26 @@ fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
     assert_eq!(d.find("6599611"), vec!["Cornelis Bakker", "Ann Lee"]);
 }
 
+/// Hungary dials 06 before local numbers: `0612` is a local number starting 12, or those
+/// digits anywhere (fragments of three and four characters asked together); `061` is too short
+/// to be read as 06 + 1 and is only digits.
+#[test]
+fn a_two_digit_trunk_prefix_is_read_both_ways() {
+    let d = desk();
+    d.store
+        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("HU".into()), ..Default::default() })
+        .unwrap();
+    d.add("Anna", "Kovács", None, Some("06 1 234 5678"));
+    d.add("Bence", "Nagy", None, Some("06 20 612 3456"));
+    d.add("Csilla", "Tóth", None, Some("06 30 555 1234"));
+    assert_eq!(d.find("0612"), vec!["Anna Kovács", "Bence Nagy"]);
+    assert_eq!(d.find("06 1 234"), vec!["Anna Kovács", "Bence Nagy"]);
+    assert_eq!(d.find("061"), vec!["Bence Nagy"]);
+    assert_eq!(d.find("+36 1 234"), vec!["Anna Kovács"]);
+    assert_eq!(d.find("1234"), vec!["Anna Kovács", "Bence Nagy", "Csilla Tóth"]);
+    assert_eq!(d.find("5551"), vec!["Csilla Tóth"]);
+}
+
 /// A tier whose first read (the page and one more) comes back short is counted and paged from
 /// that read; a larger one is counted in SQLite and paged through the index. Both give exactly
 /// what the plain matcher gives, page by page, in relevance order.

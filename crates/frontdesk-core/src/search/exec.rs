@@ -236,33 +236,53 @@ impl Verify {
     }
 }
 
-/// Fragments this long are matched by three spread trigrams plus a check ([`Verify`]).
+/// Fragments this long are matched by three spread pieces plus a check ([`Verify`]).
 const LONG_FRAGMENT: usize = 7;
 
-/// The FTS query for a fragment: the exact phrase when short, three trigrams when long. The
-/// trigrams come from the national number and differ from the calling code's (`353` is in every
-/// Irish number): each is then a short doclist.
-fn trigram_expr(text: &str) -> (String, bool) {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() < LONG_FRAGMENT {
-        return (fts_phrase(text), false);
+/// Where and how phone fragments are looked up: the search table, its FTS query (the
+/// fragments' alternatives joined with OR), and whether the rows must be checked on the record.
+/// Three-character fragments are one word of the trigram table. Longer ones are phrases of their
+/// four-character pieces ([`crate::normalize::phone_grams`]) while short, and three pieces spread
+/// over the national number when long (each then a short list; the calling code's pieces are
+/// in every number of that country), checked on the record.
+fn phone_expr(fragments: &[String]) -> (&'static str, String, bool) {
+    let short = |f: &&String| f.chars().count() <= MIN_FRAGMENT;
+    let any = |parts: Vec<String>| parts.join(" OR ");
+    if fragments.iter().all(|f| short(&f)) {
+        return ("customer_phone_fts", any(fragments.iter().map(|f| fts_phrase(f)).collect()), false);
     }
-    let windows = |s: &str| s.chars().collect::<Vec<char>>().windows(3).map(|w| w.iter().collect::<String>()).collect::<Vec<String>>();
-    let (code, national) = text.split_once(':').unwrap_or(("", text));
-    let common = windows(code);
-    let mut picked: Vec<String> = Vec::new();
-    for t in windows(national) {
-        if !common.contains(&t) && !picked.contains(&t) {
-            picked.push(t);
-        }
+    if fragments.iter().any(|f| short(&f) && !f.starts_with(':')) {
+        // Not asked by the query parser (a short alternative beside a longer one is a local
+        // number's start, below): every trigram of each fragment, checked on the record.
+        let trigrams = |f: &String| {
+            let chars: Vec<char> = f.chars().collect();
+            chars.windows(MIN_FRAGMENT.min(chars.len()).max(1)).map(|w| fts_phrase(&w.iter().collect::<String>())).collect::<Vec<_>>().join(" AND ")
+        };
+        return ("customer_phone_fts", any(fragments.iter().map(|f| format!("({})", trigrams(f))).collect()), true);
     }
-    if picked.is_empty() {
-        picked = windows(text);
-    }
-    let n = picked.len();
-    let mut three = vec![&picked[0], &picked[n / 2], &picked[n - 1]];
-    three.dedup();
-    (three.iter().map(|t| fts_phrase(t)).collect::<Vec<_>>().join(" AND "), true)
+    let mut verify = false;
+    let expr = fragments
+        .iter()
+        .map(|f| {
+            let pieces = crate::normalize::grams(f, 4);
+            if short(&f) {
+                // A local number's start (`:12`) beside a longer alternative (after a two-digit
+                // trunk prefix, `0612`): the start of a piece, as national numbers are longer.
+                return format!("{}*", fts_phrase(&pieces.concat()));
+            }
+            if f.chars().count() < LONG_FRAGMENT {
+                return fts_phrase(&pieces.join(" "));
+            }
+            verify = true;
+            let national = f.split_once(':').map(|(_, n)| n).unwrap_or(f);
+            let picked = if national.chars().count() >= 4 { crate::normalize::grams(national, 4) } else { pieces };
+            let n = picked.len();
+            let mut three = vec![&picked[0], &picked[n / 2], &picked[n - 1]];
+            three.dedup();
+            format!("({})", three.iter().map(|t| fts_phrase(t)).collect::<Vec<_>>().join(" AND "))
+        })
+        .collect();
+    ("customer_phone4_fts", any(expr), verify)
 }
 
 /// The FTS query for name words: each word a prefix, longest (rarest) first so FTS5 steps the
@@ -328,21 +348,12 @@ impl Source {
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
             (ParsedQuery::Digits { fragments, .. }, 3) => {
-                let mut long = false;
-                let expr = fragments
-                    .iter()
-                    .map(|f| {
-                        let (e, l) = trigram_expr(f);
-                        long |= l;
-                        format!("({e})")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" OR ");
-                if long {
+                let (table, expr, check) = phone_expr(fragments);
+                if check {
                     verify = Some(Verify::Phone(fragments.clone()));
                 }
                 let m = push(Value::Text(expr), &mut params);
-                (fts_from("customer_phone_fts", &m, plain), "x.rowid")
+                (fts_from(table, &m, plain), "x.rowid")
             }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if plan.email_candidates.is_some() => {
                 verify = Some(Verify::Email(key.clone()));

@@ -12,23 +12,26 @@ use crate::normalize;
 pub(crate) struct IndexKeys {
     name: String,
     phone: Option<String>,
+    phone_grams: Option<String>,
     email: Option<String>,
 }
 
 impl IndexKeys {
     pub(crate) fn of(first: &str, last: &str, email: Option<&str>, phone_e164: Option<&str>) -> Self {
+        let phone = phone_e164.map(normalize::phone_keys);
         IndexKeys {
             name: normalize::name_keys(first, last, email),
-            phone: phone_e164.map(normalize::phone_keys),
+            phone_grams: phone.as_deref().map(normalize::phone_grams),
+            phone,
             email: email.map(normalize::email_index_words),
         }
     }
 }
 
-const TABLES: [&str; 3] = ["customer_name_fts", "customer_phone_fts", "customer_email_fts"];
+const TABLES: [&str; 4] = ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts"];
 
-fn parts(k: &IndexKeys) -> [Option<&str>; 3] {
-    [Some(k.name.as_str()), k.phone.as_deref(), k.email.as_deref()]
+fn parts(k: &IndexKeys) -> [Option<&str>; 4] {
+    [Some(k.name.as_str()), k.phone.as_deref(), k.phone_grams.as_deref(), k.email.as_deref()]
 }
 
 pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
@@ -90,18 +93,40 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
 /// Fills the email search table from the live customers (after the table was recreated by a
 /// migration), a chunk at a time in `seq` order.
 pub(crate) fn refill_email(conn: &Connection) -> CoreResult<()> {
-    let mut st = conn.prepare("SELECT seq, email FROM customers WHERE archived_at IS NULL AND email IS NOT NULL ORDER BY seq")?;
+    refill(conn, |seq, _, _, email, _| email.map(|e| (seq, normalize::email_index_words(e))), |c, chunk| insert_keys(c, "customer_email_fts", chunk))
+}
+
+/// Fills every search table from the live customers (after the tables were recreated by a
+/// migration), a chunk at a time in `seq` order.
+pub(crate) fn refill_all(conn: &Connection) -> CoreResult<()> {
+    refill(conn, |seq, first, last, email, phone| Some((seq, IndexKeys::of(first, last, email, phone))), add_many)?;
+    // One segment per table, as searches read best (a few seconds at 1M customers).
+    for table in TABLES {
+        conn.execute(&format!("INSERT INTO {table}({table}) VALUES ('optimize')"), [])?;
+    }
+    Ok(())
+}
+
+/// Reads the live customers in `seq` order and writes what `keys` makes of them with `write`,
+/// [`CHUNK`] records at a time.
+fn refill<K>(
+    conn: &Connection,
+    keys: impl Fn(i64, &str, &str, Option<&str>, Option<&str>) -> Option<(i64, K)>,
+    write: impl Fn(&Connection, &[(i64, K)]) -> CoreResult<()>,
+) -> CoreResult<()> {
+    let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
     let mut rows = st.query([])?;
-    let mut chunk: Vec<(i64, String)> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<(i64, K)> = Vec::with_capacity(CHUNK);
     while let Some(r) = rows.next()? {
-        let email: String = r.get(1)?;
-        chunk.push((r.get(0)?, normalize::email_index_words(&email)));
+        let (first, last): (String, String) = (r.get(1)?, r.get(2)?);
+        let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
+        chunk.extend(keys(r.get(0)?, &first, &last, email.as_deref(), phone.as_deref()));
         if chunk.len() == CHUNK {
-            insert_keys(conn, "customer_email_fts", &chunk)?;
+            write(conn, &chunk)?;
             chunk.clear();
         }
     }
-    insert_keys(conn, "customer_email_fts", &chunk)
+    write(conn, &chunk)
 }
 
 /// Rows per statement when refilling a search table.

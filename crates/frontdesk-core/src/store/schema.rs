@@ -24,6 +24,11 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         include_str!("../../../../migrations/20261123040000_search_merge_in_background.sql"),
         None,
     ),
+    (
+        "20261123050000_phone_pieces_and_no_sizes",
+        include_str!("../../../../migrations/20261123050000_phone_pieces_and_no_sizes.sql"),
+        Some(crate::search::index::refill_all),
+    ),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
