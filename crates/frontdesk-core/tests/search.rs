@@ -330,3 +330,40 @@ fn search_segments_are_merged_in_steps_without_changing_answers() {
     assert_eq!(answers(&d), before);
     assert!(!d.store.merge_search_step().unwrap(), "nothing left once merged");
 }
+
+/// A name lookup of several words whose first rows lie late in the directory is read on in the
+/// same pass (few matches are expected); when there are more than that read, the rest are still
+/// counted and paged. One that starts early is counted in SQLite. Totals and pages are exact.
+#[test]
+fn several_name_words_are_counted_exactly_whether_read_in_one_pass_or_not() {
+    let d = desk();
+    let mut csv = String::from("First Name,Last Name\n");
+    for _ in 0..3000 {
+        csv.push_str("Other,Person\n");
+    }
+    for _ in 0..700 {
+        csv.push_str("Anna,Berg\n");
+    }
+    let path = d.dir.path().join("people.csv");
+    std::fs::write(&path, csv).unwrap();
+    let opts = frontdesk_core::import::ImportOptions { region: None, mappings: vec![], actor: None };
+    let report = frontdesk_core::import::import_csv(&d.store, &path, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(report.imported, 3700, "{report:?}");
+    for (q, n) in [("anna berg", 700), ("ber ann", 700), ("other person", 3000)] {
+        let mut req = SearchRequest { limit: 50, ..SearchRequest::new(q) };
+        let mut page = d.store.search(&req).unwrap();
+        assert_eq!((page.total, page.total_exact), (n, true), "{q}");
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            for h in &page.hits {
+                assert!(seen.insert(h.id), "{q}: {} twice", h.code);
+            }
+            match page.next.take() {
+                Some(next) => req.after = Some(next),
+                None => break,
+            }
+            page = d.store.search(&req).unwrap();
+        }
+        assert_eq!(seen.len() as u64, n, "{q}: pages");
+    }
+}

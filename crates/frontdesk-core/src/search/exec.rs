@@ -201,6 +201,17 @@ fn tiers_of(q: &ParsedQuery) -> Vec<u8> {
         .collect()
 }
 
+/// Whether tier `t` of `q` is a name lookup of several words (an AND of their lists).
+fn several_words(q: &ParsedQuery, t: u8) -> bool {
+    t == 2 && matches!(q, ParsedQuery::Text { words, .. } if words.len() > 1)
+}
+
+/// Rows a name lookup of several words is read up to in its first pass when the first page
+/// says there are not many more (see [`Source::first_rows`]): their matches are usually a few
+/// dozen to a few hundred (`mic wil`: 82 of a million) spread over long lists, which counting
+/// would walk a second time.
+const WORDS_READ: usize = 600;
+
 /// One tier's source over live records: the SQL `FROM … WHERE …` part selecting its rows
 /// (ordered by `order`), with the filter, and whether it can be counted without row look-ups.
 struct Source {
@@ -415,6 +426,35 @@ impl Source {
         Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// The first `limit` rows (see [`Source::rows`]) and whether they are all. With `sparse`
+    /// (a larger limit and the highest row id), reading goes on up to that limit when the rows
+    /// read so far, spread over the row ids like the rest, say there are no more than that: the
+    /// whole source is then read in one pass instead of being walked again to count it.
+    fn first_rows(&self, conn: &Connection, limit: usize, sparse: Option<(usize, i64)>) -> CoreResult<(Vec<(i64, Option<String>)>, bool)> {
+        let Some((more, max_seq)) = sparse.filter(|_| self.verify.is_none() && self.order == "x.rowid") else {
+            let rows = self.rows(conn, limit)?;
+            let complete = rows.len() < limit;
+            return Ok((rows, complete));
+        };
+        let sql = format!("SELECT x.rowid, NULL FROM {} ORDER BY x.rowid", self.from_where);
+        let mut st = conn.prepare_cached(&sql)?;
+        let mut rows = st.query(params_from_iter(self.params.iter()))?;
+        let mut out: Vec<(i64, Option<String>)> = Vec::new();
+        let mut until = limit;
+        while out.len() < until {
+            let Some(r) = rows.next()? else { return Ok((out, true)) };
+            out.push((r.get(0)?, r.get(1)?));
+            if out.len() == limit {
+                let last = out[limit - 1].0.max(1);
+                let estimate = (limit as i64).saturating_mul(max_seq.max(last)) / last;
+                if estimate <= more as i64 {
+                    until = more;
+                }
+            }
+        }
+        Ok((out, false))
+    }
+
     /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
     /// each checked against the query when the index only narrowed the candidates.
     fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
@@ -561,8 +601,11 @@ impl Reader<'_> {
                         0 => want.saturating_sub(keys.len()) + 1,
                         n => n,
                     };
-                    let read = src.rows(self.conn, first_read + earlier.len())?;
-                    let complete = read.len() < first_read + earlier.len();
+                    let sparse = (FIRST_READ.load(std::sync::atomic::Ordering::Relaxed) == 0 && several_words(q, t))
+                        .then(|| self.max_seq())
+                        .transpose()?
+                        .map(|max| (WORDS_READ + earlier.len(), max));
+                    let (read, complete) = src.first_rows(self.conn, first_read + earlier.len(), sparse)?;
                     let first = fresh(read);
                     let n = if complete {
                         first.len() as u64
@@ -671,6 +714,11 @@ impl Reader<'_> {
         Ok(plan)
     }
 
+    /// The highest row number (for estimating how many rows a source has from its first ones).
+    fn max_seq(&self) -> CoreResult<i64> {
+        Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM customers")?.query_row([], |r| r.get(0))?)
+    }
+
     /// The email fragment's candidates (see [`Plan::email_candidates`]); asked for only when
     /// the fragment tier is reached (not when an exact address was found).
     fn email_candidates(&self, q: &ParsedQuery) -> CoreResult<Option<std::rc::Rc<str>>> {
@@ -688,13 +736,14 @@ impl Reader<'_> {
     /// The records `expr` matches in `table` as a JSON array, when there are at most
     /// [`SHORT_WORD_CANDIDATES`] of them.
     fn few_candidates(&self, table: &str, expr: &str) -> CoreResult<Option<std::rc::Rc<str>>> {
-        let seqs: Vec<i64> = self
+        // Collected in SQLite: a query with more than that is told by its count alone.
+        let (n, seqs): (i64, String) = self
             .conn
-            .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?
-            .query_map(rusqlite::params![expr, SHORT_WORD_CANDIDATES as i64 + 1], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok((seqs.len() as u64 <= SHORT_WORD_CANDIDATES)
-            .then(|| format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(",")).into()))
+            .prepare_cached(&format!(
+                "SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
+            ))?
+            .query_row(rusqlite::params![expr, SHORT_WORD_CANDIDATES as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((n as u64 <= SHORT_WORD_CANDIDATES).then(|| seqs.into()))
     }
 
     /// Archived records are not in the search indexes: match them one by one.
