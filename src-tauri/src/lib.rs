@@ -74,12 +74,13 @@ fn open_desk() -> Desk {
     })
 }
 
-/// Merges the search indexes' segments a small step (a few ms) at a time, every two seconds
-/// while there is work, so that no customer save pays for it (see `Store::merge_search_step`).
-fn merge_search_in_background(store: Arc<Store>) {
+/// Tidies the desk a small step (a few ms) at a time, every two seconds while there is work:
+/// merging the search indexes' segments and writing the log back into the database, so that no
+/// customer save pays for either (see `Store::tidy_step`).
+fn tidy_in_background(store: Arc<Store>) {
     std::thread::spawn(move || loop {
         std::thread::sleep(std::time::Duration::from_secs(2));
-        while let Ok(true) = store.merge_search_step() {
+        while let Ok(true) = store.tidy_step() {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     });
@@ -87,7 +88,7 @@ fn merge_search_in_background(store: Arc<Store>) {
 
 pub fn run() {
     let desk = open_desk();
-    merge_search_in_background(Arc::clone(&desk.store));
+    tidy_in_background(Arc::clone(&desk.store));
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -7,6 +7,7 @@
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
@@ -16,6 +17,13 @@ use crate::error::{CoreError, CoreResult};
 use crate::settings::{self, DeskSettings};
 
 const READERS: usize = 4;
+
+/// Saves after which the idle tidying writes the log back (~20 pages each: about SQLite's own
+/// threshold of 1,000 pages).
+const CHECKPOINT_AFTER_WRITES: u64 = 50;
+
+/// Pages of write-ahead log after which a commit copies the log back into the database.
+const AUTO_CHECKPOINT_PAGES: i64 = 8_000;
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -40,6 +48,8 @@ pub struct Store {
     sources: Sources,
     hlc: Hlc,
     desk: Mutex<DeskSettings>,
+    /// Write transactions since the tidying last wrote the log back ([`Store::tidy_step`]).
+    unchecked_writes: AtomicU64,
 }
 
 /// A read-only view of the database; several queries through one `Reader` see one snapshot.
@@ -95,6 +105,7 @@ impl Store {
             sources,
             hlc: Hlc::new(floor),
             desk: Mutex::new(desk),
+            unchecked_writes: AtomicU64::new(0),
         })
     }
 
@@ -125,6 +136,7 @@ impl Store {
         };
         let out = f(&mut w)?;
         w.finish()?;
+        self.unchecked_writes.fetch_add(1, Ordering::Relaxed);
         Ok(out)
     }
 
@@ -162,6 +174,25 @@ impl Store {
     /// many segments pile up.
     pub fn merge_search_step(&self) -> CoreResult<bool> {
         self.write(|w| crate::search::index::merge_step(&w.tx))
+    }
+
+    /// One step of the desk's idle tidying: merging search segments while there are some
+    /// (see [`Store::merge_search_step`]), then copying the write-ahead log back into the
+    /// database (a passive checkpoint: it never waits for readers). Returns whether there is more
+    /// to do. The desktop app runs it every few seconds, so saves find both done: a save that
+    /// crossed SQLite's automatic checkpoint threshold paid for writing back the log of the last
+    /// few dozen saves (p99 of saves 6-8 ms at 1M customers instead of under 2).
+    pub fn tidy_step(&self) -> CoreResult<bool> {
+        if self.merge_search_step()? {
+            return Ok(true);
+        }
+        // Not after every save: the save after a checkpoint restarts the log (one more sync).
+        if self.unchecked_writes.load(Ordering::Relaxed) >= CHECKPOINT_AFTER_WRITES {
+            let conn = lock(&self.writer);
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            self.unchecked_writes.store(0, Ordering::Relaxed);
+        }
+        Ok(false)
     }
 
     /// Runs [`Store::merge_search_step`] until there is nothing left to merge.
@@ -259,6 +290,11 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
     // Readers keep a modest cache; the writer a large one, since an import updates every index
     // at random places (SQLite allocates cache pages only as they are used).
     conn.pragma_update(None, "cache_size", if read_only { -16_000 } else { -256_000 })?;
+    if !read_only {
+        // Saves leave the log to the desk's idle tidying (`Store::tidy_step`); this threshold
+        // only bounds the log when nothing tidies (command-line imports, seeding): 32 MB.
+        conn.pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
+    }
     conn.set_prepared_statement_cache_capacity(64);
     rusqlite::vtab::array::load_module(&conn)?;
     Ok(conn)
