@@ -53,12 +53,7 @@ fn a_database_from_a_newer_version_is_refused_clearly() {
 #[test]
 fn upgrading_refills_the_email_search_index() {
     use frontdesk_core::search::SearchRequest;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("desk.db");
-    {
-        let store = Store::open(&path, Sources::default()).unwrap();
-        frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
-    }
+    let (_dir, path) = demo_desk_file();
     let emails: Vec<String> = {
         // The previous version's email index, and its schema version.
         let c = rusqlite::Connection::open(&path).unwrap();
@@ -91,12 +86,7 @@ fn upgrading_refills_the_email_search_index() {
 #[test]
 fn upgrading_refills_every_search_index() {
     use frontdesk_core::search::SearchRequest;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("desk.db");
-    {
-        let store = Store::open(&path, Sources::default()).unwrap();
-        frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
-    }
+    let (_dir, path) = demo_desk_file();
     let customers: Vec<(String, String, String, String)> = {
         // The previous version's search tables (empty: the upgrade must not rely on them).
         let c = rusqlite::Connection::open(&path).unwrap();
@@ -134,4 +124,14 @@ fn upgrading_refills_every_search_index() {
         finds(&email[..email.find('@').unwrap() + 2], code);
     }
     assert_eq!(store.search(&SearchRequest::new("zzqxv")).unwrap().total, 0);
+}
+
+/// A database file with 300 demo customers (closed again), in a temp folder kept while the
+/// returned guard lives.
+fn demo_desk_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let store = Store::open(&path, Sources::default()).unwrap();
+    frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
+    (dir, path)
 }

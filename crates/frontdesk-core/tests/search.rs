@@ -213,10 +213,7 @@ fn a_word_of_letters_and_digits_finds_the_email() {
 /// local digits still find it.
 #[test]
 fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
-    let d = desk();
-    d.store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
-        .unwrap();
+    let d = common::desk_in("US");
     let input = CustomerInput { country: Some("NL".into()), ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190")) };
     let c = d.store.create_customer(&me(), &input).unwrap();
     assert_eq!(c.phone_e164.as_deref(), Some("+31659961190"));
@@ -233,10 +230,7 @@ fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
 /// to be read as 06 + 1 and is only digits.
 #[test]
 fn a_two_digit_trunk_prefix_is_read_both_ways() {
-    let d = desk();
-    d.store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("HU".into()), ..Default::default() })
-        .unwrap();
+    let d = common::desk_in("HU");
     d.add("Anna", "Kovács", None, Some("06 1 234 5678"));
     d.add("Bence", "Nagy", None, Some("06 20 612 3456"));
     d.add("Csilla", "Tóth", None, Some("06 30 555 1234"));

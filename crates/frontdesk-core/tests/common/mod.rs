@@ -25,6 +25,15 @@ pub fn desk() -> Desk {
     Desk { store, clock, dir }
 }
 
+/// A desk (as [`desk`]) whose default region is `region`.
+pub fn desk_in(region: &str) -> Desk {
+    let d = desk();
+    d.store
+        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some(region.into()), ..Default::default() })
+        .expect("settings");
+    d
+}
+
 pub fn me() -> Actor {
     Actor::new("Reception")
 }
