@@ -142,6 +142,10 @@ pub fn grams(keys: &str, n: usize) -> Vec<String> {
 /// Splits E.164 digits (without `+`) into country calling code and national number, using
 /// the calling codes libphonenumber knows.
 fn split_calling_code(digits: &str) -> Option<(&str, &str)> {
+    // No calling code starts with 0 (`+0123` is not Belize's 501 read as 01).
+    if digits.starts_with('0') {
+        return None;
+    }
     let db = &*phonenumber::metadata::DATABASE;
     (1..=3.min(digits.len())).find_map(|len| {
         let code = digits[..len].parse::<u16>().ok()?;
@@ -268,6 +272,18 @@ mod tests {
         // Italy has no trunk prefix: the 0 belongs to the number.
         assert_eq!(phone_query_fragments("06 1234 5", "IT"), vec!["0612345"]);
         assert_eq!(phone_query_fragments("0044 7700 900", "US"), vec!["44:7700900"]);
+        // No calling code starts with 0: digits, not Belize's 501 read as 01.
+        assert_eq!(phone_query_fragments("+0123", "GB"), vec!["0123"]);
+        // Hungary dials 06 before local numbers; one digit after it is too short to be one.
+        assert_eq!(phone_query_fragments("0612", "HU"), vec![":12", "0612"]);
+        assert_eq!(phone_query_fragments("061", "HU"), vec!["061"]);
+    }
+
+    #[test]
+    fn phone_pieces_are_the_four_character_runs_with_the_colon_as_x() {
+        assert_eq!(phone_grams("44:7700900"), "44x7 4x77 x770 7700 7009 0090 0900");
+        assert_eq!(grams(":12", 4), vec!["x12"]);
+        assert_eq!(grams("4477", 4), vec!["4477"]);
     }
 
     #[test]

@@ -46,3 +46,27 @@ fn saves_leave_the_log_to_the_idle_tidying() {
     assert_eq!(answers(&d), before);
     assert_eq!(d.count("SELECT count(*) FROM customers"), 80);
 }
+
+/// Another connection still reading an older snapshot (the app's list, another process) stops
+/// the write-back short; the tidying tries again later instead of forgetting the saves.
+#[test]
+fn a_write_back_stopped_by_a_reader_is_tried_again() {
+    let d = common::desk();
+    // The log empty: the reader's snapshot is the database file itself.
+    d.store.with_writer_connection(|c| Ok(c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?)).unwrap();
+    let reader = rusqlite::Connection::open(d.dir.path().join("desk.db")).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let before: i64 = reader.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
+    for i in 0..60 {
+        d.add("Ann", &format!("Smith{i}"), None, None);
+    }
+    let file = database_file(&d);
+    tidy(&d);
+    assert!(database_file(&d) == file, "written back past the reader's snapshot");
+    // The reader still sees its snapshot; once it is done, the next tidying writes back.
+    assert_eq!(reader.query_row("SELECT count(*) FROM customers", [], |r| r.get::<_, i64>(0)).unwrap(), before);
+    reader.execute_batch("COMMIT").unwrap();
+    tidy(&d);
+    assert!(database_file(&d) != file, "the write-back was not tried again");
+    assert_eq!(d.count("SELECT count(*) FROM customers"), before + 60);
+}

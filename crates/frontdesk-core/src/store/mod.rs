@@ -18,8 +18,8 @@ use crate::settings::{self, DeskSettings};
 
 const READERS: usize = 4;
 
-/// Saves after which the idle tidying writes the log back (~20 pages each: about SQLite's own
-/// threshold of 1,000 pages).
+/// Write transactions after which the idle tidying writes the log back (a save is ~20 pages:
+/// about SQLite's own threshold of 1,000 pages).
 const CHECKPOINT_AFTER_WRITES: u64 = 50;
 
 /// Pages of write-ahead log after which a commit copies the log back into the database.
@@ -48,7 +48,8 @@ pub struct Store {
     sources: Sources,
     hlc: Hlc,
     desk: Mutex<DeskSettings>,
-    /// Write transactions since the tidying last wrote the log back ([`Store::tidy_step`]).
+    /// Write transactions (other than the tidying's) since the log was last written back in
+    /// full ([`Store::tidy_step`]).
     unchecked_writes: AtomicU64,
 }
 
@@ -72,6 +73,8 @@ pub struct Writer<'a> {
     /// search table when the batch ends, when the desk's live count also grows by their number
     /// (see [`Writer::defer_search_index`]).
     pub(crate) deferred_index: Option<Vec<(i64, crate::search::index::IndexKeys)>>,
+    /// The HLC when the transaction began (its floor is saved only if it moved).
+    pub(crate) hlc_at_start: u64,
 }
 
 impl Store {
@@ -123,6 +126,13 @@ impl Store {
 
     /// Runs `f` in one write transaction. On `Err` nothing is written.
     pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        let out = self.write_quietly(f)?;
+        self.unchecked_writes.fetch_add(1, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// [`Store::write`] for the tidying itself: not counted towards writing the log back.
+    fn write_quietly<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> CoreResult<T>) -> CoreResult<T> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = Writer {
@@ -133,10 +143,10 @@ impl Store {
             now_ms: self.sources.clock.now_ms(),
             next_code: None,
             deferred_index: None,
+            hlc_at_start: self.hlc.last(),
         };
         let out = f(&mut w)?;
         w.finish()?;
-        self.unchecked_writes.fetch_add(1, Ordering::Relaxed);
         Ok(out)
     }
 
@@ -173,7 +183,7 @@ impl Store {
     /// desk is idle until it returns `false`. Searching is correct either way, only slower when
     /// many segments pile up.
     pub fn merge_search_step(&self) -> CoreResult<bool> {
-        self.write(|w| crate::search::index::merge_step(&w.tx))
+        self.write_quietly(|w| crate::search::index::merge_step(&w.tx))
     }
 
     /// One step of the desk's idle tidying: merging search segments while there are some
@@ -189,8 +199,13 @@ impl Store {
         // Not after every save: the save after a checkpoint restarts the log (one more sync).
         if self.unchecked_writes.load(Ordering::Relaxed) >= CHECKPOINT_AFTER_WRITES {
             let conn = lock(&self.writer);
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-            self.unchecked_writes.store(0, Ordering::Relaxed);
+            // (blocked, frames in the log, frames written back): a reader still on an older
+            // snapshot (or another process) can stop it short; then it is tried again next time.
+            let (blocked, log, done): (i64, i64, i64) =
+                conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            if blocked == 0 && done == log {
+                self.unchecked_writes.store(0, Ordering::Relaxed);
+            }
         }
         Ok(false)
     }
@@ -246,7 +261,11 @@ impl<'a> Writer<'a> {
         if let Some(next) = self.next_code.take() {
             settings::put(&self.tx, "code_counter", &(next - 1).to_string())?;
         }
-        settings::put(&self.tx, "hlc_floor", &self.hlc.last().to_string())?;
+        // Only when this transaction stamped something: a write with nothing to stamp (a merge
+        // step with no work) then commits nothing.
+        if self.hlc.last() != self.hlc_at_start {
+            settings::put(&self.tx, "hlc_floor", &self.hlc.last().to_string())?;
+        }
         self.tx.commit()?;
         Ok(())
     }

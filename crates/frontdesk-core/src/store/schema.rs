@@ -7,7 +7,23 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{CoreError, CoreResult};
 
 /// A step run right after a migration's SQL, in its transaction (data the SQL cannot compute).
-type After = fn(&Connection) -> CoreResult<()>;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum After {
+    /// Fill the email search table from the customers.
+    RefillEmail,
+    /// Fill every search table from the customers (covers [`After::RefillEmail`] when both are
+    /// due in one upgrade: that one is then skipped).
+    RefillAll,
+}
+
+impl After {
+    fn run(self, conn: &Connection) -> CoreResult<()> {
+        match self {
+            After::RefillEmail => crate::search::index::refill_email(conn),
+            After::RefillAll => crate::search::index::refill_all(conn),
+        }
+    }
+}
 
 const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql"), None),
@@ -17,7 +33,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     (
         "20261123030000_email_prefix_index",
         include_str!("../../../../migrations/20261123030000_email_prefix_index.sql"),
-        Some(crate::search::index::refill_email),
+        Some(After::RefillEmail),
     ),
     (
         "20261123040000_search_merge_in_background",
@@ -27,7 +43,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     (
         "20261123050000_phone_pieces_and_no_sizes",
         include_str!("../../../../migrations/20261123050000_phone_pieces_and_no_sizes.sql"),
-        Some(crate::search::index::refill_all),
+        Some(After::RefillAll),
     ),
 ];
 
@@ -75,11 +91,15 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     if from > MIGRATIONS.len() {
         return Err(newer(from));
     }
-    for (name, sql, after) in &MIGRATIONS[from..] {
+    let pending = &MIGRATIONS[from..];
+    let refills_all = pending.iter().any(|m| m.2 == Some(After::RefillAll));
+    for (name, sql, after) in pending {
         let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
         tx.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
-        if let Some(after) = after {
-            after(&tx).map_err(|e| failed(e.to_string()))?;
+        match after {
+            Some(After::RefillEmail) if refills_all => {}
+            Some(after) => after.run(&tx).map_err(|e| failed(e.to_string()))?,
+            None => {}
         }
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
