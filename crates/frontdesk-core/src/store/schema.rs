@@ -45,6 +45,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         include_str!("../../../../migrations/20261123050000_phone_pieces_and_no_sizes.sql"),
         Some(After::RefillAll),
     ),
+    ("20261123060000_stat_indexes_without_seq", include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"), None),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
