@@ -177,3 +177,25 @@ fn quick_stats_come_from_running_totals() {
     assert_eq!(d.store.directory_stats().unwrap().live_customers, 5);
     assert!(d.store.audit_stats(None).unwrap().is_empty());
 }
+
+/// Never-visited customers are counted through the partial index of live customers' last
+/// visits, which holds everything the filter asks: with a look-up of every row (through the
+/// plain last-visit index, which a schema change once made the planner prefer) the count took
+/// 13 ms instead of 1.4 at 1M customers. SQLite plans without statistics, from the schema
+/// alone, so a small desk shows the plan a large one gets.
+#[test]
+fn never_visited_customers_are_counted_from_the_live_last_visit_index() {
+    let d = common::desk();
+    d.add("Ann", "Lee", None, None);
+    let plan: Vec<String> = d
+        .store
+        .read(|r| {
+            let mut st = r.conn().prepare(
+                "EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 1 FROM customers c WHERE 1 AND c.archived_at IS NULL AND c.last_visit_at = 0 LIMIT 10001)",
+            )?;
+            let rows = st.query_map([], |x| x.get::<_, String>(3))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    assert!(plan.iter().any(|p| p.contains("customers_live_last_visit")), "{plan:?}");
+}
