@@ -90,43 +90,27 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
     Ok(())
 }
 
-/// Fills the email search table from the live customers (after the table was recreated by a
-/// migration), a chunk at a time in `seq` order.
-pub(crate) fn refill_email(conn: &Connection) -> CoreResult<()> {
-    refill(conn, |seq, _, _, email, _| email.map(|e| (seq, normalize::email_index_words(e))), |c, chunk| insert_keys(c, "customer_email_fts", chunk))
-}
-
 /// Fills every search table from the live customers (after the tables were recreated by a
 /// migration), a chunk at a time in `seq` order.
 pub(crate) fn refill_all(conn: &Connection) -> CoreResult<()> {
-    refill(conn, |seq, first, last, email, phone| Some((seq, IndexKeys::of(first, last, email, phone))), add_many)?;
+    let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
+    let mut rows = st.query([])?;
+    let mut chunk: Vec<(i64, IndexKeys)> = Vec::with_capacity(CHUNK);
+    while let Some(r) = rows.next()? {
+        let (first, last): (String, String) = (r.get(1)?, r.get(2)?);
+        let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
+        chunk.push((r.get(0)?, IndexKeys::of(&first, &last, email.as_deref(), phone.as_deref())));
+        if chunk.len() == CHUNK {
+            add_many(conn, &chunk)?;
+            chunk.clear();
+        }
+    }
+    add_many(conn, &chunk)?;
     // One segment per table, as searches read best (a few seconds at 1M customers).
     for table in TABLES {
         conn.execute(&format!("INSERT INTO {table}({table}) VALUES ('optimize')"), [])?;
     }
     Ok(())
-}
-
-/// Reads the live customers in `seq` order and writes what `keys` makes of them with `write`,
-/// [`CHUNK`] records at a time.
-fn refill<K>(
-    conn: &Connection,
-    keys: impl Fn(i64, &str, &str, Option<&str>, Option<&str>) -> Option<(i64, K)>,
-    write: impl Fn(&Connection, &[(i64, K)]) -> CoreResult<()>,
-) -> CoreResult<()> {
-    let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
-    let mut rows = st.query([])?;
-    let mut chunk: Vec<(i64, K)> = Vec::with_capacity(CHUNK);
-    while let Some(r) = rows.next()? {
-        let (first, last): (String, String) = (r.get(1)?, r.get(2)?);
-        let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
-        chunk.extend(keys(r.get(0)?, &first, &last, email.as_deref(), phone.as_deref()));
-        if chunk.len() == CHUNK {
-            write(conn, &chunk)?;
-            chunk.clear();
-        }
-    }
-    write(conn, &chunk)
 }
 
 /// Rows per statement when refilling a search table.

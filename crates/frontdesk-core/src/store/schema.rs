@@ -9,17 +9,13 @@ use crate::error::{CoreError, CoreResult};
 /// A step run right after a migration's SQL, in its transaction (data the SQL cannot compute).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum After {
-    /// Fill the email search table from the customers.
-    RefillEmail,
-    /// Fill every search table from the customers (covers [`After::RefillEmail`] when both are
-    /// due in one upgrade: that one is then skipped).
+    /// Fill every search table from the customers.
     RefillAll,
 }
 
 impl After {
     fn run(self, conn: &Connection) -> CoreResult<()> {
         match self {
-            After::RefillEmail => crate::search::index::refill_email(conn),
             After::RefillAll => crate::search::index::refill_all(conn),
         }
     }
@@ -33,7 +29,8 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     (
         "20261123030000_email_prefix_index",
         include_str!("../../../../migrations/20261123030000_email_prefix_index.sql"),
-        Some(After::RefillEmail),
+        // Its table is refilled by 20261123050000, which every upgrade through this one runs.
+        None,
     ),
     (
         "20261123040000_search_merge_in_background",
@@ -92,15 +89,11 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     if from > MIGRATIONS.len() {
         return Err(newer(from));
     }
-    let pending = &MIGRATIONS[from..];
-    let refills_all = pending.iter().any(|m| m.2 == Some(After::RefillAll));
-    for (name, sql, after) in pending {
+    for (name, sql, after) in &MIGRATIONS[from..] {
         let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
         tx.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
-        match after {
-            Some(After::RefillEmail) if refills_all => {}
-            Some(after) => after.run(&tx).map_err(|e| failed(e.to_string()))?,
-            None => {}
+        if let Some(after) = after {
+            after.run(&tx).map_err(|e| failed(e.to_string()))?;
         }
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
