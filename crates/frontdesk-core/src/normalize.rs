@@ -1,8 +1,8 @@
 //! Match keys: the one place where text is folded for indexing and for querying.
 //!
-//! The search index stores what these functions return (through SQL functions registered on
-//! every connection), and the query parser folds what the user typed with the same functions,
-//! so indexing and querying can never disagree.
+//! The search index stores what these functions return (written by `search::index`), and the
+//! query parser folds what the user typed with the same functions, so indexing and querying
+//! can never disagree.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -57,6 +57,42 @@ pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
         }
     }
     keys
+}
+
+/// Letters of a word a name pair keeps: `noel` → `noe`.
+pub const PAIR_LETTERS: usize = 3;
+
+/// The start of every name pair token: eleven U+E000 (private use, never in folded text), as
+/// long as the name search table's longest prefix index, so the prefix entries FTS5 writes for
+/// the pair tokens are the head's alone, shared by all pairs of a record.
+const PAIR_HEAD: &str = "\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}";
+
+/// The pair token of two name words (or word starts): the head, the first three letters of
+/// `anchor`, the first three (or fewer) of `other`. A record has `name_pair(a, b)` for every
+/// word `a` of three letters or more and every word `b` of its [`name_keys`] (`a` itself too).
+pub fn name_pair(anchor: &str, other: &str) -> String {
+    let mut t = String::with_capacity(PAIR_HEAD.len() + 24);
+    t.push_str(PAIR_HEAD);
+    t.extend(anchor.chars().take(PAIR_LETTERS));
+    t.extend(other.chars().take(PAIR_LETTERS));
+    t
+}
+
+/// The pair tokens of a record's [`name_keys`], space-separated (empty when no word has three
+/// letters): what lets a search for `Noël de G` read the short lists of `noe`+`de` and
+/// `noe`+`g` instead of the long ones of `de*` and `g*`.
+pub fn name_pairs(keys: &str) -> String {
+    let words: Vec<&str> = keys.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut pairs: Vec<String> = Vec::new();
+    for a in words.iter().filter(|w| w.chars().nth(PAIR_LETTERS - 1).is_some()) {
+        for b in &words {
+            let t = name_pair(a, b);
+            if !pairs.contains(&t) {
+                pairs.push(t);
+            }
+        }
+    }
+    pairs.join(" ")
 }
 
 /// The way names with umlauts and similar letters are often typed on keyboards without them
@@ -252,6 +288,20 @@ mod tests {
         assert_eq!(name_keys("Zoë", "Müller", Some("zm.salon88@example.com")), "zoe muller zm salon mueller");
         assert_eq!(name_keys("", "Lee", None), "lee");
         assert_eq!(name_keys("Jörg", "Weiß", None), "jorg weis joerg weiss");
+    }
+
+    #[test]
+    fn name_pairs_pair_every_three_letter_start_with_every_word() {
+        let head = "\u{E000}".repeat(11);
+        let pairs = name_pairs("noel de groot");
+        let want: Vec<String> = ["noenoe", "noede", "noegro", "gronoe", "grode", "grogro"].iter().map(|p| format!("{head}{p}")).collect();
+        assert_eq!(pairs.split(' ').collect::<Vec<_>>(), want);
+        assert_eq!(name_pair("zoë", "m"), format!("{head}zoëm"));
+        // No word of three letters: no pairs; a repeated word pairs once.
+        assert_eq!(name_pairs("li na"), "");
+        assert_eq!(name_pairs("ann ann"), format!("{head}annann"));
+        // The head is as long as the name table's longest prefix index.
+        assert_eq!(PAIR_HEAD.chars().count(), 11);
     }
 
     #[test]

@@ -126,6 +126,51 @@ fn upgrading_refills_every_search_index() {
     assert_eq!(store.search(&SearchRequest::new("zzqxv")).unwrap().total, 0);
 }
 
+/// Upgrading a desk indexed before name pairs existed refills the name table with them: every
+/// customer is then found by a longer word beside one- and two-letter ones and by three letters
+/// of each name (what the pairs answer), and a made-up pair finds no one.
+#[test]
+fn upgrading_adds_name_pairs_to_the_name_index() {
+    use frontdesk_core::normalize::{fold, name_keys};
+    use frontdesk_core::search::SearchRequest;
+    let (_dir, path) = demo_desk_file();
+    let customers: Vec<(String, String, String)> = {
+        // The name table as the previous version wrote it: words only.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE customer_name_fts;
+             CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11', tokenize='unicode61 remove_diacritics 2');
+             PRAGMA user_version = 8;",
+        )
+        .unwrap();
+        let mut st = c.prepare("SELECT seq, code, first_name, last_name, email FROM customers WHERE archived_at IS NULL ORDER BY seq").unwrap();
+        let rows: Vec<(i64, String, String, String, Option<String>)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(|r| r.unwrap()).collect();
+        for (seq, _, first, last, email) in &rows {
+            c.execute("INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)", rusqlite::params![seq, name_keys(first, last, email.as_deref())]).unwrap();
+        }
+        rows.into_iter()
+            .filter(|r| fold(&r.2).chars().count() >= 4 && fold(&r.3).chars().count() >= 3)
+            .take(40)
+            .map(|(_, code, first, last, _)| (code, fold(&first), fold(&last)))
+            .collect()
+    };
+    assert_eq!(customers.len(), 40);
+    let store = Store::open(&path, Sources::default()).unwrap();
+    let v: i64 = store.read(|r| Ok(r.conn().query_row("PRAGMA user_version", [], |x| x.get(0))?)).unwrap();
+    assert!(v >= 9);
+    let finds = |query: &str, code: &str| {
+        let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new(query) }).unwrap();
+        assert!(page.hits.iter().any(|h| h.code == code), "{query} finds {code}");
+    };
+    let start = |w: &str, n: usize| w.chars().take(n).collect::<String>();
+    for (code, first, last) in &customers {
+        finds(&format!("{first} {} {}", start(last, 1), start(last, 2)), code);
+        finds(&format!("{} {}", start(first, 3), start(last, 3)), code);
+    }
+    assert_eq!(store.search(&SearchRequest::new("zzq xv")).unwrap().total, 0);
+}
+
 /// A database file with 300 demo customers (closed again), in a temp folder kept while the
 /// returned guard lives.
 fn demo_desk_file() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -31,13 +31,21 @@ struct Person {
     phone: Option<String>,
 }
 
+/// Words before a last name (`Noël de Groot`, `Muireann Ó Dónaill`).
+const PARTICLES: &[&str] = &["de", "Ó", "van der", "Le", "d"];
+
 fn person() -> impl Strategy<Value = Person> {
-    (name(), name(), prop::option::of(0u32..40), prop::option::of(0u32..60)).prop_map(|(first, last, e, p)| Person {
-        email: e.map(|n| format!("{}.{}{n}@ex{}.com", fold(&first).replace(' ', ""), fold(&last).replace(' ', ""), n % 3)),
-        phone: p.map(|n| format!("07911 {:06}", 100_000 + n * 7_919)),
-        first,
-        last,
-    })
+    (name(), name(), prop::option::of(prop::sample::select(PARTICLES)), prop::option::of(0u32..40), prop::option::of(0u32..60)).prop_map(
+        |(first, last, particle, e, p)| {
+            let last = particle.map(|w| format!("{w} {last}")).unwrap_or(last);
+            Person {
+                email: e.map(|n| format!("{}.{}{n}@ex{}.com", fold(&first).replace(' ', ""), fold(&last).replace(' ', ""), n % 3)),
+                phone: p.map(|n| format!("07911 {:06}", 100_000 + n * 7_919)),
+                first,
+                last,
+            }
+        },
+    )
 }
 
 fn query(people: &[Person]) -> impl Strategy<Value = String> {
@@ -51,6 +59,11 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 // A longer word with one- and two-letter ones (checked on the records).
                 format!("{} {} {}", first.chars().take(4).collect::<String>(), last.chars().take(1).collect::<String>(), last.chars().take(2).collect::<String>()),
                 format!("{} {}", last.chars().take(2).collect::<String>(), first.chars().take(3).collect::<String>()),
+                // Three letters of each (looked up as one pair), the same word twice, short
+                // words only.
+                format!("{} {}", first.chars().take(3).collect::<String>(), last.chars().take(3).collect::<String>()),
+                format!("{first} {}", first.chars().take(1).collect::<String>()),
+                format!("{} {}", first.chars().take(1).collect::<String>(), last.chars().take(2).collect::<String>()),
             ];
             if let Some(e) = &p.email {
                 v.push(e.clone());

@@ -224,12 +224,10 @@ struct Source {
 /// What a source's rows are checked against when the index only narrowed them down: a long
 /// phone fragment looked up by three of its trigrams (much cheaper than matching every
 /// trigram's positions), an email fragment whose numbers the index keeps cut short or whose
-/// last word was left out of the lookup, name words left out of the lookup.
+/// last word was left out of the lookup.
 enum Verify {
     Phone(Vec<String>),
     Email(String),
-    /// Every word of the query is the start of one of the record's name words.
-    Name(ParsedQuery),
 }
 
 impl Verify {
@@ -242,7 +240,6 @@ impl Verify {
                 .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
                 .unwrap_or(false),
             Verify::Email(fragment) => r.email.as_deref().map(|e| super::matcher::email_words_match(fragment, e)).unwrap_or(false),
-            Verify::Name(q) => super::matcher::in_tier(q, &r.fields(), 2),
         }
     }
 }
@@ -296,24 +293,39 @@ fn phone_expr(fragments: &[String]) -> (&'static str, String, bool) {
     ("customer_phone4_fts", any(expr), verify)
 }
 
-/// The FTS query for name words: each word a prefix, longest (rarest) first so FTS5 steps the
-/// other words to its matches.
+/// The FTS query for name words: each word a prefix. With several words and one of three
+/// letters or more (the anchor, the longest), the others are asked as pairs with it
+/// ([`crate::normalize::name_pair`]: `noel de g` → `noel*` AND `noe`+`de*` AND `noe`+`g*`), whose
+/// lists are short where a one- to three-letter prefix's are a tenth of the directory; a word
+/// of more than three letters is also asked by itself (a pair keeps only its first three).
 fn name_expr(words: &[&String]) -> String {
+    use crate::normalize::PAIR_LETTERS;
     let mut sorted = words.to_vec();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    sorted.iter().map(|w| format!("{}*", fts_phrase(w))).collect::<Vec<_>>().join(" ")
+    let prefix = |w: &str| format!("{}*", fts_phrase(w));
+    let letters = |w: &str| w.chars().count();
+    if sorted.len() < 2 || letters(sorted[0]) < PAIR_LETTERS {
+        return sorted.iter().map(|w| prefix(w)).collect::<Vec<_>>().join(" ");
+    }
+    let anchor = sorted[0];
+    let words = sorted.iter().filter(|w| letters(w) > PAIR_LETTERS).map(|w| prefix(w));
+    let pairs = sorted[1..].iter().map(|w| {
+        let pair = crate::normalize::name_pair(anchor, w);
+        if letters(w) < PAIR_LETTERS {
+            prefix(&pair)
+        } else {
+            fts_phrase(&pair)
+        }
+    });
+    words.chain(pairs).collect::<Vec<_>>().join(" ")
 }
 
-/// Name words shorter than this are looked up in the index only when the longer words leave
-/// many candidates: a one- or two-letter prefix (`b*`, `de*`) has a doclist of a tenth of the
-/// directory, which costs more to read than checking the few records the longer words match.
-const SHORT_WORD: usize = 3;
 /// Words with fewer letters in all are not probed for candidates: a prefix of three or four
 /// letters (`zoe`, `anna`) is the start of thousands of a million names.
 const PROBE_LETTERS: usize = 5;
-/// Candidates from the longer words up to which short words are checked on the records (also
-/// the words of an email fragment before its last).
-const SHORT_WORD_CANDIDATES: u64 = 600;
+/// Candidates up to which the words of an email fragment before its last are checked on the
+/// records.
+const FEW_CANDIDATES: u64 = 600;
 
 impl Source {
     fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, now: i64, after: Option<&Cursor>, plan: &Plan) -> Source {
@@ -348,11 +360,6 @@ impl Source {
                 let lo = push(Value::Text(code.clone()), &mut params);
                 let hi = push(Value::Text(format!("{code}~")), &mut params);
                 (format!("customers c WHERE c.code >= {lo} AND c.code < {hi}"), "c.code")
-            }
-            (ParsedQuery::Text { .. }, 2) if plan.name_candidates.is_some() => {
-                verify = Some(Verify::Name(q.clone()));
-                let list = push(Value::Text(plan.name_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
-                (format!("customers c WHERE c.seq IN (SELECT value FROM json_each({list}))"), "c.seq")
             }
             (ParsedQuery::Text { words, .. }, 2) => {
                 let m = push(Value::Text(name_expr(&words.iter().collect::<Vec<_>>())), &mut params);
@@ -498,14 +505,11 @@ impl Source {
     }
 }
 
-/// How a query's sources are built, see [`Reader::plan`].
+/// How a query's sources are built.
 #[derive(Debug, Clone, Default)]
 struct Plan {
-    /// The records (a JSON array of seqs) that the query's longer name words match, when there
-    /// are few: the short words are then checked on them instead of read from the index.
-    name_candidates: Option<std::rc::Rc<str>>,
-    /// The same for an email fragment's words before its last one (`j.smith@gm` → `j smith`):
-    /// the last word is a prefix the index expands into every word that starts with it (`gm` →
+    /// The records (a JSON array of seqs) that an email fragment's words before its last one
+    /// match (`j.smith@gm` → `j smith`), when there are few: the last word is a prefix the index expands into every word that starts with it (`gm` →
     /// `gmail`, a third of all addresses) before matching the phrase.
     email_candidates: Option<std::rc::Rc<str>>,
 }
@@ -577,7 +581,7 @@ impl Reader<'_> {
         let mut total = 0u64;
         let mut exact = true;
         if f.status != StatusFilter::Archived {
-            let mut plan = self.plan(q)?;
+            let mut plan = Plan::default();
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
@@ -691,29 +695,6 @@ impl Reader<'_> {
         Ok(Matched { keys, total, exact })
     }
 
-    /// Which name words to look up in the index: all of them, unless leaving out the short ones
-    /// (first those under [`SHORT_WORD`] letters, then one-letter ones) leaves at most
-    /// [`SHORT_WORD_CANDIDATES`] records to check them on.
-    fn plan(&self, q: &ParsedQuery) -> CoreResult<Plan> {
-        let mut plan = Plan::default();
-        if let ParsedQuery::Text { words, .. } = q {
-            let mut probed = words.len();
-            for len in (2..=SHORT_WORD).rev() {
-                let indexed: Vec<&String> = words.iter().filter(|w| w.chars().count() >= len).collect();
-                let letters: usize = indexed.iter().map(|w| w.chars().count()).sum();
-                if letters < PROBE_LETTERS || indexed.len() == probed {
-                    continue;
-                }
-                probed = indexed.len();
-                if let Some(seqs) = self.few_candidates("customer_name_fts", &name_expr(&indexed))? {
-                    plan.name_candidates = Some(seqs);
-                    break;
-                }
-            }
-        }
-        Ok(plan)
-    }
-
     /// The highest row number (for estimating how many rows a source has from its first ones).
     fn max_seq(&self) -> CoreResult<i64> {
         Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM customers")?.query_row([], |r| r.get(0))?)
@@ -734,7 +715,7 @@ impl Reader<'_> {
     }
 
     /// The records `expr` matches in `table` as a JSON array, when there are at most
-    /// [`SHORT_WORD_CANDIDATES`] of them.
+    /// [`FEW_CANDIDATES`] of them.
     fn few_candidates(&self, table: &str, expr: &str) -> CoreResult<Option<std::rc::Rc<str>>> {
         // Collected in SQLite: a query with more than that is told by its count alone.
         let (n, seqs): (i64, String) = self
@@ -742,8 +723,8 @@ impl Reader<'_> {
             .prepare_cached(&format!(
                 "SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
             ))?
-            .query_row(rusqlite::params![expr, SHORT_WORD_CANDIDATES as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok((n as u64 <= SHORT_WORD_CANDIDATES).then(|| seqs.into()))
+            .query_row(rusqlite::params![expr, FEW_CANDIDATES as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((n as u64 <= FEW_CANDIDATES).then(|| seqs.into()))
     }
 
     /// Archived records are not in the search indexes: match them one by one.

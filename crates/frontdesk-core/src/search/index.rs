@@ -19,8 +19,14 @@ pub(crate) struct IndexKeys {
 impl IndexKeys {
     pub(crate) fn of(first: &str, last: &str, email: Option<&str>, phone_e164: Option<&str>) -> Self {
         let phone = phone_e164.map(normalize::phone_keys);
+        let mut name = normalize::name_keys(first, last, email);
+        let pairs = normalize::name_pairs(&name);
+        if !pairs.is_empty() {
+            name.push(' ');
+            name.push_str(&pairs);
+        }
         IndexKeys {
-            name: normalize::name_keys(first, last, email),
+            name,
             phone_grams: phone.as_deref().map(normalize::phone_grams),
             phone,
             email: email.map(normalize::email_index_words),
@@ -45,7 +51,12 @@ pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<(
 
 /// Adds many records with one statement per table (one FTS5 flush per table, not per row).
 pub(crate) fn add_many(conn: &Connection, rows: &[(i64, IndexKeys)]) -> CoreResult<()> {
-    for (i, table) in TABLES.iter().enumerate() {
+    add_to(conn, rows, &TABLES)
+}
+
+/// [`add_many`] for the listed search tables only.
+fn add_to(conn: &Connection, rows: &[(i64, IndexKeys)], tables: &[&str]) -> CoreResult<()> {
+    for (i, table) in TABLES.iter().enumerate().filter(|(_, t)| tables.contains(t)) {
         let pairs: Vec<(i64, &str)> = rows.iter().filter_map(|(seq, k)| parts(k)[i].map(|t| (*seq, t))).collect();
         insert_keys(conn, table, &pairs)?;
     }
@@ -90,9 +101,15 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
     Ok(())
 }
 
-/// Fills every search table from the live customers (after the tables were recreated by a
-/// migration), a chunk at a time in `seq` order.
-pub(crate) fn refill_all(conn: &Connection) -> CoreResult<()> {
+/// The name search table (words and word pairs).
+pub(crate) const NAME_TABLE: &str = TABLES[0];
+
+/// Every search table.
+pub(crate) const ALL_TABLES: &[&str] = &TABLES;
+
+/// Fills the listed search tables from the live customers (after a migration recreated them
+/// empty), a chunk at a time in `seq` order.
+pub(crate) fn refill(conn: &Connection, tables: &[&str]) -> CoreResult<()> {
     let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
     let mut rows = st.query([])?;
     let mut chunk: Vec<(i64, IndexKeys)> = Vec::with_capacity(CHUNK);
@@ -101,13 +118,13 @@ pub(crate) fn refill_all(conn: &Connection) -> CoreResult<()> {
         let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
         chunk.push((r.get(0)?, IndexKeys::of(&first, &last, email.as_deref(), phone.as_deref())));
         if chunk.len() == CHUNK {
-            add_many(conn, &chunk)?;
+            add_to(conn, &chunk, tables)?;
             chunk.clear();
         }
     }
-    add_many(conn, &chunk)?;
+    add_to(conn, &chunk, tables)?;
     // One segment per table, as searches read best (a few seconds at 1M customers).
-    for table in TABLES {
+    for table in tables {
         conn.execute(&format!("INSERT INTO {table}({table}) VALUES ('optimize')"), [])?;
     }
     Ok(())

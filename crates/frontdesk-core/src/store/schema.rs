@@ -6,17 +6,22 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{CoreError, CoreResult};
 
-/// A step run right after a migration's SQL, in its transaction (data the SQL cannot compute).
+/// Data a migration's SQL cannot compute, filled by the core in the same transaction once
+/// every pending migration's SQL has run (a table two migrations recreate is filled once).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum After {
     /// Fill every search table from the customers.
     RefillAll,
+    /// Fill the name search table from the customers.
+    RefillNames,
 }
 
 impl After {
-    fn run(self, conn: &Connection) -> CoreResult<()> {
+    fn tables(self) -> &'static [&'static str] {
+        use crate::search::index::{ALL_TABLES, NAME_TABLE};
         match self {
-            After::RefillAll => crate::search::index::refill_all(conn),
+            After::RefillAll => ALL_TABLES,
+            After::RefillNames => std::slice::from_ref(&NAME_TABLE),
         }
     }
 }
@@ -43,6 +48,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         Some(After::RefillAll),
     ),
     ("20261123060000_stat_indexes_without_seq", include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"), None),
+    ("20261123070000_name_word_pairs", include_str!("../../../../migrations/20261123070000_name_word_pairs.sql"), Some(After::RefillNames)),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
@@ -89,12 +95,19 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     if from > MIGRATIONS.len() {
         return Err(newer(from));
     }
+    let mut refill: Vec<&str> = Vec::new();
     for (name, sql, after) in &MIGRATIONS[from..] {
         let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
         tx.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
-        if let Some(after) = after {
-            after.run(&tx).map_err(|e| failed(e.to_string()))?;
+        for table in after.map(After::tables).unwrap_or_default() {
+            if !refill.contains(table) {
+                refill.push(table);
+            }
         }
+    }
+    if !refill.is_empty() {
+        crate::search::index::refill(&tx, &refill)
+            .map_err(|e| CoreError::Storage { message: format!("migrating the database (filling the search tables): {e}") })?;
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
     tx.commit()?;
