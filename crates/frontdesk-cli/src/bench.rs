@@ -352,11 +352,13 @@ pub fn print_size(path: &Path) -> Result<(), CoreError> {
     let mut groups: std::collections::BTreeMap<&str, i64> = Default::default();
     for (name, bytes) in &rows {
         let group = if name.starts_with("customer_name_fts") {
-            "search: name words (FTS5)"
+            "search: name words and word pairs (FTS5)"
         } else if name.starts_with("customer_phone") {
             "search: phone trigrams and 4-character pieces (FTS5)"
         } else if name.starts_with("customer_email_fts") {
             "search: email words (FTS5)"
+        } else if name.starts_with("customer_email_pairs_fts") {
+            "search: email word pairs (FTS5)"
         } else if name == "customers" {
             "customer table"
         } else if name.starts_with("customers_") || name.starts_with("sqlite_autoindex_customers") {

@@ -95,6 +95,29 @@ pub fn name_pairs(keys: &str) -> String {
     pairs.join(" ")
 }
 
+/// The adjacent word pairs of an email address, three letters (or digits) of each, joined by
+/// `_`: `zoe.roberts123@ziggo.nl` → `zoe_rob rob_123 123_zig zig_nl` (see [`email_words`]).
+pub fn email_pairs(email: &str) -> String {
+    let words = email_words(email);
+    let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut pairs: Vec<String> = Vec::new();
+    for w in words.windows(2) {
+        let t = email_pair(w[0], w[1]);
+        if !pairs.contains(&t) {
+            pairs.push(t);
+        }
+    }
+    pairs.join(" ")
+}
+
+/// The pair token of two adjacent email words (or a word and the start of the next).
+pub fn email_pair(first: &str, next: &str) -> String {
+    let mut t: String = first.chars().take(PAIR_LETTERS).collect();
+    t.push('_');
+    t.extend(next.chars().take(PAIR_LETTERS));
+    t
+}
+
 /// The way names with umlauts and similar letters are often typed on keyboards without them
 /// (`Müller` → `mueller`, `Weiß` → `weiss`, `Søren` → `soeren`), folded; empty when the name
 /// has none of those letters.
@@ -302,6 +325,14 @@ mod tests {
         assert_eq!(name_pairs("ann ann"), format!("{head}annann"));
         // The head is as long as the name table's longest prefix index.
         assert_eq!(PAIR_HEAD.chars().count(), 11);
+    }
+
+    #[test]
+    fn email_pairs_are_adjacent_words_three_letters_each() {
+        assert_eq!(email_pairs("Zoe.Roberts123@ziggo.nl"), "zoe_rob rob_123 123_zig zig_nl");
+        assert_eq!(email_pairs("o.hara@o2.pl"), "o_har har_o o_2 2_pl");
+        assert_eq!(email_pairs("x@y"), "x_y");
+        assert_eq!(email_pair("j", "ha"), "j_ha");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
             assert!(finds(fragment, code), "{code} by phone fragment {fragment}");
         }
     }
-    for table in ["customer_name_fts", "customer_phone_fts", "customer_email_fts"] {
+    for table in ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", "customer_email_pairs_fts"] {
         d.store
             .with_writer_connection(|c| Ok(c.execute_batch(&format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"))?))
             .unwrap();

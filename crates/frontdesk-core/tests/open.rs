@@ -61,6 +61,7 @@ fn upgrading_refills_the_email_search_index() {
             "DROP TABLE customer_email_fts;
              DROP TABLE customer_phone4_fts;
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0');
+             DROP TABLE customer_email_pairs_fts;
              PRAGMA user_version = 4;",
         )
         .unwrap();
@@ -95,6 +96,7 @@ fn upgrading_refills_every_search_index() {
              CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2');
              CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
+             DROP TABLE customer_email_pairs_fts;
              PRAGMA user_version = 6;",
         )
         .unwrap();
@@ -126,20 +128,22 @@ fn upgrading_refills_every_search_index() {
     assert_eq!(store.search(&SearchRequest::new("zzqxv")).unwrap().total, 0);
 }
 
-/// Upgrading a desk indexed before name pairs existed refills the name table with them: every
-/// customer is then found by a longer word beside one- and two-letter ones and by three letters
-/// of each name (what the pairs answer), and a made-up pair finds no one.
+/// Upgrading a desk indexed before word pairs existed refills the name table with them and
+/// fills the new email pairs table: every customer is then found by a longer word beside one-
+/// and two-letter ones, by three letters of each name, and by an email fragment of a short
+/// word and the start of the next (what the pairs answer); a made-up pair finds no one.
 #[test]
-fn upgrading_adds_name_pairs_to_the_name_index() {
+fn upgrading_adds_word_pairs_to_the_search_index() {
     use frontdesk_core::normalize::{fold, name_keys};
     use frontdesk_core::search::SearchRequest;
     let (_dir, path) = demo_desk_file();
-    let customers: Vec<(String, String, String)> = {
-        // The name table as the previous version wrote it: words only.
+    let customers: Vec<(String, String, String, Option<String>)> = {
+        // The name table as the previous version wrote it: words only; no email pairs.
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
             "DROP TABLE customer_name_fts;
              CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11', tokenize='unicode61 remove_diacritics 2');
+             DROP TABLE customer_email_pairs_fts;
              PRAGMA user_version = 8;",
         )
         .unwrap();
@@ -152,7 +156,7 @@ fn upgrading_adds_name_pairs_to_the_name_index() {
         rows.into_iter()
             .filter(|r| fold(&r.2).chars().count() >= 4 && fold(&r.3).chars().count() >= 3)
             .take(40)
-            .map(|(_, code, first, last, _)| (code, fold(&first), fold(&last)))
+            .map(|(_, code, first, last, email)| (code, fold(&first), fold(&last), email))
             .collect()
     };
     assert_eq!(customers.len(), 40);
@@ -164,11 +168,21 @@ fn upgrading_adds_name_pairs_to_the_name_index() {
         assert!(page.hits.iter().any(|h| h.code == code), "{query} finds {code}");
     };
     let start = |w: &str, n: usize| w.chars().take(n).collect::<String>();
-    for (code, first, last) in &customers {
+    let mut emails = 0;
+    for (code, first, last, email) in &customers {
         finds(&format!("{first} {} {}", start(last, 1), start(last, 2)), code);
         finds(&format!("{} {}", start(first, 3), start(last, 3)), code);
+        // `j.hal`: a one-letter word of the address, then the start of the next.
+        let words = email.as_deref().map(frontdesk_core::normalize::email_words).unwrap_or_default();
+        let words: Vec<&str> = words.split(' ').collect();
+        if let Some(w) = words.windows(2).find(|w| w[0].chars().count() == 1 && w[1].chars().count() >= 3) {
+            finds(&format!("{}.{}", w[0], start(w[1], 3)), code);
+            emails += 1;
+        }
     }
+    assert!(emails >= 5, "{emails} addresses with a one-letter word");
     assert_eq!(store.search(&SearchRequest::new("zzq xv")).unwrap().total, 0);
+    assert_eq!(store.search(&SearchRequest::new("q.zzx")).unwrap().total, 0);
 }
 
 /// A database file with 300 demo customers (closed again), in a temp folder kept while the

@@ -35,11 +35,15 @@ struct Person {
 const PARTICLES: &[&str] = &["de", "Ó", "van der", "Le", "d"];
 
 fn person() -> impl Strategy<Value = Person> {
-    (name(), name(), prop::option::of(prop::sample::select(PARTICLES)), prop::option::of(0u32..40), prop::option::of(0u32..60)).prop_map(
-        |(first, last, particle, e, p)| {
+    let nick = prop::option::of(name());
+    (name(), name(), prop::option::of(prop::sample::select(PARTICLES)), prop::option::of(0u32..40), prop::option::of(0u32..60), nick).prop_map(
+        |(first, last, particle, e, p, nick)| {
             let last = particle.map(|w| format!("{w} {last}")).unwrap_or(last);
+            // Sometimes the address starts with another name than the first name (a nickname),
+            // so an email fragment can match where the name words do not.
+            let start = fold(nick.as_deref().unwrap_or(&first)).replace(' ', "");
             Person {
-                email: e.map(|n| format!("{}.{}{n}@ex{}.com", fold(&first).replace(' ', ""), fold(&last).replace(' ', ""), n % 3)),
+                email: e.map(|n| format!("{start}.{}{n}@ex{}.com", fold(&last).replace(' ', ""), n % 3)),
                 phone: p.map(|n| format!("07911 {:06}", 100_000 + n * 7_919)),
                 first,
                 last,
@@ -72,6 +76,14 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 // up, the last one is checked on the records.
                 v.push(format!("{}@e", e.split('@').next().unwrap_or("")));
                 v.push(format!("{}@x", e.split('@').next().unwrap_or("")));
+                // Short words and pieces of adjacent words (looked up by their pairs).
+                let local: Vec<&str> = e.split('@').next().unwrap_or("").split('.').collect();
+                if let [a, b, ..] = local[..] {
+                    v.push(format!("{}.{}", a.chars().take(1).collect::<String>(), b.chars().take(3).collect::<String>()));
+                    v.push(format!("{}.{}", a.chars().take(3).collect::<String>(), b.chars().take(1).collect::<String>()));
+                    v.push(format!("{a}.{}", b.chars().take(2).collect::<String>()));
+                    v.push(format!("{a}.{b}@e"));
+                }
             }
             if let Some(ph) = &p.phone {
                 v.push(ph.chars().rev().take(4).collect::<String>().chars().rev().collect());

@@ -373,6 +373,10 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from(table, &m, plain), "x.rowid")
             }
+            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if exact_email_pair(key).is_some() => {
+                let m = push(Value::Text(exact_email_pair(key).unwrap_or_default()), &mut params);
+                (fts_from(super::index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
+            }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if plan.email_candidates.is_some() => {
                 verify = Some(Verify::Email(key.clone()));
                 let list = push(Value::Text(plan.email_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
@@ -508,10 +512,38 @@ impl Source {
 /// How a query's sources are built.
 #[derive(Debug, Clone, Default)]
 struct Plan {
-    /// The records (a JSON array of seqs) that an email fragment's words before its last one
-    /// match (`j.smith@gm` → `j smith`), when there are few: the last word is a prefix the index expands into every word that starts with it (`gm` →
-    /// `gmail`, a third of all addresses) before matching the phrase.
+    /// The records (a JSON array of seqs) that have an email fragment's adjacent word pairs
+    /// (`o.har` → `o_har`), or else its words before the last one (`j.smith@gm` → `j smith`),
+    /// when there are few; they are checked on the records. A phrase in the email table would
+    /// read the long lists of a short word (`o`: 50,000 addresses) or of the last word, a prefix
+    /// the index expands into every word that starts with it (`gm` → `gmail`, a third of all
+    /// addresses).
     email_candidates: Option<std::rc::Rc<str>>,
+}
+
+/// The FTS query for an email fragment's adjacent word pairs ([`crate::normalize::email_pair`]):
+/// `o.har` → `"o_har"`, `zoe.r` → `"zoe_r"*`.
+fn email_pairs_expr(words: &[&str]) -> String {
+    use crate::normalize::{email_pair, PAIR_LETTERS};
+    let pairs = words.windows(2).enumerate().map(|(i, w)| {
+        let pair = fts_phrase(&email_pair(w[0], w[1]));
+        if i + 2 == words.len() && w[1].chars().count() < PAIR_LETTERS {
+            format!("{pair}*")
+        } else {
+            pair
+        }
+    });
+    pairs.collect::<Vec<_>>().join(" ")
+}
+
+/// The pair query when it matches exactly what the fragment does: two words, the first shorter
+/// than a pair keeps (so the pair has it whole: `j_hal` is `j` then a word starting with `hal`),
+/// the second no longer (a start is all a pair keeps).
+fn exact_email_pair(fragment: &str) -> Option<String> {
+    use crate::normalize::PAIR_LETTERS;
+    let words = crate::normalize::email_words(fragment);
+    let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    (list.len() == 2 && list[0].chars().count() < PAIR_LETTERS && list[1].chars().count() <= PAIR_LETTERS).then(|| email_pairs_expr(&list))
 }
 
 /// An FTS table as a source; joined to `customers` only when a filter needs the row.
@@ -706,8 +738,19 @@ impl Reader<'_> {
         let (ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. }) = q else { return Ok(None) };
         let words = crate::normalize::email_words(key);
         let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-        let letters: usize = list.iter().take(list.len().saturating_sub(1)).map(|w| w.chars().count()).sum();
-        if list.len() < 2 || letters < PROBE_LETTERS {
+        if list.len() < 2 {
+            return Ok(None);
+        }
+        if exact_email_pair(key).is_some() {
+            return Ok(None);
+        }
+        // Its adjacent pairs first (`ava.l` → `ava_l*`): short lists even when a word is short.
+        let pairs = email_pairs_expr(&list);
+        if let Some(seqs) = self.few_candidates(super::index::EMAIL_PAIRS_TABLE, &pairs)? {
+            return Ok(Some(seqs));
+        }
+        let letters: usize = list.iter().take(list.len() - 1).map(|w| w.chars().count()).sum();
+        if letters < PROBE_LETTERS {
             return Ok(None);
         }
         let before = crate::normalize::email_index_words(&list[..list.len() - 1].join(" "));

@@ -14,6 +14,7 @@ pub(crate) struct IndexKeys {
     phone: Option<String>,
     phone_grams: Option<String>,
     email: Option<String>,
+    email_pairs: Option<String>,
 }
 
 impl IndexKeys {
@@ -30,14 +31,18 @@ impl IndexKeys {
             phone_grams: phone.as_deref().map(normalize::phone_grams),
             phone,
             email: email.map(normalize::email_index_words),
+            email_pairs: email.map(normalize::email_pairs).filter(|p| !p.is_empty()),
         }
     }
 }
 
-const TABLES: [&str; 4] = ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts"];
+const TABLES: [&str; 5] = ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", EMAIL_PAIRS_TABLE];
 
-fn parts(k: &IndexKeys) -> [Option<&str>; 4] {
-    [Some(k.name.as_str()), k.phone.as_deref(), k.phone_grams.as_deref(), k.email.as_deref()]
+/// Adjacent word pairs of the email addresses ([`normalize::email_pairs`]).
+pub(crate) const EMAIL_PAIRS_TABLE: &str = "customer_email_pairs_fts";
+
+fn parts(k: &IndexKeys) -> [Option<&str>; 5] {
+    [Some(k.name.as_str()), k.phone.as_deref(), k.phone_grams.as_deref(), k.email.as_deref(), k.email_pairs.as_deref()]
 }
 
 pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
@@ -101,8 +106,8 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
     Ok(())
 }
 
-/// The name search table (words and word pairs).
-pub(crate) const NAME_TABLE: &str = TABLES[0];
+/// The tables with word pairs: names (words and pairs) and email pairs.
+pub(crate) const PAIR_TABLES: &[&str] = &[TABLES[0], EMAIL_PAIRS_TABLE];
 
 /// Every search table.
 pub(crate) const ALL_TABLES: &[&str] = &TABLES;

@@ -12,16 +12,16 @@ use crate::error::{CoreError, CoreResult};
 enum After {
     /// Fill every search table from the customers.
     RefillAll,
-    /// Fill the name search table from the customers.
-    RefillNames,
+    /// Fill the name search table and the email word pairs from the customers.
+    RefillPairs,
 }
 
 impl After {
     fn tables(self) -> &'static [&'static str] {
-        use crate::search::index::{ALL_TABLES, NAME_TABLE};
+        use crate::search::index::{ALL_TABLES, PAIR_TABLES};
         match self {
             After::RefillAll => ALL_TABLES,
-            After::RefillNames => std::slice::from_ref(&NAME_TABLE),
+            After::RefillPairs => PAIR_TABLES,
         }
     }
 }
@@ -48,7 +48,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         Some(After::RefillAll),
     ),
     ("20261123060000_stat_indexes_without_seq", include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"), None),
-    ("20261123070000_name_word_pairs", include_str!("../../../../migrations/20261123070000_name_word_pairs.sql"), Some(After::RefillNames)),
+    ("20261123070000_word_pairs", include_str!("../../../../migrations/20261123070000_word_pairs.sql"), Some(After::RefillPairs)),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {

@@ -1,3 +1,4 @@
+-- Search by word pairs.
 -- Name search: word pairs beside the words.
 -- A query with a one- or two-letter word beside a longer one (`Noël de G`, `Thomas M`) or with
 -- two three-letter prefixes (`mar van`) used to intersect the long lists of its short prefixes
@@ -9,9 +10,18 @@
 -- `noe`+`de*` and `noe`+`g*`, short lists (0.2-0.6 ms). The head is as long as the longest
 -- prefix index (11), so every prefix entry of the pair tokens is one of the head's, the same
 -- for all pairs of a record (~11 bytes per customer); the pair tokens ~10 more.
--- The keys are written by the core (crates/frontdesk-core/src/normalize.rs, `name_pairs`);
--- the table is refilled from `customers` by the core right after this migration. Merging
--- stays with the desk (automerge off, see 20261123040000_search_merge_in_background.sql).
+--
+-- Email fragments: a new table of the address's adjacent word pairs, three letters of each
+-- (`zoe.roberts123@ziggo.nl` → `zoe_rob rob_123 123_zig zig_nl`). A fragment of several
+-- words whose first is short (`o.har`, `zoe.r`, `j.hal`) was a phrase over the long list of
+-- `o` (50,000 addresses) or `r*`: 1-3 ms. Its pairs (`o_har`) are in a few dozen addresses,
+-- which are then checked on the records (the pairs keep three letters of each word and not
+-- where they stand). ~6 bytes per customer.
+--
+-- The keys are written by the core (crates/frontdesk-core/src/normalize.rs, `name_pairs` and
+-- `email_pairs`); both tables are filled from `customers` by the core right after this
+-- migration. Merging stays with the desk (automerge off, see
+-- 20261123040000_search_merge_in_background.sql).
 -- Append-only: never edit a migration that has landed; add a new timestamped file instead.
 
 DROP TABLE customer_name_fts;
@@ -20,3 +30,8 @@ CREATE VIRTUAL TABLE customer_name_fts USING fts5(
     tokenize='unicode61 remove_diacritics 2'
 );
 INSERT INTO customer_name_fts(customer_name_fts, rank) VALUES ('automerge', 0);
+
+CREATE VIRTUAL TABLE customer_email_pairs_fts USING fts5(
+    keys, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 0 tokenchars _'
+);
+INSERT INTO customer_email_pairs_fts(customer_email_pairs_fts, rank) VALUES ('automerge', 0);
