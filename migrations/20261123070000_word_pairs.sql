@@ -5,18 +5,20 @@
 -- (`de*` is in ~50,000 of a million records, `m*` in ~200,000, `mar*` in ~40,000): 1.5-3 ms in
 -- FTS5 alone. Each record now also carries one token per pair of its name words: a fixed head
 -- of eleven U+E000 characters (private use: never in a folded name nor in a typed query), the
--- first three letters of one word and up to three of the other (`noe`+`de`, `noe`+`gro`,
--- `gro`+`noe`, … and each word with itself). `Noël de G` is then `noel*` AND the pairs
--- `noe`+`de*` and `noe`+`g*`, short lists (0.2-0.6 ms). The head is as long as the longest
--- prefix index (11), so every prefix entry of the pair tokens is one of the head's, the same
--- for all pairs of a record (~11 bytes per customer); the pair tokens ~10 more.
+-- first three letters of one word and up to two of the other (`noe`+`de`, `noe`+`gr`,
+-- `gro`+`no`, … and each word with itself). `Noël de G` is then `noel*` AND the pairs
+-- `noe`+`de` and `noe`+`g*`, short lists (0.2-0.6 ms). The head is as long as the longest
+-- word prefix index (11), so those prefix entries of the pair tokens are the head's, the same
+-- for all pairs of a record (~11 bytes per customer); the pair tokens ~10 more. A new prefix
+-- index of 15 characters (head, three letters, one letter) answers a one-letter word beside a
+-- longer one (`maria s`) from one list instead of merging every `mar`+`s…` pair (3-7 ms):
+-- ~7 bytes more.
 --
 -- Email fragments: a new table of the address's adjacent word pairs, three letters of each
 -- (`zoe.roberts123@ziggo.nl` → `zoe_rob rob_123 123_zig zig_nl`). A fragment of several
--- words whose first is short (`o.har`, `zoe.r`, `j.hal`) was a phrase over the long list of
--- `o` (50,000 addresses) or `r*`: 1-3 ms. Its pairs (`o_har`) are in a few dozen addresses,
--- which are then checked on the records (the pairs keep three letters of each word and not
--- where they stand). ~6 bytes per customer.
+-- words whose first is short (`o.har`, `j.hal`) was a phrase over the long list of `o`
+-- (50,000 addresses): 1-3 ms. Its pair (`o_har`) is in a few dozen addresses; when the pairs
+-- keep less than the fragment says, those are checked on the records. ~6 bytes per customer.
 --
 -- The keys are written by the core (crates/frontdesk-core/src/normalize.rs, `name_pairs` and
 -- `email_pairs`); both tables are filled from `customers` by the core right after this
@@ -26,7 +28,7 @@
 
 DROP TABLE customer_name_fts;
 CREATE VIRTUAL TABLE customer_name_fts USING fts5(
-    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11',
+    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11 15',
     tokenize='unicode61 remove_diacritics 2'
 );
 INSERT INTO customer_name_fts(customer_name_fts, rank) VALUES ('automerge', 0);

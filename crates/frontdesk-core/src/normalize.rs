@@ -59,8 +59,11 @@ pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
     keys
 }
 
-/// Letters of a word a name pair keeps: `noel` → `noe`.
-pub const PAIR_LETTERS: usize = 3;
+/// Letters a name pair keeps of its anchor word (`noel` → `noe`), and of the other word.
+pub const PAIR_ANCHOR: usize = 3;
+pub const PAIR_OTHER: usize = 2;
+/// Letters an email pair keeps of each word.
+pub const EMAIL_PAIR_LETTERS: usize = 3;
 
 /// The start of every name pair token: eleven U+E000 (private use, never in folded text), as
 /// long as the name search table's longest prefix index, so the prefix entries FTS5 writes for
@@ -68,13 +71,13 @@ pub const PAIR_LETTERS: usize = 3;
 const PAIR_HEAD: &str = "\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}";
 
 /// The pair token of two name words (or word starts): the head, the first three letters of
-/// `anchor`, the first three (or fewer) of `other`. A record has `name_pair(a, b)` for every
-/// word `a` of three letters or more and every word `b` of its [`name_keys`] (`a` itself too).
+/// `anchor`, the first two (or one) of `other`. A record has `name_pair(a, b)` for every word `a`
+/// of three letters or more and every word `b` of its [`name_keys`] (`a` itself too).
 pub fn name_pair(anchor: &str, other: &str) -> String {
     let mut t = String::with_capacity(PAIR_HEAD.len() + 24);
     t.push_str(PAIR_HEAD);
-    t.extend(anchor.chars().take(PAIR_LETTERS));
-    t.extend(other.chars().take(PAIR_LETTERS));
+    t.extend(anchor.chars().take(PAIR_ANCHOR));
+    t.extend(other.chars().take(PAIR_OTHER));
     t
 }
 
@@ -84,7 +87,7 @@ pub fn name_pair(anchor: &str, other: &str) -> String {
 pub fn name_pairs(keys: &str) -> String {
     let words: Vec<&str> = keys.split(' ').filter(|w| !w.is_empty()).collect();
     let mut pairs: Vec<String> = Vec::new();
-    for a in words.iter().filter(|w| w.chars().nth(PAIR_LETTERS - 1).is_some()) {
+    for a in words.iter().filter(|w| w.chars().nth(PAIR_ANCHOR - 1).is_some()) {
         for b in &words {
             let t = name_pair(a, b);
             if !pairs.contains(&t) {
@@ -112,9 +115,9 @@ pub fn email_pairs(email: &str) -> String {
 
 /// The pair token of two adjacent email words (or a word and the start of the next).
 pub fn email_pair(first: &str, next: &str) -> String {
-    let mut t: String = first.chars().take(PAIR_LETTERS).collect();
+    let mut t: String = first.chars().take(EMAIL_PAIR_LETTERS).collect();
     t.push('_');
-    t.extend(next.chars().take(PAIR_LETTERS));
+    t.extend(next.chars().take(EMAIL_PAIR_LETTERS));
     t
 }
 
@@ -317,12 +320,12 @@ mod tests {
     fn name_pairs_pair_every_three_letter_start_with_every_word() {
         let head = "\u{E000}".repeat(11);
         let pairs = name_pairs("noel de groot");
-        let want: Vec<String> = ["noenoe", "noede", "noegro", "gronoe", "grode", "grogro"].iter().map(|p| format!("{head}{p}")).collect();
+        let want: Vec<String> = ["noeno", "noede", "noegr", "grono", "grode", "grogr"].iter().map(|p| format!("{head}{p}")).collect();
         assert_eq!(pairs.split(' ').collect::<Vec<_>>(), want);
         assert_eq!(name_pair("zoë", "m"), format!("{head}zoëm"));
         // No word of three letters: no pairs; a repeated word pairs once.
         assert_eq!(name_pairs("li na"), "");
-        assert_eq!(name_pairs("ann ann"), format!("{head}annann"));
+        assert_eq!(name_pairs("ann ann"), format!("{head}annan"));
         // The head is as long as the name table's longest prefix index.
         assert_eq!(PAIR_HEAD.chars().count(), 11);
     }

@@ -295,23 +295,28 @@ fn phone_expr(fragments: &[String]) -> (&'static str, String, bool) {
 
 /// The FTS query for name words: each word a prefix. With several words and one of three
 /// letters or more (the anchor, the longest), the others are asked as pairs with it
-/// ([`crate::normalize::name_pair`]: `noel de g` → `noel*` AND `noe`+`de*` AND `noe`+`g*`), whose
-/// lists are short where a one- to three-letter prefix's are a tenth of the directory; a word
-/// of more than three letters is also asked by itself (a pair keeps only its first three).
+/// ([`crate::normalize::name_pair`]: `maria s` → `maria*` AND `mar`+`s*`; `noel de` → `noel*`
+/// AND `noe`+`de`), whose lists are short where a one- or two-letter prefix's are a tenth of the
+/// directory. A word longer than a pair keeps of it is also asked by itself.
 fn name_expr(words: &[&String]) -> String {
-    use crate::normalize::PAIR_LETTERS;
+    use crate::normalize::{PAIR_ANCHOR, PAIR_OTHER};
     let mut sorted = words.to_vec();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     let prefix = |w: &str| format!("{}*", fts_phrase(w));
     let letters = |w: &str| w.chars().count();
-    if sorted.len() < 2 || letters(sorted[0]) < PAIR_LETTERS {
+    if sorted.len() < 2 || letters(sorted[0]) < PAIR_ANCHOR {
         return sorted.iter().map(|w| prefix(w)).collect::<Vec<_>>().join(" ");
     }
     let anchor = sorted[0];
-    let words = sorted.iter().filter(|w| letters(w) > PAIR_LETTERS).map(|w| prefix(w));
+    let words = std::iter::once(anchor)
+        .filter(|w| letters(w) > PAIR_ANCHOR)
+        .chain(sorted[1..].iter().copied().filter(|w| letters(w) > PAIR_OTHER))
+        .map(|w| prefix(w));
     let pairs = sorted[1..].iter().map(|w| {
+        // A one-letter word is the start of pairs: the name table's prefix index of fifteen
+        // characters (head, anchor, one letter) has them in one list.
         let pair = crate::normalize::name_pair(anchor, w);
-        if letters(w) < PAIR_LETTERS {
+        if letters(w) < PAIR_OTHER {
             prefix(&pair)
         } else {
             fts_phrase(&pair)
@@ -522,28 +527,31 @@ struct Plan {
 }
 
 /// The FTS query for an email fragment's adjacent word pairs ([`crate::normalize::email_pair`]):
-/// `o.har` → `"o_har"`, `zoe.r` → `"zoe_r"*`.
-fn email_pairs_expr(words: &[&str]) -> String {
-    use crate::normalize::{email_pair, PAIR_LETTERS};
-    let pairs = words.windows(2).enumerate().map(|(i, w)| {
-        let pair = fts_phrase(&email_pair(w[0], w[1]));
-        if i + 2 == words.len() && w[1].chars().count() < PAIR_LETTERS {
-            format!("{pair}*")
-        } else {
-            pair
-        }
-    });
-    pairs.collect::<Vec<_>>().join(" ")
+/// `o.har` → `"o_har"`, `j.smith.12` → `"j_smi" "smi_12"`. Only whole pair tokens: a last word
+/// shorter than a pair keeps (`zoe.r`) leaves its pair out, as the start of a pair token (no
+/// prefix index in that table) would merge the lists of every pair that starts so (`gma_c*`:
+/// every Gmail address, tens of milliseconds). `None` when no pair is left.
+fn email_pairs_expr(words: &[&str]) -> Option<String> {
+    use crate::normalize::{email_pair, EMAIL_PAIR_LETTERS};
+    let pairs: Vec<String> = words
+        .windows(2)
+        .enumerate()
+        .filter(|(i, w)| i + 2 < words.len() || w[1].chars().count() >= EMAIL_PAIR_LETTERS)
+        .map(|(_, w)| fts_phrase(&email_pair(w[0], w[1])))
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join(" "))
 }
 
 /// The pair query when it matches exactly what the fragment does: two words, the first shorter
 /// than a pair keeps (so the pair has it whole: `j_hal` is `j` then a word starting with `hal`),
-/// the second no longer (a start is all a pair keeps).
+/// the second as long as a pair keeps (a start is all a pair keeps; a shorter one is left out,
+/// see [`email_pairs_expr`]).
 fn exact_email_pair(fragment: &str) -> Option<String> {
-    use crate::normalize::PAIR_LETTERS;
+    use crate::normalize::EMAIL_PAIR_LETTERS;
     let words = crate::normalize::email_words(fragment);
     let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    (list.len() == 2 && list[0].chars().count() < PAIR_LETTERS && list[1].chars().count() <= PAIR_LETTERS).then(|| email_pairs_expr(&list))
+    let shape = list.len() == 2 && list[0].chars().count() < EMAIL_PAIR_LETTERS && list[1].chars().count() == EMAIL_PAIR_LETTERS;
+    shape.then(|| email_pairs_expr(&list)).flatten()
 }
 
 /// An FTS table as a source; joined to `customers` only when a filter needs the row.
@@ -744,10 +752,11 @@ impl Reader<'_> {
         if exact_email_pair(key).is_some() {
             return Ok(None);
         }
-        // Its adjacent pairs first (`ava.l` → `ava_l*`): short lists even when a word is short.
-        let pairs = email_pairs_expr(&list);
-        if let Some(seqs) = self.few_candidates(super::index::EMAIL_PAIRS_TABLE, &pairs)? {
-            return Ok(Some(seqs));
+        // Its adjacent pairs first (`ava.lop` → `ava_lop`): short lists even when a word is short.
+        if let Some(pairs) = email_pairs_expr(&list) {
+            if let Some(seqs) = self.few_candidates(super::index::EMAIL_PAIRS_TABLE, &pairs)? {
+                return Ok(Some(seqs));
+            }
         }
         let letters: usize = list.iter().take(list.len() - 1).map(|w| w.chars().count()).sum();
         if letters < PROBE_LETTERS {
