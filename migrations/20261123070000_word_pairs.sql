@@ -1,19 +1,18 @@
 -- Search by word pairs.
--- Name search: word pairs beside the words.
--- A query with a one- or two-letter word beside a longer one (`Noël de G`, `Thomas M`) or with
--- two three-letter prefixes (`mar van`) used to intersect the long lists of its short prefixes
--- (`de*` is in ~50,000 of a million records, `m*` in ~200,000, `mar*` in ~40,000): 1.5-3 ms in
--- FTS5 alone. Each record now also carries one token per pair of its name words: a fixed head
--- of eleven U+E000 characters (private use: never in a folded name nor in a typed query), the
--- first three letters of one word and up to two of the other (`noe`+`de`, `noe`+`gr`,
--- `gro`+`no`, … and each word with itself). `Noël de G` is then `noel*` AND the pairs
--- `noe`+`de` and `noe`+`g*`, short lists (0.2-0.6 ms). The head is as long as the longest
--- word prefix index (11), so those prefix entries of the pair tokens are the head's, the same
--- for all pairs of a record (~11 bytes per customer); the pair tokens ~10 more. A new prefix
--- index of 15 characters (head, three letters, one letter) answers a one-letter word beside a
--- longer one (`maria s`) from one list instead of merging every `mar`+`s…` pair (3-7 ms):
--- ~7 bytes more.
 --
+-- Names: a query with a one- or two-letter word beside a longer one (`Noël de G`, `Maria S`)
+-- or with two three-letter prefixes (`mar van`) used to intersect the long lists of its short
+-- prefixes (`de*` is in ~50,000 of a million records, `s*` in ~150,000, `mar*` in ~40,000):
+-- 1.5-7 ms in FTS5 alone. Each record now also carries a token per pair of two of its name
+-- words: a fixed head of eight `_` (a word character in this table only: never in a folded
+-- name nor in a folded query), the first three letters of one word, the first two of the other
+-- (`noël de groot` → `noe`+`de`, `noe`+`gr`, `gro`+`no`, `gro`+`de`). `Noël de G` is then
+-- `noel*` AND the pairs `noe`+`de` and `noe`+`g*`: short lists (0.2-0.6 ms). The head is as
+-- long as the longest word prefix index, so the prefix entries FTS5 writes for the pair
+-- tokens are the head's, the same for all pairs of a record; a prefix index of twelve
+-- characters (head, three letters, one letter) has each `mar`+`s…` in one list. The word
+-- prefix indexes stop at eight letters (they went to eleven): a longer prefix merges the few
+-- words that start so.
 -- Email fragments: a new table of the address's adjacent word pairs, three letters of each
 -- (`zoe.roberts123@ziggo.nl` → `zoe_rob rob_123 123_zig zig_nl`). A fragment of several
 -- words whose first is short (`o.har`, `j.hal`) was a phrase over the long list of `o`
@@ -28,8 +27,8 @@
 
 DROP TABLE customer_name_fts;
 CREATE VIRTUAL TABLE customer_name_fts USING fts5(
-    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11 15',
-    tokenize='unicode61 remove_diacritics 2'
+    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 12',
+    tokenize='unicode61 remove_diacritics 2 tokenchars _'
 );
 INSERT INTO customer_name_fts(customer_name_fts, rank) VALUES ('automerge', 0);
 

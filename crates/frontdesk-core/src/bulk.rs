@@ -9,6 +9,7 @@ use crate::clock::ms_to_datetime;
 use crate::customers::{Actor, CustomerInput, InsertOptions};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
+use crate::search::index::IndexKeys;
 use crate::settings;
 use crate::store::{Store, Writer};
 use crate::validate::{self, ValidCustomer};
@@ -45,7 +46,9 @@ pub struct BulkReport {
     pub rejected: u64,
 }
 
-type Checked = (BulkRow, Result<ValidCustomer, CoreError>);
+/// A row and what validating it gave: the record and its search keys (computed here, on the
+/// validation thread), or why it cannot be written.
+type Checked = (BulkRow, Result<(ValidCustomer, IndexKeys), CoreError>);
 
 /// Writes `rows`; a row that fails validation or uniqueness goes to `on_reject` (which may
 /// fail the whole run, e.g. when the error file cannot be written) and is not written.
@@ -85,6 +88,10 @@ where
                             }
                         }
                         None => Ok(v),
+                    })
+                    .map(|v| {
+                        let keys = IndexKeys::of_valid(&v);
+                        (v, keys)
                     }),
                 };
                 chunk.push((row, checked));
@@ -108,7 +115,7 @@ where
                 let mut written = 0u64;
                 let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {
-                    match checked.and_then(|v| write_one(w, actor, import_id, &row, v, branches)) {
+                    match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
                         Ok(seq) => {
                             written += 1;
                             seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
@@ -174,6 +181,7 @@ fn write_one(
     import_id: Option<i64>,
     row: &BulkRow,
     mut v: ValidCustomer,
+    keys: IndexKeys,
     branches: &mut HashMap<String, BranchId>,
 ) -> CoreResult<i64> {
     if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
@@ -189,6 +197,7 @@ fn write_one(
         import_id,
         consent_at: row.consent_at,
         consent_by: row.consent_by.clone(),
+        keys: Some(keys),
     };
     Ok(w.insert_customer(actor, &v, &opts)?.seq)
 }

@@ -65,14 +65,15 @@ pub const PAIR_OTHER: usize = 2;
 /// Letters an email pair keeps of each word.
 pub const EMAIL_PAIR_LETTERS: usize = 3;
 
-/// The start of every name pair token: eleven U+E000 (private use, never in folded text), as
-/// long as the name search table's longest prefix index, so the prefix entries FTS5 writes for
-/// the pair tokens are the head's alone, shared by all pairs of a record.
-const PAIR_HEAD: &str = "\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}\u{E000}";
+/// The start of every name pair token: eight `_` (a word character of the name search table
+/// only, never in folded text or a folded query), as long as the table's longest word prefix
+/// index, so the prefix entries FTS5 writes for the pair tokens are the head's, shared by all
+/// pairs of a record.
+const PAIR_HEAD: &str = "________";
 
 /// The pair token of two name words (or word starts): the head, the first three letters of
 /// `anchor`, the first two (or one) of `other`. A record has `name_pair(a, b)` for every word `a`
-/// of three letters or more and every word `b` of its [`name_keys`] (`a` itself too).
+/// of three letters or more and every other word `b` of its [`name_keys`].
 pub fn name_pair(anchor: &str, other: &str) -> String {
     let mut t = String::with_capacity(PAIR_HEAD.len() + 24);
     t.push_str(PAIR_HEAD);
@@ -87,8 +88,10 @@ pub fn name_pair(anchor: &str, other: &str) -> String {
 pub fn name_pairs(keys: &str) -> String {
     let words: Vec<&str> = keys.split(' ').filter(|w| !w.is_empty()).collect();
     let mut pairs: Vec<String> = Vec::new();
-    for a in words.iter().filter(|w| w.chars().nth(PAIR_ANCHOR - 1).is_some()) {
-        for b in &words {
+    for (i, a) in words.iter().enumerate().filter(|(_, w)| w.chars().nth(PAIR_ANCHOR - 1).is_some()) {
+        // Not a word with itself: a query word that only its anchor's record word could match
+        // starts the anchor, and is left out of the lookup (see `search::exec::name_expr`).
+        for b in words.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, b)| b) {
             let t = name_pair(a, b);
             if !pairs.contains(&t) {
                 pairs.push(t);
@@ -318,16 +321,18 @@ mod tests {
 
     #[test]
     fn name_pairs_pair_every_three_letter_start_with_every_word() {
-        let head = "\u{E000}".repeat(11);
+        let head = "_".repeat(8);
         let pairs = name_pairs("noel de groot");
-        let want: Vec<String> = ["noeno", "noede", "noegr", "grono", "grode", "grogr"].iter().map(|p| format!("{head}{p}")).collect();
+        let want: Vec<String> = ["noede", "noegr", "grono", "grode"].iter().map(|p| format!("{head}{p}")).collect();
         assert_eq!(pairs.split(' ').collect::<Vec<_>>(), want);
         assert_eq!(name_pair("zoë", "m"), format!("{head}zoëm"));
-        // No word of three letters: no pairs; a repeated word pairs once.
+        // No word of three letters: no pairs; a word pairs with itself only when it is there
+        // twice.
         assert_eq!(name_pairs("li na"), "");
+        assert_eq!(name_pairs("ann"), "");
         assert_eq!(name_pairs("ann ann"), format!("{head}annan"));
-        // The head is as long as the name table's longest prefix index.
-        assert_eq!(PAIR_HEAD.chars().count(), 11);
+        // The head is as long as the name table's longest word prefix index.
+        assert_eq!(PAIR_HEAD.chars().count(), 8);
     }
 
     #[test]

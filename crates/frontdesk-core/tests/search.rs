@@ -30,6 +30,38 @@ fn name_words_are_prefixes_in_any_order_without_diacritics() {
     assert!(d.find("xqz").is_empty());
 }
 
+/// Several words with short ones beside a longer one (looked up as word pairs): each query word
+/// may be the start of any name word, the same one as another query word's too, in any order.
+#[test]
+fn short_words_beside_a_longer_one() {
+    let d = common::desk();
+    d.add("Noël", "de Groot", None, None);
+    d.add("Anna", "Smith", None, None);
+    d.add("Maria", "Sanchez", None, None);
+    d.add("Mario", "Rossi", None, None);
+    for (q, want) in [
+        ("noel de g", vec!["Noël de Groot"]),
+        ("Noël d G", vec!["Noël de Groot"]),
+        ("gro n d", vec!["Noël de Groot"]),
+        // A word that only the longer word's own name word starts.
+        ("anna a", vec!["Anna Smith"]),
+        ("anna an s", vec!["Anna Smith"]),
+        ("smith s", vec!["Anna Smith"]),
+        ("de d", vec!["Noël de Groot"]),
+        ("maria s", vec!["Maria Sanchez"]),
+        ("mar s", vec!["Maria Sanchez"]),
+        ("mar r", vec!["Mario Rossi"]),
+        ("mar san", vec!["Maria Sanchez"]),
+        ("ma sa", vec!["Maria Sanchez"]),
+        ("ros mario", vec!["Mario Rossi"]),
+    ] {
+        assert_eq!(d.find(q), want, "{q}");
+    }
+    for q in ["anna r", "maria r", "noel s", "mario sa", "smith anna x"] {
+        assert!(d.find(q).is_empty(), "{q} finds no one");
+    }
+}
+
 #[test]
 fn phone_fragments_with_any_formatting() {
     let d = sample();

@@ -30,6 +30,9 @@ pub struct InsertOptions {
     /// When and by whom marketing consent was recorded (kept on import).
     pub consent_at: Option<i64>,
     pub consent_by: Option<String>,
+    /// The record's search keys when already computed (an import computes them on its
+    /// validation thread, off the writer's).
+    pub(crate) keys: Option<IndexKeys>,
 }
 
 /// A record written by [`Writer::insert_customer`].
@@ -206,7 +209,7 @@ impl Writer<'_> {
                 opts.import_id,
             ])?;
         let seq = self.tx.last_insert_rowid();
-        let keys = IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref());
+        let keys = opts.keys.clone().unwrap_or_else(|| IndexKeys::of_valid(v));
         match &mut self.deferred_index {
             // A new customer has spent nothing: the batch adds its count to the totals at the end.
             Some(rows) => rows.push((seq, keys)),
@@ -336,7 +339,7 @@ impl Writer<'_> {
             &self.tx,
             seq,
             &keys_of(&old),
-            &IndexKeys::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref()),
+            &IndexKeys::of_valid(&v),
         )?;
         if consent_changed {
             self.tx

@@ -302,6 +302,17 @@ fn name_expr(words: &[&String]) -> String {
     use crate::normalize::{PAIR_ANCHOR, PAIR_OTHER};
     let mut sorted = words.to_vec();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    // A word that starts a longer one (or repeats it) is matched wherever that one is: `anna a`
+    // is `anna*`. The words left each need a record word of their own, so a pair of the anchor
+    // and another word comes from two of the record's words (records keep no pair of a word
+    // with itself).
+    let mut kept: Vec<&String> = Vec::with_capacity(sorted.len());
+    for w in sorted {
+        if !kept.iter().any(|k| k.starts_with(w.as_str())) {
+            kept.push(w);
+        }
+    }
+    let sorted = kept;
     let prefix = |w: &str| format!("{}*", fts_phrase(w));
     let letters = |w: &str| w.chars().count();
     if sorted.len() < 2 || letters(sorted[0]) < PAIR_ANCHOR {
@@ -313,7 +324,7 @@ fn name_expr(words: &[&String]) -> String {
         .chain(sorted[1..].iter().copied().filter(|w| letters(w) > PAIR_OTHER))
         .map(|w| prefix(w));
     let pairs = sorted[1..].iter().map(|w| {
-        // A one-letter word is the start of pairs: the name table's prefix index of fifteen
+        // A one-letter word is the start of pairs: the name table's prefix index of twelve
         // characters (head, anchor, one letter) has them in one list.
         let pair = crate::normalize::name_pair(anchor, w);
         if letters(w) < PAIR_OTHER {
