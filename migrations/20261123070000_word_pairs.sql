@@ -4,15 +4,13 @@
 -- or with two three-letter prefixes (`mar van`) used to intersect the long lists of its short
 -- prefixes (`de*` is in ~50,000 of a million records, `s*` in ~150,000, `mar*` in ~40,000):
 -- 1.5-7 ms in FTS5 alone. Each record now also carries a token per pair of two of its name
--- words: a fixed head of eight `_` (a word character in this table only: never in a folded
+-- words: a fixed head of eleven `_` (a word character in this table only: never in a folded
 -- name nor in a folded query), the first three letters of one word, the first two of the other
 -- (`noël de groot` → `noe`+`de`, `noe`+`gr`, `gro`+`no`, `gro`+`de`). `Noël de G` is then
 -- `noel*` AND the pairs `noe`+`de` and `noe`+`g*`: short lists (0.2-0.6 ms). The head is as
 -- long as the longest word prefix index, so the prefix entries FTS5 writes for the pair
--- tokens are the head's, the same for all pairs of a record; a prefix index of twelve
--- characters (head, three letters, one letter) has each `mar`+`s…` in one list. The word
--- prefix indexes stop at eight letters (they went to eleven): a longer prefix merges the few
--- words that start so.
+-- tokens are the head's, the same for all pairs of a record; a new prefix index of fifteen
+-- characters (head, three letters, one letter) has each `mar`+`s…` in one list.
 -- Email fragments: a new table of the address's adjacent word pairs, three letters of each
 -- (`zoe.roberts123@ziggo.nl` → `zoe_rob rob_123 123_zig zig_nl`). A fragment of several
 -- words whose first is short (`o.har`, `j.hal`) was a phrase over the long list of `o`
@@ -27,7 +25,7 @@
 
 DROP TABLE customer_name_fts;
 CREATE VIRTUAL TABLE customer_name_fts USING fts5(
-    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 12',
+    keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11 15',
     tokenize='unicode61 remove_diacritics 2 tokenchars _'
 );
 INSERT INTO customer_name_fts(customer_name_fts, rank) VALUES ('automerge', 0);

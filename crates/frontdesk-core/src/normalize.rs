@@ -65,11 +65,11 @@ pub const PAIR_OTHER: usize = 2;
 /// Letters an email pair keeps of each word.
 pub const EMAIL_PAIR_LETTERS: usize = 3;
 
-/// The start of every name pair token: eight `_` (a word character of the name search table
+/// The start of every name pair token: eleven `_` (a word character of the name search table
 /// only, never in folded text or a folded query), as long as the table's longest word prefix
 /// index, so the prefix entries FTS5 writes for the pair tokens are the head's, shared by all
 /// pairs of a record.
-const PAIR_HEAD: &str = "________";
+const PAIR_HEAD: &str = "___________";
 
 /// The pair token of two name words (or word starts): the head, the first three letters of
 /// `anchor`, the first two (or one) of `other`. A record has `name_pair(a, b)` for every word `a`
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn name_pairs_pair_every_three_letter_start_with_every_word() {
-        let head = "_".repeat(8);
+        let head = "_".repeat(11);
         let pairs = name_pairs("noel de groot");
         let want: Vec<String> = ["noede", "noegr", "grono", "grode"].iter().map(|p| format!("{head}{p}")).collect();
         assert_eq!(pairs.split(' ').collect::<Vec<_>>(), want);
@@ -332,7 +332,7 @@ mod tests {
         assert_eq!(name_pairs("ann"), "");
         assert_eq!(name_pairs("ann ann"), format!("{head}annan"));
         // The head is as long as the name table's longest word prefix index.
-        assert_eq!(PAIR_HEAD.chars().count(), 8);
+        assert_eq!(PAIR_HEAD.chars().count(), 11);
     }
 
     #[test]

@@ -324,7 +324,7 @@ fn name_expr(words: &[&String]) -> String {
         .chain(sorted[1..].iter().copied().filter(|w| letters(w) > PAIR_OTHER))
         .map(|w| prefix(w));
     let pairs = sorted[1..].iter().map(|w| {
-        // A one-letter word is the start of pairs: the name table's prefix index of twelve
+        // A one-letter word is the start of pairs: the name table's prefix index of fifteen
         // characters (head, anchor, one letter) has them in one list.
         let pair = crate::normalize::name_pair(anchor, w);
         if letters(w) < PAIR_OTHER {
