@@ -11,7 +11,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
 use crate::search::index::IndexKeys;
 use crate::settings;
-use crate::store::{Store, Writer};
+use crate::store::{deferred_indexes, Store, Writer};
 use crate::validate::{self, ValidCustomer};
 
 pub const BATCH: usize = 25_000;
@@ -69,7 +69,9 @@ where
     let today = ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let default_branch = desk.branch_id;
     let mut report = BulkReport::default();
-    std::thread::scope(|scope| -> CoreResult<()> {
+    // Into an empty desk: the sort indexes are built once at the end (see deferred_indexes).
+    let deferred = store.write(|w| deferred_indexes::defer(w.conn()))?;
+    let outcome = std::thread::scope(|scope| -> CoreResult<()> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Checked>>(8);
         let validator = scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
@@ -157,7 +159,12 @@ where
         flush(&mut pending, &mut report, &mut branches)?;
         validator.join().map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
         Ok(())
-    })?;
+    });
+    // Built whether the rows were all written or not (the batches written so far stay); if
+    // this fails too, the desk builds them when it is next opened.
+    let restored = if deferred { store.write(|w| deferred_indexes::restore(w.conn())) } else { Ok(()) };
+    outcome?;
+    restored?;
     // Each batch added a segment to every search table: merge them now, not on the desk's next
     // customer saves.
     store.merge_search()?;

@@ -196,3 +196,80 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
             .unwrap();
     }
 }
+
+/// The sort and filter indexes of `customers` a bulk write into an empty desk leaves for later.
+const SORT_INDEXES: [&str; 3] = ["customers_name_sort", "customers_created", "customers_total_spent"];
+
+fn indexes(db: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name").unwrap();
+    let names = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    names
+}
+
+/// An import into an empty desk writes its rows without the sort indexes and builds them once
+/// at the end (seen from another connection while the import reports progress); into a desk
+/// with customers it keeps them. Afterwards the desk has every index, sorted lists use them,
+/// and nothing is left waiting.
+#[test]
+fn an_import_into_an_empty_desk_builds_its_sort_indexes_after_the_rows() {
+    let d = desk();
+    let db = d.dir.path().join("desk.db");
+    let all = indexes(&db);
+    assert!(SORT_INDEXES.iter().all(|i| all.contains(&i.to_string())));
+    let csv = |from: usize| {
+        let mut text = String::from("First Name,Last Name,Email Address\n");
+        for i in from..from + 40 {
+            text.push_str(&format!("Ann{i},Lee{i},ann{i}@example.com\n"));
+        }
+        text
+    };
+    for (name, from, deferred) in [("first.csv", 0, true), ("second.csv", 100, false)] {
+        let path = d.dir.path().join(name);
+        fs::write(&path, csv(from)).unwrap();
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        let report = import_csv(&d.store, &path, &ImportOptions::default(), &mut |_, _| seen.push(indexes(&db))).unwrap();
+        assert_eq!(report.imported, 40);
+        assert!(!seen.is_empty());
+        for during in &seen {
+            for i in SORT_INDEXES {
+                assert_eq!(!during.contains(&i.to_string()), deferred, "{name}: {i} during the import");
+            }
+            assert!(during.contains(&"customers_email".to_string()), "the lookups stay");
+            assert!(during.contains(&"customers_never_spent".to_string()), "named by queries: stays");
+        }
+        assert_eq!(indexes(&db), all, "{name}: every index is back");
+    }
+    assert_eq!(d.count("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'"), 0);
+    let plan: String = d
+        .store
+        .read(|r| Ok(r.conn().query_row("EXPLAIN QUERY PLAN SELECT seq FROM customers ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE LIMIT 5", [], |x| x.get(3))?))
+        .unwrap();
+    assert!(plan.contains("customers_name_sort"), "{plan}");
+}
+
+/// A desk whose import into it stopped before the sort indexes were built (the process killed)
+/// builds them when it is next opened.
+#[test]
+fn a_desk_whose_import_stopped_gets_its_sort_indexes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    drop(frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap());
+    let all = indexes(&db);
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let sql: Vec<String> = SORT_INDEXES
+            .iter()
+            .map(|i| c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [i], |r| r.get(0)).unwrap())
+            .collect();
+        for i in SORT_INDEXES {
+            c.execute_batch(&format!("DROP INDEX {i}")).unwrap();
+        }
+        c.execute("INSERT INTO settings(key, value) VALUES ('deferred_indexes', ?1)", [serde_json::to_string(&sql).unwrap()]).unwrap();
+    }
+    assert_ne!(indexes(&db), all);
+    let store = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+    assert_eq!(indexes(&db), all);
+    let waiting: i64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'", [], |x| x.get(0))?)).unwrap();
+    assert_eq!(waiting, 0);
+}

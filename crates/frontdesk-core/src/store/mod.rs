@@ -4,6 +4,7 @@
 //! Reads go through [`Store::read`] with a [`Reader`]; writes through [`Store::write`] with a
 //! [`Writer`] that holds the transaction, the clock, the id source and the HLC.
 
+pub(crate) mod deferred_indexes;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +96,12 @@ impl Store {
         });
         let mut conn = open_connection(&path, false)?;
         schema::migrate(&mut conn)?;
+        if deferred_indexes::away(&conn)? {
+            // An import into this desk stopped before it built its sort indexes: build them now.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            deferred_indexes::restore(&tx)?;
+            tx.commit()?;
+        }
         let desk = settings::bootstrap(&mut conn, &sources)?;
         let floor: u64 = conn
             .query_row("SELECT value FROM settings WHERE key = 'hlc_floor'", [], |r| r.get::<_, String>(0))
