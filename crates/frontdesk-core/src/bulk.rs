@@ -70,7 +70,7 @@ where
     let default_branch = desk.branch_id;
     let mut report = BulkReport::default();
     // Into an empty desk: the sort indexes are built once at the end (see deferred_indexes).
-    let deferred = store.write(|w| deferred_indexes::defer(w.conn()))?;
+    let away = deferred_indexes::take_away(store)?;
     let outcome = std::thread::scope(|scope| -> CoreResult<()> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Checked>>(8);
         let validator = scope.spawn(move || {
@@ -160,11 +160,13 @@ where
         validator.join().map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
         Ok(())
     });
-    // Built whether the rows were all written or not (the batches written so far stay); if
-    // this fails too, the desk builds them when it is next opened.
-    let restored = if deferred { store.write(|w| deferred_indexes::restore(w.conn())) } else { Ok(()) };
+    // Built whether the rows were all written or not (the batches written so far stay). If that
+    // fails, the rows are written all the same: the desk's tidying or its next opening builds
+    // them (the lock goes with this process's hold).
+    if let Some(away) = away {
+        let _ = deferred_indexes::bring_back(store, away);
+    }
     outcome?;
-    restored?;
     // Each batch added a segment to every search table: merge them now, not on the desk's next
     // customer saves.
     store.merge_search()?;

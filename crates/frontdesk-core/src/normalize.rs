@@ -331,8 +331,15 @@ mod tests {
         assert_eq!(name_pairs("li na"), "");
         assert_eq!(name_pairs("ann"), "");
         assert_eq!(name_pairs("ann ann"), format!("{head}annan"));
-        // The head is as long as the name table's longest word prefix index.
-        assert_eq!(PAIR_HEAD.chars().count(), 11);
+        // The head is as long as the name table's longest word prefix index, and the table has
+        // a prefix index of head, anchor and one letter (`maria s`).
+        let migration = include_str!("../../../migrations/20261123070000_word_pairs.sql");
+        let name_table = &migration[migration.find("CREATE VIRTUAL TABLE customer_name_fts").unwrap()..];
+        let prefixes: Vec<usize> = name_table.split("prefix='").nth(1).unwrap().split('\'').next().unwrap().split(' ').map(|p| p.parse().unwrap()).collect();
+        let head = PAIR_HEAD.chars().count();
+        assert_eq!(prefixes.iter().filter(|&&p| p <= head).max(), Some(&head), "{prefixes:?}");
+        assert!(prefixes.contains(&(head + PAIR_ANCHOR + 1)), "{prefixes:?}");
+        assert!(!prefixes.iter().any(|&p| p > head && p != head + PAIR_ANCHOR + 1), "{prefixes:?}");
     }
 
     #[test]

@@ -228,7 +228,14 @@ fn an_import_into_an_empty_desk_builds_its_sort_indexes_after_the_rows() {
         let path = d.dir.path().join(name);
         fs::write(&path, csv(from)).unwrap();
         let mut seen: Vec<Vec<String>> = Vec::new();
-        let report = import_csv(&d.store, &path, &ImportOptions::default(), &mut |_, _| seen.push(indexes(&db))).unwrap();
+        let report = import_csv(&d.store, &path, &ImportOptions::default(), &mut |_, _| {
+            // Another desk window (or command) opening and tidying the same file meanwhile
+            // leaves the running import its indexes.
+            let other = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+            while other.tidy_step().unwrap() {}
+            seen.push(indexes(&db));
+        })
+        .unwrap();
         assert_eq!(report.imported, 40);
         assert!(!seen.is_empty());
         for during in &seen {
@@ -248,28 +255,56 @@ fn an_import_into_an_empty_desk_builds_its_sort_indexes_after_the_rows() {
     assert!(plan.contains("customers_name_sort"), "{plan}");
 }
 
-/// A desk whose import into it stopped before the sort indexes were built (the process killed)
-/// builds them when it is next opened.
+/// Takes the sort indexes of the desk at `db` away as an import does (definitions kept in the
+/// settings), as if its process had stopped before bringing them back.
+fn take_indexes_away(db: &std::path::Path) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let sql: Vec<String> = SORT_INDEXES
+        .iter()
+        .map(|i| c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [i], |r| r.get(0)).unwrap())
+        .collect();
+    for i in SORT_INDEXES {
+        c.execute_batch(&format!("DROP INDEX {i}")).unwrap();
+    }
+    c.execute("INSERT INTO settings(key, value) VALUES ('deferred_indexes', ?1)", [serde_json::to_string(&sql).unwrap()]).unwrap();
+}
+
+/// A desk whose import stopped before the sort indexes were built (the process killed) builds
+/// them when it is next opened; while the importing process still holds the desk's import
+/// lock, opening leaves them to it.
 #[test]
 fn a_desk_whose_import_stopped_gets_its_sort_indexes_back() {
+    use frontdesk_core::store::{Sources, Store};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
-    drop(frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap());
+    drop(Store::open(&db, Sources::default()).unwrap());
     let all = indexes(&db);
-    {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        let sql: Vec<String> = SORT_INDEXES
-            .iter()
-            .map(|i| c.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [i], |r| r.get(0)).unwrap())
-            .collect();
-        for i in SORT_INDEXES {
-            c.execute_batch(&format!("DROP INDEX {i}")).unwrap();
-        }
-        c.execute("INSERT INTO settings(key, value) VALUES ('deferred_indexes', ?1)", [serde_json::to_string(&sql).unwrap()]).unwrap();
-    }
+    take_indexes_away(&db);
     assert_ne!(indexes(&db), all);
-    let store = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+    {
+        // The importing process, alive: its lock on the file beside the database.
+        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.path().join("desk.db.import-lock")).unwrap();
+        lock.lock().unwrap();
+        let store = Store::open(&db, Sources::default()).unwrap();
+        while store.tidy_step().unwrap() {}
+        assert_ne!(indexes(&db), all, "left to the running import");
+    }
+    let store = Store::open(&db, Sources::default()).unwrap();
     assert_eq!(indexes(&db), all);
     let waiting: i64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'", [], |x| x.get(0))?)).unwrap();
     assert_eq!(waiting, 0);
+}
+
+/// The desktop app, open while an import in another process stopped half way, builds the sort
+/// indexes in its idle tidying.
+#[test]
+fn an_open_desk_builds_the_indexes_a_stopped_import_left_away() {
+    let d = desk();
+    let db = d.dir.path().join("desk.db");
+    let all = indexes(&db);
+    take_indexes_away(&db);
+    assert_ne!(indexes(&db), all);
+    while d.store.tidy_step().unwrap() {}
+    assert_eq!(indexes(&db), all);
+    assert_eq!(d.count("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'"), 0);
 }

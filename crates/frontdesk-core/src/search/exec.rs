@@ -223,8 +223,9 @@ struct Source {
 
 /// What a source's rows are checked against when the index only narrowed them down: a long
 /// phone fragment looked up by three of its trigrams (much cheaper than matching every
-/// trigram's positions), an email fragment whose numbers the index keeps cut short or whose
-/// last word was left out of the lookup.
+/// trigram's positions), an email fragment whose numbers the index keeps cut short, whose
+/// last word was left out of the lookup, or whose candidates came from its word pairs (which
+/// keep three letters of each word).
 enum Verify {
     Phone(Vec<String>),
     Email(String),
@@ -538,7 +539,7 @@ struct Plan {
 }
 
 /// The FTS query for an email fragment's adjacent word pairs ([`crate::normalize::email_pair`]):
-/// `o.har` → `"o_har"`, `j.smith.12` → `"j_smi" "smi_12"`. Only whole pair tokens: a last word
+/// `o.har` → `"o_har"`, `j.smith.123` → `"j_smi" "smi_123"`. Only whole pair tokens: a last word
 /// shorter than a pair keeps (`zoe.r`) leaves its pair out, as the start of a pair token (no
 /// prefix index in that table) would merge the lists of every pair that starts so (`gma_c*`:
 /// every Gmail address, tens of milliseconds). `None` when no pair is left.

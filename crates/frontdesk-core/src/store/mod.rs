@@ -96,12 +96,6 @@ impl Store {
         });
         let mut conn = open_connection(&path, false)?;
         schema::migrate(&mut conn)?;
-        if deferred_indexes::away(&conn)? {
-            // An import into this desk stopped before it built its sort indexes: build them now.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            deferred_indexes::restore(&tx)?;
-            tx.commit()?;
-        }
         let desk = settings::bootstrap(&mut conn, &sources)?;
         let floor: u64 = conn
             .query_row("SELECT value FROM settings WHERE key = 'hlc_floor'", [], |r| r.get::<_, String>(0))
@@ -200,6 +194,12 @@ impl Store {
     /// crossed SQLite's automatic checkpoint threshold paid for writing back the log of the last
     /// few dozen saves (p99 of saves 6-8 ms at 1M customers instead of under 2).
     pub fn tidy_step(&self) -> CoreResult<bool> {
+        // Sort indexes an import in another process took away and did not bring back (it
+        // stopped half way): build them.
+        let stopped = deferred_indexes::stopped(&lock(&self.writer))?;
+        if stopped && self.write_quietly(|w| deferred_indexes::restore_if_stopped(w.conn()))? {
+            return Ok(true);
+        }
         if self.merge_search_step()? {
             return Ok(true);
         }

@@ -60,7 +60,15 @@ fn applied(conn: &Connection) -> CoreResult<usize> {
 /// the same migration, and the second would fail half way ("table already exists").
 pub(super) fn migrate(conn: &mut Connection) -> CoreResult<()> {
     match applied(conn)? {
-        v if v == MIGRATIONS.len() => return Ok(()),
+        v if v == MIGRATIONS.len() => {
+            // Sort indexes an import took away and did not bring back (it stopped half way).
+            if super::deferred_indexes::stopped(conn)? {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                super::deferred_indexes::restore_if_stopped(&tx)?;
+                tx.commit()?;
+            }
+            return Ok(());
+        }
         v if v > MIGRATIONS.len() => return Err(newer(v)),
         _ => {}
     }
@@ -94,6 +102,14 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     let from = applied(&tx)?;
     if from > MIGRATIONS.len() {
         return Err(newer(from));
+    }
+    // Indexes an import took away come back before the migrations, which may change them; an
+    // import still running in another process is waited for (its write lock is between two of
+    // its batches now, and a migration must not change the table under it).
+    if from > 0 && !super::deferred_indexes::restore_if_stopped(&tx)? && super::deferred_indexes::import_running(&tx)? {
+        return Err(CoreError::Storage {
+            message: "an import into this desk is running in another Frontdesk; open the desk again when it has finished".into(),
+        });
     }
     let mut refill: Vec<&str> = Vec::new();
     for (name, sql, after) in &MIGRATIONS[from..] {
