@@ -340,8 +340,8 @@ fn name_expr(words: &[&String]) -> String {
 /// Words with fewer letters in all are not probed for candidates: a prefix of three or four
 /// letters (`zoe`, `anna`) is the start of thousands of a million names.
 const PROBE_LETTERS: usize = 5;
-/// Candidates up to which the words of an email fragment before its last are checked on the
-/// records.
+/// Candidates up to which an email fragment's probe (its word pairs, or its words before the
+/// last) is checked on the records.
 const FEW_CANDIDATES: u64 = 600;
 
 impl Source {
