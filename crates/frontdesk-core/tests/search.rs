@@ -62,6 +62,18 @@ fn short_words_beside_a_longer_one() {
     }
 }
 
+/// A letter SQLite's own Unicode tables do not know (they stop at Unicode 6.1) is part of its
+/// word, as the folding says: typing it finds the name, never an error.
+#[test]
+fn letters_newer_than_sqlites_unicode_tables_are_word_letters() {
+    let d = common::desk();
+    d.add("Ann🅰b", "Lee", None, None);
+    assert_eq!(d.find("ann🅰"), vec!["Ann🅰b Lee"]);
+    assert_eq!(d.find("ann🅰b lee"), vec!["Ann🅰b Lee"]);
+    assert_eq!(d.find("a🅰b"), Vec::<String>::new());
+    assert_eq!(d.find("lee a"), vec!["Ann🅰b Lee"]);
+}
+
 #[test]
 fn phone_fragments_with_any_formatting() {
     let d = sample();
