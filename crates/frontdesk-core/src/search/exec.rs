@@ -390,8 +390,8 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from(table, &m, plain), "x.rowid")
             }
-            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if exact_email_pair(key).is_some() => {
-                let m = push(Value::Text(exact_email_pair(key).unwrap_or_default()), &mut params);
+            (ParsedQuery::Email { .. } | ParsedQuery::Text { .. }, 3) if plan.email_exact.is_some() => {
+                let m = push(Value::Text(plan.email_exact.clone().unwrap_or_default()), &mut params);
                 (fts_from(super::index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
             }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if plan.email_candidates.is_some() => {
@@ -536,6 +536,9 @@ struct Plan {
     /// the index expands into every word that starts with it (`gm` → `gmail`, a third of all
     /// addresses).
     email_candidates: Option<std::rc::Rc<str>>,
+    /// The pair query that matches exactly what an email fragment asks ([`exact_email_pair`]);
+    /// then there are no candidates to check.
+    email_exact: Option<String>,
 }
 
 /// The FTS query for an email fragment's adjacent word pairs ([`crate::normalize::email_pair`]):
@@ -564,6 +567,14 @@ fn exact_email_pair(fragment: &str) -> Option<String> {
     let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
     let shape = list.len() == 2 && list[0].chars().count() < EMAIL_PAIR_LETTERS && list[1].chars().count() == EMAIL_PAIR_LETTERS;
     shape.then(|| email_pairs_expr(&list)).flatten()
+}
+
+/// The email fragment a query asks for in the fragment tier, if any.
+fn email_fragment(q: &ParsedQuery) -> Option<&str> {
+    match q {
+        ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. } => Some(key),
+        _ => None,
+    }
 }
 
 /// An FTS table as a source; joined to `customers` only when a filter needs the row.
@@ -642,7 +653,10 @@ impl Reader<'_> {
                 }
                 let more_tiers = i + 1 < tiers.len();
                 if t == 3 {
-                    plan.email_candidates = self.email_candidates(q)?;
+                    plan.email_exact = email_fragment(q).and_then(exact_email_pair);
+                    if plan.email_exact.is_none() {
+                        plan.email_candidates = self.email_candidates(q)?;
+                    }
                 }
                 let src = Source::build(q, t, f, self.now_ms, None, &plan);
                 if earlier.len() <= FEW_EARLIER && src.verify.is_none() {
@@ -755,13 +769,10 @@ impl Reader<'_> {
     /// The email fragment's candidates (see [`Plan::email_candidates`]); asked for only when
     /// the fragment tier is reached (not when an exact address was found).
     fn email_candidates(&self, q: &ParsedQuery) -> CoreResult<Option<std::rc::Rc<str>>> {
-        let (ParsedQuery::Email { key } | ParsedQuery::Text { email_fragment: Some(key), .. }) = q else { return Ok(None) };
+        let Some(key) = email_fragment(q) else { return Ok(None) };
         let words = crate::normalize::email_words(key);
         let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         if list.len() < 2 {
-            return Ok(None);
-        }
-        if exact_email_pair(key).is_some() {
             return Ok(None);
         }
         // Its adjacent pairs first (`ava.lop` → `ava_lop`): short lists even when a word is short.
