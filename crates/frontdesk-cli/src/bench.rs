@@ -43,6 +43,10 @@ pub enum BenchCommand {
     Import {
         #[arg(long, default_value_t = 100_000)]
         count: u64,
+        /// Then measure each part of an import alone on the imported desk: reading and
+        /// validating the file, the rows, each index, the search tables (the floor of any import).
+        #[arg(long)]
+        parts: bool,
     },
     /// Bytes per customer of the tables and indexes of a database.
     Size,
@@ -283,7 +287,7 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
             }
             Ok(())
         }
-        BenchCommand::Import { count } => {
+        BenchCommand::Import { count, parts } => {
             let dir = PathBuf::from("bench-data");
             std::fs::create_dir_all(&dir).map_err(err)?;
             let csv_path = dir.join(format!("import-{count}.csv"));
@@ -304,6 +308,9 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                 secs,
                 report.rows as f64 / secs
             );
+            if parts {
+                print_import_parts(&store, &csv_path)?;
+            }
             drop(store);
             print_size(&db_path)
         }
@@ -312,6 +319,31 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
             print_size(&path)
         }
     }
+}
+
+fn print_import_parts(store: &Store, csv_path: &Path) -> Result<(), CoreError> {
+    let p = frontdesk_core::import_parts::measure(store, csv_path, &ImportOptions::default())?;
+    let per_row = |s: f64| s * 1e6 / p.rows as f64;
+    let indexes: f64 = p.indexes.iter().map(|(_, s)| s).sum();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("Parts of importing {} rows, each measured alone (the writing parts in a transaction rolled back):", p.rows);
+    println!("| part | s | µs per row |");
+    println!("|---|---|---|");
+    println!("| read, validate, search keys (one thread, no writes) | {:.2} | {:.1} |", p.read_and_check, per_row(p.read_and_check));
+    println!("| the rows alone (INSERT … SELECT, no indexes) | {:.2} | {:.1} |", p.rows_alone, per_row(p.rows_alone));
+    let list: Vec<String> = p.indexes.iter().map(|(n, s)| format!("{} {:.2}", n.trim_start_matches("customers_"), s)).collect();
+    println!("| {} customer indexes, each built once, sorted ({}) | {:.2} | {:.1} |", p.indexes.len(), list.join(", "), indexes, per_row(indexes));
+    for (table, s) in &p.search_tables {
+        println!("| search table {table}, filled from the rows | {s:.2} | {:.1} |", per_row(*s));
+    }
+    let writing = p.writing();
+    let floor = writing.max((writing + p.read_and_check) / cores as f64);
+    println!(
+        "Writing parts in sequence (one writer per database): {writing:.2} s; with the reading on the other {} of {cores} cores, an import takes at least {floor:.2} s = {:.0} rows/s.",
+        cores - 1,
+        p.rows as f64 / floor
+    );
+    Ok(())
 }
 
 fn write_csv(path: &Path, count: u64) -> Result<(), CoreError> {

@@ -76,26 +76,7 @@ where
         let validator = scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
             for mut row in rows {
-                let checked = match row.error.take() {
-                    Some(e) => Err(e),
-                    None => validate_row(&row, &region, default_branch, today)
-                    .map_err(|mut e| e.remove(0))
-                    .and_then(|v| match &row.blocked_reason {
-                        Some(r) => {
-                            let r = validate::single_line("blocked_reason", r, 500)?;
-                            if r.is_empty() {
-                                Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."))
-                            } else {
-                                Ok(v)
-                            }
-                        }
-                        None => Ok(v),
-                    })
-                    .map(|v| {
-                        let keys = IndexKeys::of_valid(&v);
-                        (v, keys)
-                    }),
-                };
+                let checked = check(&mut row, &region, default_branch, today);
                 chunk.push((row, checked));
                 if chunk.len() == CHUNK && tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err() {
                     return;
@@ -171,6 +152,22 @@ where
     // customer saves.
     store.merge_search()?;
     Ok(report)
+}
+
+/// Validates a row and computes its search keys (what the validation thread does for each row
+/// before the writer checks uniqueness and writes it). Takes a reading error the row carries.
+pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<(ValidCustomer, IndexKeys), CoreError> {
+    if let Some(e) = row.error.take() {
+        return Err(e);
+    }
+    let v = validate_row(row, region, branch, today).map_err(|mut e| e.remove(0))?;
+    if let Some(r) = &row.blocked_reason {
+        if validate::single_line("blocked_reason", r, 500)?.is_empty() {
+            return Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."));
+        }
+    }
+    let keys = IndexKeys::of_valid(&v);
+    Ok((v, keys))
 }
 
 fn validate_row(row: &BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<ValidCustomer, Vec<CoreError>> {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod history;
 pub mod ids;
 pub mod import;
+pub mod import_parts;
 pub mod normalize;
 pub mod search;
 pub mod seed;

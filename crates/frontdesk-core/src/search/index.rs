@@ -64,7 +64,7 @@ pub(crate) fn add_many(conn: &Connection, rows: &[(i64, IndexKeys)]) -> CoreResu
 }
 
 /// [`add_many`] for the listed search tables only.
-fn add_to(conn: &Connection, rows: &[(i64, IndexKeys)], tables: &[&str]) -> CoreResult<()> {
+pub(crate) fn add_to(conn: &Connection, rows: &[(i64, IndexKeys)], tables: &[&str]) -> CoreResult<()> {
     for (i, table) in TABLES.iter().enumerate().filter(|(_, t)| tables.contains(t)) {
         let pairs: Vec<(i64, &str)> = rows.iter().filter_map(|(seq, k)| parts(k)[i].map(|t| (*seq, t))).collect();
         insert_keys(conn, table, &pairs)?;
@@ -121,12 +121,12 @@ pub(crate) const ALL_TABLES: &[&str] = &TABLES;
 pub(crate) fn refill(conn: &Connection, tables: &[&str]) -> CoreResult<()> {
     let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
     let mut rows = st.query([])?;
-    let mut chunk: Vec<(i64, IndexKeys)> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<(i64, IndexKeys)> = Vec::with_capacity(REFILL_CHUNK);
     while let Some(r) = rows.next()? {
         let (first, last): (String, String) = (r.get(1)?, r.get(2)?);
         let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
         chunk.push((r.get(0)?, IndexKeys::of(&first, &last, email.as_deref(), phone.as_deref())));
-        if chunk.len() == CHUNK {
+        if chunk.len() == REFILL_CHUNK {
             add_to(conn, &chunk, tables)?;
             chunk.clear();
         }
@@ -140,7 +140,7 @@ pub(crate) fn refill(conn: &Connection, tables: &[&str]) -> CoreResult<()> {
 }
 
 /// Rows per statement when refilling a search table.
-const CHUNK: usize = 50_000;
+pub(crate) const REFILL_CHUNK: usize = 50_000;
 
 /// Pages of segment merging one [`merge_step`] does per search table (~5 ms in all at 1M).
 const MERGE_PAGES: i64 = 200;
