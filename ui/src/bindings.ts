@@ -396,6 +396,8 @@ export type FieldChange = {
 
 export type ImportReport = {
 	file: string,
+	/**  The country phone numbers without a country code were read in (`--region`, or the desk's). */
+	region: string,
 	rows: number,
 	imported: number,
 	rejected: number,

@@ -65,7 +65,8 @@ enum Command {
     Search {
         /// The query; omit with --batch.
         query: Option<String>,
-        #[arg(long, default_value_t = 20)]
+        /// Results per query (1 to 500; `total` counts them all).
+        #[arg(long, default_value_t = 20, value_parser = parse_limit)]
         limit: usize,
         #[arg(long)]
         json: bool,
@@ -95,7 +96,8 @@ enum Command {
         branch: Option<String>,
         #[arg(long, value_enum, default_value_t = StatusArg::Live)]
         status: StatusArg,
-        #[arg(long, default_value_t = 50)]
+        /// Customers listed (1 to 500; `total` counts them all).
+        #[arg(long, default_value_t = 50, value_parser = parse_limit)]
         limit: usize,
         #[arg(long)]
         json: bool,
@@ -123,8 +125,19 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
+    /// One row per customer with a header (what `import` reads back).
     Csv,
+    /// JSON Lines: one JSON object per customer per line.
     Json,
+}
+
+/// A page size the search accepts (the core answers at most [`MAX_LIMIT`] rows a page).
+fn parse_limit(text: &str) -> Result<usize, String> {
+    use frontdesk_core::search::MAX_LIMIT;
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!("give a number from 1 to {MAX_LIMIT}")),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -199,6 +212,13 @@ pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn main() -> ExitCode {
+    // `frontdesk search zoe | head -1`: when the reader goes away, stop like other command-line
+    // tools do (Rust ignores SIGPIPE, so printing would panic on the broken pipe).
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default action before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let matches = Cli::command().get_matches();
     // A benchmark seeds its database: it never takes FRONTDESK_DB, only an explicit --db.
     let explicit_db = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
@@ -218,6 +238,72 @@ fn describe(e: &CoreError) -> String {
         CoreError::File { path, line: Some(l), message, .. } if !path.is_empty() => format!("{path}, line {l}: {message}"),
         other => other.to_string(),
     }
+}
+
+/// Writes the export to a file beside `path`, then renames it over `path`: a failed export
+/// leaves an existing file as it was. Never onto the database or its companion files.
+fn export_to_file(store: &Store, db: &std::path::Path, format: Format, path: &std::path::Path) -> Result<u64, CoreError> {
+    let file_error = |code: &str, message: String| CoreError::File { path: path.display().to_string(), line: None, code: code.into(), message };
+    let resolved = resolve(path);
+    let db = resolve(db);
+    for suffix in ["", "-wal", "-shm", "-journal", ".import-lock"] {
+        let mut companion = db.clone().into_os_string();
+        companion.push(suffix);
+        if resolved == PathBuf::from(companion) {
+            return Err(file_error(
+                "is_database",
+                format!("{} is the desk's database{}; export to another file, e.g. --out customers.csv.", path.display(), if suffix.is_empty() { "" } else { " file" }),
+            ));
+        }
+    }
+    if path.is_dir() {
+        return Err(file_error("is_directory", format!("{} is a folder; give a file name, e.g. --out {}/customers.csv.", path.display(), path.display())));
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = (|| {
+        let f = std::fs::File::create(&partial).map_err(|e| file_error("unwritable", format!("Cannot create {}: {e}", partial.display())))?;
+        let mut w = std::io::BufWriter::new(f);
+        let n = frontdesk_core::export::export(store, format, &mut w)?;
+        let f = w.into_inner().map_err(|e| file_error("unwritable", format!("Cannot write {}: {}", partial.display(), e.error())))?;
+        f.sync_all().map_err(|e| file_error("unwritable", format!("Cannot write {}: {e}", partial.display())))?;
+        std::fs::rename(&partial, path).map_err(|e| file_error("unwritable", format!("Cannot replace {}: {e}", path.display())))?;
+        Ok(n)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+/// `path` made absolute with its folder's links resolved (the file itself may not exist yet).
+fn resolve(path: &std::path::Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Opens a desk that must exist already (commands that only read it): a mistyped `--db` is
+/// an error, not a new empty desk.
+fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
+    if !db.is_file() {
+        return Err(CoreError::File {
+            path: db.display().to_string(),
+            line: None,
+            code: "no_database".into(),
+            message: format!(
+                "There is no desk database at {}. Check --db (or FRONTDESK_DB); `frontdesk import FILE.csv` or `frontdesk seed` creates one.",
+                db.display()
+            ),
+        });
+    }
+    open(db)
 }
 
 fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) -> Result<(), CoreError> {
@@ -246,7 +332,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::List { sort, desc, asc, activity, branch, status, limit, json } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let branch = match branch {
                 Some(b) => {
                     let key = b.trim().to_lowercase();
@@ -307,6 +393,9 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     println!("{} rows were rejected; each is listed with its line, field and reason in {f}", report.rejected);
                 }
                 println!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
+                if report.mapping.iter().any(|(_, f)| f == "phone") {
+                    println!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);
+                }
                 if !report.ignored_columns.is_empty() {
                     println!("Not imported: {} (map them with --map 'Column=field')", report.ignored_columns.join(", "));
                 }
@@ -314,24 +403,13 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::Export { format, out } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let format = match format {
                 ExportFormat::Csv => Format::Csv,
                 ExportFormat::Json => Format::Json,
             };
             let n = match &out {
-                Some(path) => {
-                    let f = std::fs::File::create(path).map_err(|e| CoreError::File {
-                        path: path.display().to_string(),
-                        line: None,
-                        code: "unwritable".into(),
-                        message: format!("Cannot create {}: {e}", path.display()),
-                    })?;
-                    let mut w = std::io::BufWriter::new(f);
-                    let n = frontdesk_core::export::export(&store, format, &mut w)?;
-                    w.flush().map_err(|e| CoreError::Storage { message: e.to_string() })?;
-                    n
-                }
+                Some(path) => export_to_file(&store, db, format, path)?,
                 None => {
                     let stdout = std::io::stdout();
                     let mut w = std::io::BufWriter::new(stdout.lock());
@@ -346,7 +424,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::Search { query, limit, json, batch, status, sort } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let mut req = SearchRequest { limit, ..Default::default() };
             req.filter.status = status_filter(status);
             req.sort = match sort {
@@ -356,11 +434,22 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 SortArg::Created => SortBy::Created,
             };
             if batch {
+                if let Some(q) = &query {
+                    return Err(CoreError::validation("query", "with_batch", format!("--batch reads its queries from standard input; leave out \"{q}\" (or drop --batch).")));
+                }
                 let stdin = std::io::stdin();
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                for line in stdin.lock().lines() {
+                for (n, line) in stdin.lock().split(b'\n').enumerate() {
                     let line = line.map_err(|e| CoreError::Storage { message: format!("reading standard input: {e}") })?;
+                    let line = line.strip_suffix(b"\r").unwrap_or(&line);
+                    let Ok(line) = std::str::from_utf8(line) else {
+                        // One line in another encoding: said on its own output line, the rest go on.
+                        let error = format!("line {} of the input is not UTF-8 text; it was not searched", n + 1);
+                        let _ = writeln!(out, "{}", serde_json::json!({"query": String::from_utf8_lossy(line), "error": error}));
+                        continue;
+                    };
+                    let line = line.to_string();
                     req.query = line.clone();
                     let started = Instant::now();
                     let page = store.search(&req)?;
@@ -387,7 +476,10 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::Show { id_or_code, json } => {
-            let store = open(db)?;
+            if id_or_code.trim().is_empty() {
+                return Err(CoreError::validation("id_or_code", "required", "Give a customer's code (e.g. QKM-1042) or id."));
+            }
+            let store = open_existing(db)?;
             let detail = store.customer_detail(&id_or_code, 100)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&show::detail_json(&detail)).unwrap_or_default());
@@ -397,7 +489,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::CheckStats { limit } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let started = Instant::now();
             let bad = store.audit_stats(limit)?;
             for m in &bad {

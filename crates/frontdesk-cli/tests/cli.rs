@@ -152,3 +152,81 @@ fn seeded_history_lists_by_stats_and_shows_them() {
     assert!(ok, "{out}{err}");
     assert!(out.contains("0 mismatches"), "{out}");
 }
+
+#[test]
+fn the_database_is_never_an_export_target_and_reading_needs_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "50", "--appointments-per-customer", "0"]);
+    assert!(ok, "{out}{err}");
+    for target in [db.clone(), dir.path().join("desk.db-wal"), dir.path().join(".").join("desk.db")] {
+        let (ok, _, err) = frontdesk(&db, &["export", "--out", target.to_str().unwrap()]);
+        assert!(!ok, "exporting onto {} was allowed", target.display());
+        assert!(err.contains("is the desk's database"), "{err}");
+    }
+    let (ok, out, _) = frontdesk(&db, &["list", "--json", "--limit", "100"]);
+    assert!(ok, "{out}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"], 50, "the desk is whole");
+
+    // An export that cannot finish leaves the file it would replace as it was.
+    let out_file = dir.path().join("out.csv");
+    std::fs::write(&out_file, "earlier export").unwrap();
+    let (ok, _, err) = frontdesk(&dir.path().join("missing.db"), &["export", "--out", out_file.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "earlier export");
+    assert!(err.contains("no desk database at"), "{err}");
+    let (ok, _, err) = frontdesk(&db, &["export", "--out", out_file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap().lines().count(), 51);
+    assert!(!dir.path().join("out.csv.partial").exists());
+
+    // Reading commands on a mistyped path: an error, and no new empty desk.
+    let typo = dir.path().join("deks.db");
+    for args in [&["search", "zoe"][..], &["show", "QKM-1"], &["list"], &["export"]] {
+        let (ok, out, err) = frontdesk(&typo, args);
+        assert!(!ok, "{args:?}: {out}");
+        assert!(err.contains("There is no desk database at") && err.contains("deks.db"), "{err}");
+    }
+    assert!(!typo.exists());
+}
+
+#[test]
+fn output_into_a_closed_pipe_and_odd_batch_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (ok, _, err) = frontdesk(&db, &["seed", "--count", "300", "--appointments-per-customer", "0"]);
+    assert!(ok, "{err}");
+    // The reader stops after nothing (like `| head -0`): no panic message.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .arg("--db")
+        .arg(&db)
+        .args(["search", "a", "--limit", "500"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+
+    // A line in another encoding is answered with an error line; the lines after it are searched.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .arg("--db")
+        .arg(&db)
+        .args(["search", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a\n\xff\xfe\r\nb\r\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1]["error"].as_str().unwrap().contains("line 2 of the input is not UTF-8"), "{}", lines[1]);
+    assert_eq!(lines[2]["query"], "b");
+    assert!(lines[2]["total"].as_u64().unwrap() > 0);
+    let (ok, _, err) = frontdesk(&db, &["search", "--batch", "zoe"]);
+    assert!(!ok && err.contains("--batch reads its queries from standard input"), "{err}");
+}

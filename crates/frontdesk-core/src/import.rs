@@ -75,6 +75,8 @@ pub struct ImportOptions {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub file: String,
+    /// The country phone numbers without a country code were read in (`--region`, or the desk's).
+    pub region: String,
     pub rows: u64,
     pub imported: u64,
     pub rejected: u64,
@@ -130,11 +132,15 @@ fn file_error(path: &Path, line: Option<u64>, code: &str, message: String) -> Co
 
 fn sniff_delimiter(first_line: &str) -> u8 {
     let count = |c| first_line.matches(c).count();
-    [(',', b','), (';', b';'), ('\t', b'\t')].into_iter().max_by_key(|(c, _)| count(*c)).map(|(_, b)| b).unwrap_or(b',')
+    // (The last of equal counts wins: a comma when there is no separator at all.)
+    [('\t', b'\t'), (';', b';'), (',', b',')].into_iter().max_by_key(|(c, _)| count(*c)).map(|(_, b)| b).unwrap_or(b',')
 }
 
 struct Plan {
     delimiter: u8,
+    /// Lines end in CR LF: the csv reader counts a record's line before the LF ending the one
+    /// above it, one too low for every row after the header.
+    crlf: bool,
     columns: Vec<Option<&'static str>>,
     headers: Vec<String>,
     rows: u64,
@@ -147,12 +153,14 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         .and_then(|f| BufReader::new(f).take(64 * 1024).read_to_end(&mut bytes))
         .map_err(|e| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display())))?;
     let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').next().unwrap_or(b""));
+    // The header is the first line with something on it (the csv reader skips blank lines).
+    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').find(|l| !l.trim_ascii().is_empty()).unwrap_or(b""));
     let delimiter = sniff_delimiter(&first_line);
+    let crlf = first_line.ends_with('\r');
     let mut reader = csv_reader(path, delimiter)?;
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(path, e))?
+        .map_err(|e| csv_error(path, e, false))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
@@ -176,10 +184,13 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
             None => alias(h),
         })
         .collect();
-    // The first column wins when two map to the same field.
+    // When two columns map to the same field, one the user mapped with --map wins; otherwise
+    // the first.
+    let explicit: Vec<bool> = headers.iter().map(|h| overrides.contains_key(&h.to_lowercase())).collect();
     for i in 0..columns.len() {
         if let Some(f) = columns[i] {
-            if columns[..i].contains(&Some(f)) {
+            let claimed = (0..columns.len()).any(|j| j != i && columns[j] == Some(f) && (explicit[j] && !explicit[i] || explicit[j] == explicit[i] && j < i));
+            if claimed {
                 columns[i] = None;
             }
         }
@@ -202,7 +213,7 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(rows + 2);
+                let line = record.position().map(|p| p.line() + crlf as u64).unwrap_or(rows + 2);
                 if record.len() != headers.len() {
                     return Err(file_error(
                         path,
@@ -222,10 +233,10 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
                 }
                 rows += 1;
             }
-            Err(e) => return Err(csv_error(path, e)),
+            Err(e) => return Err(csv_error(path, e, crlf)),
         }
     }
-    Ok(Plan { delimiter, columns, headers, rows })
+    Ok(Plan { delimiter, crlf, columns, headers, rows })
 }
 
 fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
@@ -233,8 +244,9 @@ fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<Fi
     Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(BufReader::with_capacity(1 << 20, f)))
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> CoreError {
-    let line = e.position().map(|p| p.line());
+/// `after_header`: the error is in a row (see [`Plan::crlf`]), not in the header.
+fn csv_error(path: &Path, e: csv::Error, after_header: bool) -> CoreError {
+    let line = e.position().map(|p| p.line() + after_header as u64);
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => file_error(
             path,
@@ -272,13 +284,31 @@ fn parse_time(field: &str, v: &str) -> CoreResult<Option<i64>> {
     Err(CoreError::validation(field, "invalid_date", format!("\"{v}\" is not a date; use YYYY-MM-DD or an ISO 8601 time.")))
 }
 
-/// Splits "Anna Maria Schmidt" into ("Anna Maria", "Schmidt").
-fn split_full_name(full: &str) -> (String, String) {
+/// Words that start a family name when written in lower case ("Mary Ann van der Berg").
+const NAME_PARTICLES: &[&str] = &[
+    "van", "von", "vom", "zu", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "des", "la", "le", "ter", "ten", "te", "bin",
+    "ibn", "al", "el", "y",
+];
+
+/// Splits a whole name into (first, last): "Anna Maria Schmidt" → ("Anna Maria", "Schmidt"),
+/// "Schmidt, Anna" → ("Anna", "Schmidt"), "Mary Ann van der Berg" → ("Mary Ann", "van der Berg").
+pub(crate) fn split_full_name(full: &str) -> (String, String) {
     let full = crate::normalize::tidy_spaces(full);
-    match full.rsplit_once(' ') {
-        Some((f, l)) => (f.to_string(), l.to_string()),
-        None => (full, String::new()),
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        if !first.is_empty() && !last.is_empty() {
+            return (first.to_string(), last.to_string());
+        }
     }
+    let words: Vec<&str> = full.split(' ').collect();
+    if words.len() < 2 {
+        return (full, String::new());
+    }
+    let mut start = words.len() - 1;
+    while start > 1 && NAME_PARTICLES.contains(&words[start - 1]) {
+        start -= 1;
+    }
+    (words[..start].join(" "), words[start..].join(" "))
 }
 
 /// Builds a row from a record; `Err` is a reason to reject the row (field, code, message).
@@ -415,6 +445,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
     let mapping = plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
     let ignored_columns = plan.headers.iter().zip(&plan.columns).filter(|(_, c)| c.is_none()).map(|(h, _)| h.clone()).collect();
     Ok(ImportReport {
+        region: region.clone(),
         file: path.display().to_string(),
         rows: plan.rows,
         imported: report.written,
@@ -430,16 +461,17 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
 /// The file's rows as the bulk write path takes them (a row that cannot be read carries why).
 fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRow> + Send + use<>> {
     let columns = plan.columns.clone();
+    let crlf = plan.crlf;
     let reader = csv_reader(path, plan.delimiter)?;
     Ok(reader.into_records().enumerate().map(move |(n, rec)| match rec {
         Ok(rec) => {
-            let line = rec.position().map(|p| p.line()).unwrap_or(n as u64 + 2);
+            let line = rec.position().map(|p| p.line() + crlf as u64).unwrap_or(n as u64 + 2);
             match to_row(line, &columns, &rec) {
                 Ok(row) => row,
                 Err((row, e)) => BulkRow { error: Some(e), ..row },
             }
         }
-        Err(e) => BulkRow { line: n as u64 + 2, error: Some(csv_error(Path::new(""), e)), ..Default::default() },
+        Err(e) => BulkRow { line: n as u64 + 2, error: Some(csv_error(Path::new(""), e, crlf)), ..Default::default() },
     }))
 }
 
@@ -477,8 +509,8 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, Co
     let by_line: HashMap<u64, &CoreError> = rejects.iter().map(|(l, e)| (*l, e)).collect();
     let mut reader = csv_reader(path, plan.delimiter)?;
     let mut rec = csv::StringRecord::new();
-    while reader.read_record(&mut rec).map_err(|e| csv_error(path, e))? {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+    while reader.read_record(&mut rec).map_err(|e| csv_error(path, e, plan.crlf))? {
+        let line = rec.position().map(|p| p.line() + plan.crlf as u64).unwrap_or(0);
         let Some(e) = by_line.get(&line) else { continue };
         let Rejection { field, code, reason, .. } = Rejection::new(line, e);
         let mut out = vec![line.to_string(), field, code, reason];
@@ -487,4 +519,27 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, Co
     }
     w.flush().map_err(|x| unwritable(&x))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_full_name;
+
+    #[test]
+    fn whole_names_split_into_first_and_last() {
+        let split = |s| {
+            let (f, l) = split_full_name(s);
+            (f, l)
+        };
+        assert_eq!(split("Anna Maria Schmidt"), ("Anna Maria".into(), "Schmidt".into()));
+        assert_eq!(split("Smith, Anna"), ("Anna".into(), "Smith".into()));
+        assert_eq!(split("  de la Cruz ,  María José "), ("María José".into(), "de la Cruz".into()));
+        assert_eq!(split("Mary Ann van der Berg"), ("Mary Ann".into(), "van der Berg".into()));
+        assert_eq!(split("Ludwig van Beethoven"), ("Ludwig".into(), "van Beethoven".into()));
+        // A capitalised word is a given name; a first name is always kept.
+        assert_eq!(split("Van Morrison"), ("Van".into(), "Morrison".into()));
+        assert_eq!(split("de Vries"), ("de".into(), "Vries".into()));
+        assert_eq!(split("Cher"), ("Cher".into(), "".into()));
+        assert_eq!(split("Smith,"), ("Smith,".into(), "".into()));
+    }
 }

@@ -162,8 +162,21 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_ascii_lowercase()
 }
 
+/// A phone as typed without a trunk prefix written in parentheses after the country code
+/// (`+44 (0)7700 900123`, as UK and German business cards write it): the `(0)` is dialled only
+/// from inside the country.
+pub fn without_written_trunk(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim_start();
+    if (t.starts_with('+') || t.starts_with("00")) && t.contains("(0)") {
+        std::borrow::Cow::Owned(t.replacen("(0)", "", 1))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Digits of a phone as typed, plus whether it was written in international form (`+` or `00`).
 pub fn phone_query_digits(text: &str) -> (String, bool) {
+    let text = without_written_trunk(text);
     let t = text.trim_start();
     let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
     if t.starts_with('+') {
@@ -234,6 +247,18 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
             None => vec![digits],
         };
     }
+    // A whole international number typed without its `+` (`447700900123`, ten digits or more):
+    // also read as one.
+    let international = (digits.len() >= 10).then(|| split_calling_code(&digits).map(|(cc, rest)| format!("{cc}:{rest}"))).flatten();
+    let mut fragments = national_fragments(digits, region);
+    if let Some(international) = international.filter(|i| !fragments.contains(i)) {
+        fragments.push(international);
+    }
+    fragments
+}
+
+/// [`phone_query_fragments`] for digits typed without an international prefix.
+fn national_fragments(digits: String, region: &str) -> Vec<String> {
     match trunk_prefix(region) {
         // (Only with two digits or more after it: `:1` is shorter than any fragment.)
         Some(p) if digits.len() >= p.len() + 2 && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
@@ -373,6 +398,10 @@ mod tests {
         // Hungary dials 06 before local numbers; one digit after it is too short to be one.
         assert_eq!(phone_query_fragments("0612", "HU"), vec![":12", "0612"]);
         assert_eq!(phone_query_fragments("061", "HU"), vec!["061"]);
+        // A whole international number without its + is also read as one.
+        assert_eq!(phone_query_fragments("447700900123", "US"), vec!["447700900123", "44:7700900123"]);
+        assert_eq!(phone_query_fragments("12015550123", "GB"), vec!["12015550123", "1:2015550123"]);
+        assert_eq!(phone_query_fragments("447700900", "US"), vec!["447700900"]);
     }
 
     #[test]
@@ -392,7 +421,9 @@ mod tests {
 
     #[test]
     fn phone_query_digits_understands_international_prefixes() {
-        assert_eq!(phone_query_digits("+44 (0)7700-900.123"), ("4407700900123".into(), true));
+        assert_eq!(phone_query_digits("+44 (0)7700-900.123"), ("447700900123".into(), true));
+        assert_eq!(phone_query_digits("0049 (0)30 1234"), ("49301234".into(), true));
+        assert_eq!(phone_query_digits("(0)7700 900"), ("07700900".into(), false));
         assert_eq!(phone_query_digits("0044 7700"), ("447700".into(), true));
         assert_eq!(phone_query_digits("07700 900"), ("07700900".into(), false));
     }

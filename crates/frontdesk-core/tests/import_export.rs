@@ -79,6 +79,64 @@ fn semicolons_region_and_explicit_mapping() {
 }
 
 #[test]
+fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
+    let d = desk();
+    let crlf = "First Name,Email\r\nAnn,ann@example.com\r\nBob,bad\r\n\"Cy\r\nDe\",cy@example.com\r\nDan,bad2\r\n";
+    let report = import(&d, "crlf.csv", crlf.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (2, 2), "{report:?}");
+    let lines: Vec<u64> = report.first_rejections.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 6], "the rows on lines 3 and 6 (after a quoted line break) were rejected");
+    let errors = fs::read_to_string(errors_path(&d.dir.path().join("crlf.csv"))).unwrap();
+    let firsts: Vec<&str> = errors.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(firsts, vec!["3", "6"], "{errors}");
+    assert!(errors.contains(",Bob,bad") && errors.contains(",Dan,bad2"), "{errors}");
+    let ragged = b"First Name,Email\r\nAnn,ann@example.org\r\nBob,bob@example.org,x\r\n";
+    match import(&d, "ragged.csv", ragged, &ImportOptions::default()) {
+        Err(CoreError::File { line: Some(3), code, .. }) => assert_eq!(code, "ragged_row"),
+        other => panic!("{other:?}"),
+    }
+    let blank_first = b"\nFirst Name;Email\nEve;bad\n";
+    let report = import(&d, "blank.csv", blank_first, &ImportOptions::default()).unwrap();
+    assert_eq!(report.mapping, vec![("First Name".to_string(), "first_name".to_string()), ("Email".into(), "email".into())]);
+    assert_eq!(report.first_rejections[0].line, 3);
+}
+
+#[test]
+fn an_explicit_mapping_wins_over_a_recognised_header() {
+    let d = desk();
+    let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";
+    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None };
+    let report = import(&d, "pm.csv", csv.as_bytes(), &opts).unwrap();
+    assert_eq!(report.imported, 1);
+    assert_eq!(report.region, "GB");
+    assert!(report.mapping.contains(&("Mobile".to_string(), "phone".to_string())), "{:?}", report.mapping);
+    assert_eq!(report.ignored_columns, vec!["Phone".to_string()]);
+    let c = d.store.search(&frontdesk_core::search::SearchRequest::new("anna smith")).unwrap().hits[0].clone();
+    assert_eq!(c.phone_e164.as_deref(), Some("+447700900999"));
+}
+
+#[test]
+fn business_card_phones_and_whole_names() {
+    let d = desk();
+    let csv = "Name,Phone\nA One,+44 (0)7700 900127\n\"Smith, Anna\",+49 (0)30 12345678\nMary Ann van der Berg,0044 (0)20 7946 0001\n";
+    let report = import(&d, "cards.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (3, 0), "{:?}", report.first_rejections);
+    let hit = |q: &str| d.store.search(&frontdesk_core::search::SearchRequest::new(q)).unwrap().hits;
+    assert_eq!(hit("a one")[0].phone_e164.as_deref(), Some("+447700900127"));
+    // The number as written on the card, and the whole number without its +, find it.
+    for q in ["+44 (0)7700 900127", "+44 (0) 7700 900127", "447700900127", "0044 7700 900127"] {
+        let hits = hit(q);
+        assert_eq!(hits.len(), 1, "{q}");
+        assert_eq!(hits[0].first_name, "A", "{q}");
+    }
+    let anna = hit("anna smith");
+    assert_eq!((anna[0].first_name.as_str(), anna[0].last_name.as_str()), ("Anna", "Smith"));
+    let mary = hit("van der berg");
+    assert_eq!((mary[0].first_name.as_str(), mary[0].last_name.as_str()), ("Mary Ann", "van der Berg"));
+    assert_eq!(mary[0].phone_e164.as_deref(), Some("+442079460001"));
+}
+
+#[test]
 fn a_malformed_file_is_refused_whole() {
     let d = desk();
     let ragged = b"First Name,Last Name,Email\nAnn,Lee,ann@example.com\nBob,Ray\n";

@@ -98,15 +98,17 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
 }
 
 /// Parses `raw` as typed; numbers without a country code are read in `region`.
-pub fn parse_phone(field: &str, raw: &str, region: &str) -> CoreResult<ParsedPhone> {
+pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedPhone> {
     enlarge_pattern_cache();
+    // Messages quote the number as typed; it is read without a `(0)` after the country code.
+    let raw = &*crate::normalize::without_written_trunk(typed);
     let id: Option<Id> = region.parse().ok();
     let digits = raw.chars().filter(|c| c.is_ascii_digit()).count();
     if digits < 4 {
-        return Err(CoreError::validation(field, "invalid_phone", format!("\"{raw}\" has too few digits to be a phone number.")));
+        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" has too few digits to be a phone number.")));
     }
     if raw.chars().any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X' | 'e' | 'E' | 't' | 'T')) {
-        return Err(CoreError::validation(field, "invalid_phone", format!("\"{raw}\" contains letters; type the digits only.")));
+        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" contains letters; type the digits only.")));
     }
     if let Some(e164) = fast_e164(raw, region) {
         return Ok(ParsedPhone { e164 });
@@ -115,18 +117,20 @@ pub fn parse_phone(field: &str, raw: &str, region: &str) -> CoreResult<ParsedPho
     // wrongly applies its trunk prefix to foreign numbers).
     let id = if raw.trim_start().starts_with('+') { None } else { id };
     let number = phonenumber::parse(id, raw).map_err(|_| {
-        CoreError::validation(field, "invalid_phone", format!("\"{raw}\" is not a phone number (read as a {region} number)."))
+        CoreError::validation(field, "invalid_phone", format!("\"{typed}\" is not a phone number (read as a {region} number)."))
     })?;
     let code = number.code().value();
     let national = number.national().to_string();
     if !is_possible(code, national.len()) {
+        let national = id.is_some() && !raw.trim_start().starts_with('+') && !raw.trim_start().starts_with("00");
         return Err(CoreError::validation(
             field,
             "invalid_phone",
-            format!(
-                "\"{raw}\" has the wrong number of digits for a {} number; check it, or add the country code (e.g. +44) if it is from abroad.",
-                if id.is_some() && !raw.trim_start().starts_with('+') && !raw.trim_start().starts_with("00") { region.to_string() } else { format!("+{code}") }
-            ),
+            if national {
+                format!("\"{typed}\" has the wrong number of digits for a {region} number; check it, or add the country code (e.g. +44) if it is from abroad.")
+            } else {
+                format!("\"{typed}\" has the wrong number of digits for a +{code} number; check it.")
+            },
         ));
     }
     Ok(ParsedPhone { e164: format!("+{code}{national}") })
