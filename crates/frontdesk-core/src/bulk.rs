@@ -72,7 +72,8 @@ where
     // Into an empty desk: the sort indexes are built once at the end (see deferred_indexes).
     let away = deferred_indexes::take_away(store)?;
     let outcome = std::thread::scope(|scope| -> CoreResult<()> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Checked>>(8);
+        // Room for a whole batch: the next one is validated while this one is written.
+        let (tx, rx) = mpsc::sync_channel::<Vec<Checked>>(BATCH / CHUNK + 1);
         let validator = scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
             for mut row in rows {
