@@ -48,7 +48,7 @@ pub fn fold(text: &str) -> String {
 pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
     let mut keys = fold(first);
     let local = email.map(|e| letter_runs(&fold(email_local_part(e)))).unwrap_or_default();
-    for part in [fold(last), local, spelled_out(first), spelled_out(last)] {
+    for part in [fold(last), local, spelled_out(first), spelled_out(last), written_together(first), written_together(last)] {
         if !part.is_empty() {
             if !keys.is_empty() {
                 keys.push(' ');
@@ -122,6 +122,21 @@ pub fn email_pair(first: &str, next: &str) -> String {
     t.push('_');
     t.extend(next.chars().take(EMAIL_PAIR_LETTERS));
     t
+}
+
+/// Apostrophes (and the marks typed for them) that people leave out when typing a name.
+pub const APOSTROPHES: &[char] = &['\'', '’', '‘', 'ʼ', '`', '´'];
+
+/// The words of a name written with an apostrophe, written together and folded (`O'Neill` →
+/// `oneill`, typed as often as `o'neill`); empty when there is none.
+fn written_together(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| w.contains(APOSTROPHES))
+        .map(|w| fold(&w.replace(APOSTROPHES, "")))
+        .filter(|j| !j.is_empty() && !j.contains(' '))
+        .filter(|j| fold(name).split(' ').all(|w| w != j))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The way names with umlauts and similar letters are often typed on keyboards without them
@@ -342,6 +357,10 @@ mod tests {
         assert_eq!(name_keys("Zoë", "Müller", Some("zm.salon88@example.com")), "zoe muller zm salon mueller");
         assert_eq!(name_keys("", "Lee", None), "lee");
         assert_eq!(name_keys("Jörg", "Weiß", None), "jorg weis joerg weiss");
+        // Written with an apostrophe: also written together.
+        assert_eq!(name_keys("Siobhán", "O'Brien", None), "siobhan o brien obrien");
+        assert_eq!(name_keys("D’Arcy", "Ó Néill", None), "d arcy o neill darcy");
+        assert_eq!(name_keys("Ann'", "Lee", None), "ann lee");
     }
 
     #[test]

@@ -185,6 +185,52 @@ fn upgrading_adds_word_pairs_to_the_search_index() {
     assert_eq!(store.search(&SearchRequest::new("q.zzx")).unwrap().total, 0);
 }
 
+#[test]
+fn upgrading_indexes_names_with_an_apostrophe_written_together() {
+    use frontdesk_core::normalize::{fold, name_keys, name_pairs};
+    use frontdesk_core::search::SearchRequest;
+    let (_dir, path) = demo_desk_file();
+    {
+        let store = Store::open(&path, Sources::default()).unwrap();
+        let mut input = frontdesk_core::customers::CustomerInput { first_name: "Aoife".into(), last_name: "O'Sullivan".into(), ..Default::default() };
+        input.email = Some("aoife.os@example.ie".into());
+        store.create_customer(&frontdesk_core::customers::Actor::new("test"), &input).unwrap();
+    }
+    let apostrophes: i64 = {
+        // The name table as the previous version wrote it: no names written together.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); PRAGMA user_version = 9;").unwrap();
+        let mut st = c.prepare("SELECT seq, first_name, last_name, email FROM customers WHERE archived_at IS NULL").unwrap();
+        let rows: Vec<(i64, String, String, Option<String>)> =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
+        for (seq, first, last, email) in &rows {
+            let words: Vec<String> = name_keys(first, last, email.as_deref()).split(' ').filter(|w| !w.is_empty() && !fold(&last.replace('\'', "")).split(' ').any(|j| j == *w && last.contains('\''))).map(String::from).collect();
+            let keys = format!("{} {}", words.join(" "), name_pairs(&words.join(" ")));
+            c.execute("INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)", rusqlite::params![seq, keys]).unwrap();
+        }
+        rows.iter().filter(|r| r.2.contains('\'')).count() as i64
+    };
+    let store = Store::open(&path, Sources::default()).unwrap();
+    assert!(apostrophes >= 2, "{apostrophes} names with an apostrophe");
+    let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new("osullivan") }).unwrap();
+    assert!(page.hits.iter().any(|h| h.display_name == "Aoife O'Sullivan"), "{:?}", page.hits);
+    // Every customer with an apostrophe in the last name is found by it written together.
+    let with: Vec<(String, String)> = store
+        .read(|r| {
+            let mut st = r.conn().prepare("SELECT code, last_name FROM customers WHERE last_name LIKE '%''%' AND archived_at IS NULL")?;
+            let rows = st.query_map([], |x| Ok((x.get(0)?, x.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    assert_eq!(with.len() as i64, apostrophes);
+    for (code, last) in with {
+        let q = last.replace('\'', "");
+        let page = store.search(&SearchRequest { limit: 500, ..SearchRequest::new(&q) }).unwrap();
+        assert!(page.hits.iter().any(|h| h.code == code), "{q} finds {code}");
+    }
+    assert_eq!(store.search(&SearchRequest::new("aoife o sul")).unwrap().hits.len(), 1);
+}
+
 /// A database file with 300 demo customers (closed again), in a temp folder kept while the
 /// returned guard lives.
 fn demo_desk_file() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -34,13 +34,18 @@ struct Person {
 }
 
 /// Words before a last name (`Noël de Groot`, `Muireann Ó Dónaill`).
-const PARTICLES: &[&str] = &["de", "Ó", "van der", "Le", "d"];
+/// Those ending in an apostrophe are written onto the name (`O'Brien`, `D’Angelo`).
+const PARTICLES: &[&str] = &["de", "Ó", "van der", "Le", "d", "O'", "D’"];
 
 fn person() -> impl Strategy<Value = Person> {
     let nick = prop::option::of(name());
     (name(), name(), prop::option::of(prop::sample::select(PARTICLES)), prop::option::of(0u32..40), prop::option::of(0u32..60), nick).prop_map(
         |(first, last, particle, e, p, nick)| {
-            let last = particle.map(|w| format!("{w} {last}")).unwrap_or(last);
+            let last = match particle {
+                Some(w) if w.ends_with(['\'', '’']) => format!("{w}{last}"),
+                Some(w) => format!("{w} {last}"),
+                None => last,
+            };
             // Sometimes the address starts with another name than the first name (a nickname),
             // so an email fragment can match where the name words do not.
             let start = fold(nick.as_deref().unwrap_or(&first)).replace(' ', "");
@@ -73,6 +78,9 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 format!("{} {}", first.chars().take(3).collect::<String>(), last.chars().take(3).collect::<String>()),
                 format!("{first} {}", first.chars().take(1).collect::<String>()),
                 format!("{} {}", first.chars().take(1).collect::<String>(), last.chars().take(2).collect::<String>()),
+                // The last name typed without its apostrophe, or with it and a start only.
+                p.last.replace(['\'', '’'], "").chars().take(5).collect(),
+                format!("{} {}", p.last.chars().take(4).collect::<String>(), first.chars().take(2).collect::<String>()),
             ];
             if let Some(e) = &p.email {
                 v.push(e.clone());
@@ -97,6 +105,8 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 // International forms, whatever the desk's own country.
                 v.push(format!("+44 {}", &ph[1..8]));
                 v.push(format!("0044{}", &ph[1..]));
+                // The whole international number without its +.
+                v.push(format!("44{}", &ph[1..]));
             }
             v
         })

@@ -14,6 +14,34 @@ fn sample() -> Desk {
 }
 
 #[test]
+fn names_with_an_apostrophe_are_found_written_together() {
+    let d = sample();
+    d.add("Liam", "Obrien", None, None);
+    d.add("Dara", "D’Angelo", None, None);
+    d.add("Aoife", "O Brien", None, None);
+    assert_eq!(d.find("obrien"), vec!["Siobhán O'Brien", "Liam Obrien"]);
+    assert_eq!(d.find("O'Brien"), vec!["Siobhán O'Brien", "Liam Obrien"]);
+    assert_eq!(d.find("o’bri"), vec!["Siobhán O'Brien", "Liam Obrien"]);
+    assert_eq!(d.find("siobhan obr"), vec!["Siobhán O'Brien"]);
+    // With a space the words are two, as before.
+    assert_eq!(d.find("o brien"), vec!["Siobhán O'Brien", "Aoife O Brien"]);
+    assert_eq!(d.find("dangelo"), vec!["Dara D’Angelo"]);
+    assert_eq!(d.find("d'ang dara"), vec!["Dara D’Angelo"]);
+    // A rename drops the written-together form with the old name.
+    let liam = d.store.search(&SearchRequest::new("liam")).unwrap().hits[0].clone();
+    let input = CustomerInput { first_name: "Liam".into(), last_name: "Byrne".into(), ..Default::default() };
+    d.store.update_customer(&me(), liam.id, &input).unwrap();
+    let siobhan = d.store.search(&SearchRequest::new("siobhan")).unwrap().hits[0].clone();
+    let input = CustomerInput { first_name: "Siobhán".into(), last_name: "Walsh".into(), phone: Some("087 765 4321".into()), ..Default::default() };
+    d.store.update_customer(&me(), siobhan.id, &input).unwrap();
+    assert!(d.find("obrien").is_empty());
+    assert_eq!(d.find("o brien"), vec!["Aoife O Brien"]);
+    let input = CustomerInput { first_name: "Siobhán".into(), last_name: "O'Brien".into(), phone: Some("087 765 4321".into()), ..Default::default() };
+    d.store.update_customer(&me(), siobhan.id, &input).unwrap();
+    assert_eq!(d.find("obrien"), vec!["Siobhán O'Brien"]);
+}
+
+#[test]
 fn name_words_are_prefixes_in_any_order_without_diacritics() {
     let d = sample();
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);

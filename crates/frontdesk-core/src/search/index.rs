@@ -113,6 +113,9 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
 /// The tables with word pairs: names (words and pairs) and email pairs.
 pub(crate) const PAIR_TABLES: &[&str] = &[TABLES[0], EMAIL_PAIRS_TABLE];
 
+/// The name search table.
+pub(crate) const NAME_TABLES: &[&str] = &[TABLES[0]];
+
 /// Every search table.
 pub(crate) const ALL_TABLES: &[&str] = &TABLES;
 

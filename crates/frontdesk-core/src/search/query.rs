@@ -51,7 +51,9 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
     if q.contains('@') || (code.is_none() && (looks_like_email_fragment(q) || letters_and_digits(q))) {
         return ParsedQuery::Email { key: normalize::email_key(q) };
     }
-    let words = normalize::fold(q).split(' ').filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>();
+    // Apostrophes are left out (`o'neill` = `oneill`): names with one are also indexed written
+    // together, and some are stored without it.
+    let words = normalize::fold(&q.replace(normalize::APOSTROPHES, "")).split(' ').filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>();
     if words.is_empty() && code.is_none() {
         return ParsedQuery::Empty;
     }

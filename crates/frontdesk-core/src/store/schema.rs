@@ -14,14 +14,17 @@ enum After {
     RefillAll,
     /// Fill the name search table and the email word pairs from the customers.
     RefillPairs,
+    /// Fill the name search table from the customers.
+    RefillNames,
 }
 
 impl After {
     fn tables(self) -> &'static [&'static str] {
-        use crate::search::index::{ALL_TABLES, PAIR_TABLES};
+        use crate::search::index::{ALL_TABLES, NAME_TABLES, PAIR_TABLES};
         match self {
             After::RefillAll => ALL_TABLES,
             After::RefillPairs => PAIR_TABLES,
+            After::RefillNames => NAME_TABLES,
         }
     }
 }
@@ -49,6 +52,11 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     ),
     ("20261123060000_stat_indexes_without_seq", include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"), None),
     ("20261123070000_word_pairs", include_str!("../../../../migrations/20261123070000_word_pairs.sql"), Some(After::RefillPairs)),
+    (
+        "20261123080000_names_written_together",
+        include_str!("../../../../migrations/20261123080000_names_written_together.sql"),
+        Some(After::RefillNames),
+    ),
 ];
 
 fn applied(conn: &Connection) -> CoreResult<usize> {
