@@ -262,18 +262,6 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
             None => vec![digits],
         };
     }
-    // A whole international number typed without its `+` (`447700900123`, ten digits or more):
-    // also read as one.
-    let international = (digits.len() >= 10).then(|| split_calling_code(&digits).map(|(cc, rest)| format!("{cc}:{rest}"))).flatten();
-    let mut fragments = national_fragments(digits, region);
-    if let Some(international) = international.filter(|i| !fragments.contains(i)) {
-        fragments.push(international);
-    }
-    fragments
-}
-
-/// [`phone_query_fragments`] for digits typed without an international prefix.
-fn national_fragments(digits: String, region: &str) -> Vec<String> {
     match trunk_prefix(region) {
         // (Only with two digits or more after it: `:1` is shorter than any fragment.)
         Some(p) if digits.len() >= p.len() + 2 && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
@@ -417,10 +405,6 @@ mod tests {
         // Hungary dials 06 before local numbers; one digit after it is too short to be one.
         assert_eq!(phone_query_fragments("0612", "HU"), vec![":12", "0612"]);
         assert_eq!(phone_query_fragments("061", "HU"), vec!["061"]);
-        // A whole international number without its + is also read as one.
-        assert_eq!(phone_query_fragments("447700900123", "US"), vec!["447700900123", "44:7700900123"]);
-        assert_eq!(phone_query_fragments("12015550123", "GB"), vec!["12015550123", "1:2015550123"]);
-        assert_eq!(phone_query_fragments("447700900", "US"), vec!["447700900"]);
     }
 
     #[test]

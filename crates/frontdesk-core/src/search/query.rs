@@ -38,9 +38,15 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
     }
     let phone_chars = |c: char| c.is_ascii_digit() || " +-.()/".contains(c);
     if q.chars().all(phone_chars) && q.chars().any(|c| c.is_ascii_digit()) {
-        let (digits, _international) = normalize::phone_query_digits(q);
+        let (digits, international) = normalize::phone_query_digits(q);
         let exact_e164 = if digits.len() >= 6 {
-            crate::validate::parse_phone("query", q, region).ok().map(|p| p.e164)
+            crate::validate::parse_phone("query", q, region).ok().map(|p| p.e164).or_else(|| {
+                // A whole international number typed without its + (`447700900123`, copied from
+                // a messaging app): found as that number.
+                (!international && digits.len() >= 10)
+                    .then(|| crate::validate::parse_phone("query", &format!("+{digits}"), region).ok().map(|p| p.e164))
+                    .flatten()
+            })
         } else {
             None
         };
@@ -91,6 +97,15 @@ mod tests {
         }
         assert!(matches!(parse("1042", "GB"), ParsedQuery::Digits { plain: true, .. }));
         assert!(matches!(parse("(555) 12", "GB"), ParsedQuery::Digits { plain: false, .. }));
+        // A whole international number without its +, on a desk of another country; a number
+        // written with (0) after the country code.
+        let exact = |q: &str, region: &str| match parse(q, region) {
+            ParsedQuery::Digits { exact_e164, .. } => exact_e164,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(exact("447700900123", "US").as_deref(), Some("+447700900123"));
+        assert_eq!(exact("4930 1234 5678", "GB").as_deref(), Some("+493012345678"));
+        assert_eq!(exact("+44 (0)7700 900123", "US").as_deref(), Some("+447700900123"));
     }
 
     #[test]
