@@ -240,41 +240,50 @@ fn describe(e: &CoreError) -> String {
     }
 }
 
-/// Writes the export to a file beside `path`, then renames it over `path`: a failed export
-/// leaves an existing file as it was. Never onto the database or its companion files.
+/// Writes the export to a temporary file in the folder of `path`, then renames it over `path`
+/// (through a symbolic link, onto what it points at): a failed or interrupted export leaves an
+/// existing file as it was. Never onto the database or its companion files; a device or pipe
+/// (`/dev/stdout`) is written directly.
 fn export_to_file(store: &Store, db: &std::path::Path, format: Format, path: &std::path::Path) -> Result<u64, CoreError> {
     let file_error = |code: &str, message: String| CoreError::File { path: path.display().to_string(), line: None, code: code.into(), message };
-    let resolved = resolve(path);
+    let target = resolve(path);
     let db = resolve(db);
     for suffix in ["", "-wal", "-shm", "-journal", ".import-lock"] {
         let mut companion = db.clone().into_os_string();
         companion.push(suffix);
-        if resolved == PathBuf::from(companion) {
+        if target == PathBuf::from(companion) {
             return Err(file_error(
                 "is_database",
                 format!("{} is the desk's database{}; export to another file, e.g. --out customers.csv.", path.display(), if suffix.is_empty() { "" } else { " file" }),
             ));
         }
     }
-    if path.is_dir() {
-        return Err(file_error("is_directory", format!("{} is a folder; give a file name, e.g. --out {}/customers.csv.", path.display(), path.display())));
+    let unwritable = |e: &dyn std::fmt::Display| file_error("unwritable", format!("Cannot write {}: {e}", path.display()));
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(file_error("is_directory", format!("{} is a folder; give a file name, e.g. --out {}/customers.csv.", path.display(), path.display())))
+        }
+        Ok(m) if !m.is_file() => {
+            let f = std::fs::OpenOptions::new().write(true).open(&target).map_err(|e| unwritable(&e))?;
+            let mut w = std::io::BufWriter::new(f);
+            let n = frontdesk_core::export::export(store, format, &mut w)?;
+            w.flush().map_err(|e| unwritable(&e))?;
+            return Ok(n);
+        }
+        _ => {}
     }
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let written = (|| {
-        let f = std::fs::File::create(&partial).map_err(|e| file_error("unwritable", format!("Cannot create {}: {e}", partial.display())))?;
-        let mut w = std::io::BufWriter::new(f);
-        let n = frontdesk_core::export::export(store, format, &mut w)?;
-        let f = w.into_inner().map_err(|e| file_error("unwritable", format!("Cannot write {}: {}", partial.display(), e.error())))?;
-        f.sync_all().map_err(|e| file_error("unwritable", format!("Cannot write {}: {e}", partial.display())))?;
-        std::fs::rename(&partial, path).map_err(|e| file_error("unwritable", format!("Cannot replace {}: {e}", path.display())))?;
-        Ok(n)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        return Err(file_error("no_folder", format!("The folder {} does not exist; create it first or export to another folder.", folder.display())));
     }
-    written
+    let mut tmp = tempfile::Builder::new().prefix(".frontdesk-export-").tempfile_in(folder).map_err(|e| unwritable(&e))?;
+    let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+    let n = frontdesk_core::export::export(store, format, &mut w)?;
+    w.flush().map_err(|e| unwritable(&e))?;
+    drop(w);
+    tmp.as_file().sync_all().map_err(|e| unwritable(&e))?;
+    tmp.persist(&target).map_err(|e| unwritable(&e.error))?;
+    Ok(n)
 }
 
 /// `path` made absolute with its folder's links resolved (the file itself may not exist yet).
@@ -445,7 +454,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     let line = line.strip_suffix(b"\r").unwrap_or(&line);
                     let Ok(line) = std::str::from_utf8(line) else {
                         // One line in another encoding: said on its own output line, the rest go on.
-                        let error = format!("line {} of the input is not UTF-8 text; it was not searched", n + 1);
+                        let error = format!("line {} of the input is not UTF-8 text; it was not searched (save the queries as UTF-8)", n + 1);
                         let _ = writeln!(out, "{}", serde_json::json!({"query": String::from_utf8_lossy(line), "error": error}));
                         continue;
                     };

@@ -28,7 +28,7 @@ pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
         );
     }
     if page.next.is_some() {
-        println!("… more: raise --limit or refine the query");
+        println!("… more: raise --limit (up to 500) or refine the query");
     }
 }
 

@@ -168,21 +168,31 @@ fn the_database_is_never_an_export_target_and_reading_needs_a_database() {
     assert!(ok, "{out}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"], 50, "the desk is whole");
 
-    // An export that cannot finish leaves the file it would replace as it was.
+    // An export replaces a file only when it is complete, through a link onto its target, and
+    // leaves nothing else behind; a device is written directly; a missing folder is named.
     let out_file = dir.path().join("out.csv");
     std::fs::write(&out_file, "earlier export").unwrap();
     let (ok, _, err) = frontdesk(&dir.path().join("missing.db"), &["export", "--out", out_file.to_str().unwrap()]);
-    assert!(!ok);
+    assert!(!ok && err.contains("no desk database at"), "{err}");
     assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "earlier export");
-    assert!(err.contains("no desk database at"), "{err}");
-    let (ok, _, err) = frontdesk(&db, &["export", "--out", out_file.to_str().unwrap()]);
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&out_file, &link).unwrap();
+    let (ok, _, err) = frontdesk(&db, &["export", "--out", link.to_str().unwrap()]);
     assert!(ok, "{err}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(std::fs::read_to_string(&out_file).unwrap().lines().count(), 51);
-    assert!(!dir.path().join("out.csv.partial").exists());
+    let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.retain(|n| !n.starts_with("desk.db"));
+    names.sort();
+    assert_eq!(names, vec!["latest.csv", "out.csv"]);
+    let (ok, _, err) = frontdesk(&db, &["export", "--out", "/dev/null"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = frontdesk(&db, &["export", "--out", dir.path().join("no/such/folder.csv").to_str().unwrap()]);
+    assert!(!ok && err.contains("does not exist"), "{err}");
 
     // Reading commands on a mistyped path: an error, and no new empty desk.
     let typo = dir.path().join("deks.db");
-    for args in [&["search", "zoe"][..], &["show", "QKM-1"], &["list"], &["export"]] {
+    for args in [&["search", "zoe"][..], &["show", "QKM-1"], &["list"], &["export"], &["check-stats"]] {
         let (ok, out, err) = frontdesk(&typo, args);
         assert!(!ok, "{args:?}: {out}");
         assert!(err.contains("There is no desk database at") && err.contains("deks.db"), "{err}");

@@ -22,6 +22,9 @@ const CHUNK: usize = 512;
 pub struct BulkRow {
     /// Line number in the source (for error reports).
     pub line: u64,
+    /// Which record of the source it is (0: the first after the header): names the row exactly
+    /// when writing the rejected rows out again.
+    pub record: u64,
     pub input: CustomerInput,
     /// Branch code or name; created if it does not exist yet.
     pub branch: Option<String>,

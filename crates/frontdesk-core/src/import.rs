@@ -132,15 +132,70 @@ fn file_error(path: &Path, line: Option<u64>, code: &str, message: String) -> Co
 
 fn sniff_delimiter(first_line: &str) -> u8 {
     let count = |c| first_line.matches(c).count();
-    // (The last of equal counts wins: a comma when there is no separator at all.)
-    [('\t', b'\t'), (';', b';'), (',', b',')].into_iter().max_by_key(|(c, _)| count(*c)).map(|(_, b)| b).unwrap_or(b',')
+    // The last of equal counts wins: `;` over `,` (`Nachname, Vorname;Telefon`), and a tab when
+    // there is no separator at all, so a one-column file keeps its commas (`Smith, Anna`).
+    [(',', b','), (';', b';'), ('\t', b'\t')].into_iter().max_by_key(|(c, _)| count(*c)).map(|(_, b)| b).unwrap_or(b',')
+}
+
+/// Where each line of a file starts and where its text ends (before its break: LF, CR LF or
+/// a lone CR), to tell a record's line from the byte the csv reader says the record starts at:
+/// the reader counts only LFs, starts a record at the LF of a CR LF before it, and at the blank
+/// lines it skips.
+struct Lines {
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+}
+
+impl Lines {
+    fn read(path: &Path) -> CoreResult<Self> {
+        let unreadable = |e: std::io::Error| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display()));
+        let mut f = BufReader::with_capacity(1 << 20, File::open(path).map_err(unreadable)?);
+        let (mut starts, mut ends) = (vec![0u64], Vec::new());
+        let (mut pos, mut after_cr) = (0u64, false);
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf).map_err(unreadable)?;
+            if n == 0 {
+                break;
+            }
+            for &b in &buf[..n] {
+                match b {
+                    b'\n' if after_cr => *starts.last_mut().expect("a line") = pos + 1,
+                    b'\n' | b'\r' => {
+                        ends.push(pos);
+                        starts.push(pos + 1);
+                    }
+                    _ => {}
+                }
+                after_cr = b == b'\r';
+                pos += 1;
+            }
+        }
+        ends.push(pos);
+        Ok(Lines { starts, ends })
+    }
+
+    /// The line (from 1) of the record the csv reader started reading at byte `at`.
+    fn line_of(&self, at: u64) -> u64 {
+        let last = self.starts.len() - 1;
+        let mut i = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+        if at >= self.ends[i] && i < last && at > self.starts[i] {
+            i += 1; // on the break before the record
+        }
+        while i < last && self.ends[i] == self.starts[i] {
+            i += 1; // a blank line the reader skips
+        }
+        i as u64 + 1
+    }
+
+    fn of(&self, position: Option<&csv::Position>) -> Option<u64> {
+        position.map(|p| self.line_of(p.byte()))
+    }
 }
 
 struct Plan {
     delimiter: u8,
-    /// Lines end in CR LF: the csv reader counts a record's line before the LF ending the one
-    /// above it, one too low for every row after the header.
-    crlf: bool,
+    lines: std::sync::Arc<Lines>,
     columns: Vec<Option<&'static str>>,
     headers: Vec<String>,
     rows: u64,
@@ -154,13 +209,13 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         .map_err(|e| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display())))?;
     let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // The header is the first line with something on it (the csv reader skips blank lines).
-    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').find(|l| !l.trim_ascii().is_empty()).unwrap_or(b""));
+    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').find(|l| !l.is_empty() && *l != b"\r").unwrap_or(b""));
     let delimiter = sniff_delimiter(&first_line);
-    let crlf = first_line.ends_with('\r');
+    let lines = Lines::read(path)?;
     let mut reader = csv_reader(path, delimiter)?;
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(path, e, false))?
+        .map_err(|e| csv_error(path, e, &lines))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
@@ -168,7 +223,15 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         return Err(file_error(path, Some(1), "no_header", "The first line must name the columns (e.g. First Name,Last Name,Email,Phone).".into()));
     }
     let overrides: HashMap<String, String> = opts.mappings.iter().map(|(h, f)| (h.trim().to_lowercase(), f.trim().to_string())).collect();
-    for (h, f) in &opts.mappings {
+    for (i, (h, f)) in opts.mappings.iter().enumerate() {
+        for (h2, f2) in &opts.mappings[..i] {
+            if h2.trim().eq_ignore_ascii_case(h.trim()) {
+                return Err(CoreError::validation("map", "mapped_twice", format!("--map {h2}={f2} and --map {h}={f} map the same column; keep one.")));
+            }
+            if f.trim() != "ignore" && f2.trim() == f.trim() {
+                return Err(CoreError::validation("map", "field_twice", format!("--map {h2}={f2} and --map {h}={f} map two columns to {f}; keep one.")));
+            }
+        }
         if f != "ignore" && !FIELDS.contains(&f.as_str()) {
             return Err(CoreError::validation("map", "unknown_field", format!("--map {h}={f}: \"{f}\" is not a field; use one of {} or ignore.", FIELDS.join(", "))));
         }
@@ -213,7 +276,7 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line() + crlf as u64).unwrap_or(rows + 2);
+                let line = lines.of(record.position()).unwrap_or(rows + 2);
                 if record.len() != headers.len() {
                     return Err(file_error(
                         path,
@@ -233,10 +296,10 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
                 }
                 rows += 1;
             }
-            Err(e) => return Err(csv_error(path, e, crlf)),
+            Err(e) => return Err(csv_error(path, e, &lines)),
         }
     }
-    Ok(Plan { delimiter, crlf, columns, headers, rows })
+    Ok(Plan { delimiter, lines: std::sync::Arc::new(lines), columns, headers, rows })
 }
 
 fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
@@ -244,9 +307,8 @@ fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<Fi
     Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(BufReader::with_capacity(1 << 20, f)))
 }
 
-/// `after_header`: the error is in a row (see [`Plan::crlf`]), not in the header.
-fn csv_error(path: &Path, e: csv::Error, after_header: bool) -> CoreError {
-    let line = e.position().map(|p| p.line() + after_header as u64);
+fn csv_error(path: &Path, e: csv::Error, lines: &Lines) -> CoreError {
+    let line = lines.of(e.position());
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => file_error(
             path,
@@ -287,28 +349,35 @@ fn parse_time(field: &str, v: &str) -> CoreResult<Option<i64>> {
 /// Words that start a family name when written in lower case ("Mary Ann van der Berg").
 const NAME_PARTICLES: &[&str] = &[
     "van", "von", "vom", "zu", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "des", "la", "le", "ter", "ten", "te", "bin",
-    "ibn", "al", "el", "y",
+    "ibn", "al", "el",
 ];
 
+/// What may follow a name after a comma without being a given name ("John Smith, Jr.").
+const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "esq"];
+
 /// Splits a whole name into (first, last): "Anna Maria Schmidt" → ("Anna Maria", "Schmidt"),
-/// "Schmidt, Anna" → ("Anna", "Schmidt"), "Mary Ann van der Berg" → ("Mary Ann", "van der Berg").
+/// "Schmidt, Anna" → ("Anna", "Schmidt"), "Mary Ann van der Berg" → ("Mary Ann", "van der Berg");
+/// a suffix after a comma stays with the last name ("John Smith, Jr." → ("John", "Smith Jr.")).
 pub(crate) fn split_full_name(full: &str) -> (String, String) {
     let full = crate::normalize::tidy_spaces(full);
-    if let Some((last, first)) = full.split_once(',') {
-        let (first, last) = (first.trim(), last.trim());
-        if !first.is_empty() && !last.is_empty() {
-            return (first.to_string(), last.to_string());
-        }
+    let is_suffix = |p: &str| NAME_SUFFIXES.contains(&p.replace('.', "").to_lowercase().as_str());
+    let parts: Vec<&str> = full.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let suffixes: Vec<&str> = parts.iter().copied().filter(|p| is_suffix(p)).collect();
+    let names: Vec<&str> = parts.iter().copied().filter(|p| !is_suffix(p)).collect();
+    let with_suffixes = |last: String| std::iter::once(last.as_str()).chain(suffixes.iter().copied()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+    if let [last, first] = names[..] {
+        return (first.to_string(), with_suffixes(last.to_string()));
     }
-    let words: Vec<&str> = full.split(' ').collect();
+    let whole = names.join(" ");
+    let words: Vec<&str> = whole.split(' ').filter(|w| !w.is_empty()).collect();
     if words.len() < 2 {
-        return (full, String::new());
+        return (whole, with_suffixes(String::new()));
     }
     let mut start = words.len() - 1;
     while start > 1 && NAME_PARTICLES.contains(&words[start - 1]) {
         start -= 1;
     }
-    (words[..start].join(" "), words[start..].join(" "))
+    (words[..start].join(" "), with_suffixes(words[start..].join(" ")))
 }
 
 /// Builds a row from a record; `Err` is a reason to reject the row (field, code, message).
@@ -426,15 +495,16 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let import_id = start(store, &file_name, &actor)?;
     let rows = read_rows(path, &plan)?;
-    let mut rejects: Vec<(u64, CoreError)> = Vec::new();
+    // (record, line, why)
+    let mut rejects: Vec<(u64, u64, CoreError)> = Vec::new();
     let total = plan.rows;
     let report = bulk::write_rows(store, &actor, Some(import_id), &region, rows, &mut |done| progress(done, total), &mut |row, e| {
-        rejects.push((row.line, e.clone()));
+        rejects.push((row.record, row.line, e.clone()));
         Ok(())
     })?;
     finish(store, import_id, report.written, report.rejected)?;
-    rejects.sort_by_key(|(line, _)| *line);
-    let first_rejections = rejects.iter().take(FIRST_REJECTIONS).map(|(line, e)| Rejection::new(*line, e)).collect();
+    rejects.sort_by_key(|(record, _, _)| *record);
+    let first_rejections = rejects.iter().take(FIRST_REJECTIONS).map(|(_, line, e)| Rejection::new(*line, e)).collect();
     let errors_file = if rejects.is_empty() {
         None
     } else {
@@ -461,17 +531,20 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
 /// The file's rows as the bulk write path takes them (a row that cannot be read carries why).
 fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRow> + Send + use<>> {
     let columns = plan.columns.clone();
-    let crlf = plan.crlf;
+    let lines = plan.lines.clone();
     let reader = csv_reader(path, plan.delimiter)?;
-    Ok(reader.into_records().enumerate().map(move |(n, rec)| match rec {
-        Ok(rec) => {
-            let line = rec.position().map(|p| p.line() + crlf as u64).unwrap_or(n as u64 + 2);
-            match to_row(line, &columns, &rec) {
-                Ok(row) => row,
-                Err((row, e)) => BulkRow { error: Some(e), ..row },
+    Ok(reader.into_records().enumerate().map(move |(n, rec)| {
+        let record = n as u64;
+        match rec {
+            Ok(rec) => {
+                let line = lines.of(rec.position()).unwrap_or(n as u64 + 2);
+                match to_row(line, &columns, &rec) {
+                    Ok(row) => BulkRow { record, ..row },
+                    Err((row, e)) => BulkRow { record, error: Some(e), ..row },
+                }
             }
+            Err(e) => BulkRow { line: n as u64 + 2, record, error: Some(csv_error(Path::new(""), e, &lines)), ..Default::default() },
         }
-        Err(e) => BulkRow { line: n as u64 + 2, error: Some(csv_error(Path::new(""), e, crlf)), ..Default::default() },
     }))
 }
 
@@ -497,7 +570,7 @@ pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult
 }
 
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
-fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, CoreError)>) -> CoreResult<()> {
+fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>) -> CoreResult<()> {
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
     let f = File::create(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
@@ -506,13 +579,14 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, Co
     let mut header = vec!["error_line".to_string(), "error_field".into(), "error_code".into(), "error_reason".into()];
     header.extend(plan.headers.iter().cloned());
     w.write_record(&header).map_err(|x| unwritable(&x))?;
-    let by_line: HashMap<u64, &CoreError> = rejects.iter().map(|(l, e)| (*l, e)).collect();
+    let by_record: HashMap<u64, (u64, &CoreError)> = rejects.iter().map(|(r, l, e)| (*r, (*l, e))).collect();
     let mut reader = csv_reader(path, plan.delimiter)?;
     let mut rec = csv::StringRecord::new();
-    while reader.read_record(&mut rec).map_err(|e| csv_error(path, e, plan.crlf))? {
-        let line = rec.position().map(|p| p.line() + plan.crlf as u64).unwrap_or(0);
-        let Some(e) = by_line.get(&line) else { continue };
-        let Rejection { field, code, reason, .. } = Rejection::new(line, e);
+    let mut record = 0u64;
+    while reader.read_record(&mut rec).map_err(|e| csv_error(path, e, &plan.lines))? {
+        record += 1;
+        let Some((line, e)) = by_record.get(&(record - 1)) else { continue };
+        let Rejection { field, code, reason, .. } = Rejection::new(*line, e);
         let mut out = vec![line.to_string(), field, code, reason];
         out.extend(rec.iter().map(String::from));
         w.write_record(&out).map_err(|x| unwritable(&x))?;
@@ -540,6 +614,9 @@ mod tests {
         assert_eq!(split("Van Morrison"), ("Van".into(), "Morrison".into()));
         assert_eq!(split("de Vries"), ("de".into(), "Vries".into()));
         assert_eq!(split("Cher"), ("Cher".into(), "".into()));
-        assert_eq!(split("Smith,"), ("Smith,".into(), "".into()));
+        assert_eq!(split("Smith,"), ("Smith".into(), "".into()));
+        assert_eq!(split("John Smith, Jr."), ("John".into(), "Smith Jr.".into()));
+        assert_eq!(split("Smith, Anna, MD"), ("Anna".into(), "Smith MD".into()));
+        assert_eq!(split("José García y López"), ("José García y".into(), "López".into()));
     }
 }

@@ -179,13 +179,32 @@ pub fn email_key(email: &str) -> String {
 
 /// A phone as typed without a trunk prefix written in parentheses after the country code
 /// (`+44 (0)7700 900123`, as UK and German business cards write it): the `(0)` is dialled only
-/// from inside the country.
+/// from inside the country. Only for countries that dial 0 before local numbers: in Italy the
+/// 0 belongs to the number (`+39 (0)2 1234 5678` is `+390212345678`).
 pub fn without_written_trunk(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     let t = text.trim_start();
-    if (t.starts_with('+') || t.starts_with("00")) && t.contains("(0)") {
-        std::borrow::Cow::Owned(t.replacen("(0)", "", 1))
+    let Some(at) = t.find("(0)") else { return Cow::Borrowed(text) };
+    let digits: String = t[..at].chars().filter(char::is_ascii_digit).collect();
+    let code = if t.starts_with('+') {
+        digits.as_str()
+    } else if t.starts_with("00") {
+        &digits[2..]
     } else {
-        std::borrow::Cow::Borrowed(text)
+        return Cow::Borrowed(text);
+    };
+    let dials_zero = match split_calling_code(code) {
+        Some((cc, "")) => cc
+            .parse::<u16>()
+            .ok()
+            .and_then(|cc| phonenumber::metadata::DATABASE.by_code(&cc))
+            .is_some_and(|metas| metas.iter().any(|m| m.national_prefix() == Some("0"))),
+        _ => false,
+    };
+    if dials_zero {
+        Cow::Owned(format!("{}{}", &t[..at], &t[at + 3..]))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -427,6 +446,9 @@ mod tests {
         assert_eq!(phone_query_digits("+44 (0)7700-900.123"), ("447700900123".into(), true));
         assert_eq!(phone_query_digits("0049 (0)30 1234"), ("49301234".into(), true));
         assert_eq!(phone_query_digits("(0)7700 900"), ("07700900".into(), false));
+        // Italy dials no trunk prefix: its 0 is part of the number.
+        assert_eq!(phone_query_digits("+39 (0)2 1234"), ("39021234".into(), true));
+        assert_eq!(phone_query_digits("+44 77 (0)12"), ("4477012".into(), true));
         assert_eq!(phone_query_digits("0044 7700"), ("447700".into(), true));
         assert_eq!(phone_query_digits("07700 900"), ("07700900".into(), false));
     }

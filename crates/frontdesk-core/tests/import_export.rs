@@ -95,6 +95,22 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
         Err(CoreError::File { line: Some(3), code, .. }) => assert_eq!(code, "ragged_row"),
         other => panic!("{other:?}"),
     }
+    // Old Mac line ends (CR only), blank lines between rows, mixed endings: the right lines,
+    // and only the rejected rows in the errors file.
+    for (name, text) in [
+        ("mac.csv", "First Name,Email\rAnn,ann@example.net\rBob,bad\r\"Cy\rDe\",cy@example.net\rDan,bad2\r"),
+        ("gaps.csv", "First Name,Email\n\nAnn,ann@example.info\nBob,bad\n\r\n\"Cy\nDe\",cy@example.info\nDan,bad2\n"),
+        ("mixed.csv", "First Name,Email\nAnn,ann@example.biz\r\nBob,bad\n\"Cy\r\nDe\",cy@example.biz\rDan,bad2\n"),
+    ] {
+        let report = import(&d, name, text.as_bytes(), &ImportOptions::default()).unwrap();
+        let want: Vec<u64> = if name == "gaps.csv" { vec![4, 8] } else { vec![3, 6] };
+        assert_eq!(report.first_rejections.iter().map(|r| r.line).collect::<Vec<_>>(), want, "{name}");
+        let errors = fs::read_to_string(errors_path(&d.dir.path().join(name))).unwrap();
+        let rows: Vec<&str> = errors.lines().skip(1).collect();
+        assert_eq!(rows.len(), 2, "{name}: {errors}");
+        assert!(rows[0].starts_with(&format!("{},email,invalid_email,", want[0])) && rows[0].ends_with(",Bob,bad"), "{name}: {errors}");
+        assert!(rows[1].starts_with(&format!("{},email,invalid_email,", want[1])) && rows[1].ends_with(",Dan,bad2"), "{name}: {errors}");
+    }
     let blank_first = b"\nFirst Name;Email\nEve;bad\n";
     let report = import(&d, "blank.csv", blank_first, &ImportOptions::default()).unwrap();
     assert_eq!(report.mapping, vec![("First Name".to_string(), "first_name".to_string()), ("Email".into(), "email".into())]);
@@ -111,6 +127,18 @@ fn an_explicit_mapping_wins_over_a_recognised_header() {
     assert_eq!(report.region, "GB");
     assert!(report.mapping.contains(&("Mobile".to_string(), "phone".to_string())), "{:?}", report.mapping);
     assert_eq!(report.ignored_columns, vec!["Phone".to_string()]);
+    // Two maps for one column or one field: which one was meant is not guessed.
+    for maps in [[("Mobile", "phone"), ("Phone", "phone")], [("Mobile", "phone"), ("mobile", "email")]] {
+        let opts = ImportOptions { mappings: maps.iter().map(|(h, f)| (h.to_string(), f.to_string())).collect(), ..opts.clone() };
+        match import(&d, "pm2.csv", csv.as_bytes(), &opts) {
+            Err(CoreError::Validation { field, code, message }) => {
+                assert_eq!(field, "map");
+                assert!(code == "field_twice" || code == "mapped_twice", "{code}");
+                assert!(message.contains("keep one"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
     let c = d.store.search(&frontdesk_core::search::SearchRequest::new("anna smith")).unwrap().hits[0].clone();
     assert_eq!(c.phone_e164.as_deref(), Some("+447700900999"));
 }
@@ -118,9 +146,13 @@ fn an_explicit_mapping_wins_over_a_recognised_header() {
 #[test]
 fn business_card_phones_and_whole_names() {
     let d = desk();
-    let csv = "Name,Phone\nA One,+44 (0)7700 900127\n\"Smith, Anna\",+49 (0)30 12345678\nMary Ann van der Berg,0044 (0)20 7946 0001\n";
+    let csv = "Name,Phone\nA One,+44 (0)7700 900127\n\"Smith, Anna\",+49 (0)30 12345678\nMary Ann van der Berg,0044 (0)20 7946 0001\nLuca Rossi,+39 (0)2 1234 5678\n";
     let report = import(&d, "cards.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((report.imported, report.rejected), (3, 0), "{:?}", report.first_rejections);
+    assert_eq!((report.imported, report.rejected), (4, 0), "{:?}", report.first_rejections);
+    // In Italy the 0 is part of the number.
+    assert_eq!(d.store.search(&frontdesk_core::search::SearchRequest::new("luca rossi")).unwrap().hits[0].phone_e164.as_deref(), Some("+390212345678"));
+    assert_eq!(d.find("+39 (0)2 1234 5678"), vec!["Luca Rossi"]);
+    assert_eq!(d.find("+39 02 1234"), vec!["Luca Rossi"]);
     let hit = |q: &str| d.store.search(&frontdesk_core::search::SearchRequest::new(q)).unwrap().hits;
     assert_eq!(hit("a one")[0].phone_e164.as_deref(), Some("+447700900127"));
     // The number as written on the card, and the whole number without its +, find it.

@@ -107,6 +107,8 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 v.push(format!("0044{}", &ph[1..]));
                 // The whole international number without its +.
                 v.push(format!("44{}", &ph[1..]));
+                // As business cards write it: the trunk 0 in parentheses after the country code.
+                v.push(format!("+44 (0){}", &ph[1..]));
             }
             v
         })

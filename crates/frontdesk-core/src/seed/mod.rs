@@ -250,6 +250,7 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
     id_bytes[8] = (id_bytes[8] & 0x3f) | 0x80;
     BulkRow {
         line: i + 1,
+        record: i,
         input,
         branch: Some(match branch {
             0..=4 => "Main",

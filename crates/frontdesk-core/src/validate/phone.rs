@@ -78,8 +78,8 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
             let code = intl[..len].parse::<u16>().ok()?;
             phonenumber::metadata::DATABASE.by_code(&code).map(|metas| (code, &intl[len..], metas))
         }).map(|(c, n, metas)| {
-            // A trunk prefix written after the country code ("+44 (0)7911…") is the full
-            // parser's business.
+            // A trunk prefix written after the country code ("+44 07911…"; a "(0)" is gone
+            // already where the country dials one) is the full parser's business.
             let trunk_after_code = metas.iter().any(|m| m.national_prefix().map(|p| !p.is_empty() && n.starts_with(p)).unwrap_or(false));
             (c, n, trunk_after_code)
         }).and_then(|(c, n, trunk)| (!trunk).then_some((c, n)))?;
