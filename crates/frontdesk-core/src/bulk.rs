@@ -164,7 +164,7 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
     if let Some(e) = row.error.take() {
         return Err(e);
     }
-    let v = validate_row(row, region, branch, today).map_err(|mut e| e.remove(0))?;
+    let v = validate_row(row, region, branch, today).map_err(all_in_one)?;
     if let Some(r) = &row.blocked_reason {
         if validate::single_line("blocked_reason", r, 500)?.is_empty() {
             return Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."));
@@ -172,6 +172,25 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
     }
     let keys = IndexKeys::of_valid(&v);
     Ok((v, keys))
+}
+
+/// A row's validation errors as one: the first one's field and code, and every reason, so the
+/// row can be fixed in one go.
+fn all_in_one(mut errors: Vec<CoreError>) -> CoreError {
+    let first = errors.remove(0);
+    match first {
+        CoreError::Validation { field, code, message } if !errors.is_empty() => {
+            let also: Vec<String> = errors
+                .iter()
+                .map(|e| match e {
+                    CoreError::Validation { field, message, .. } => format!("{field}: {message}"),
+                    other => other.to_string(),
+                })
+                .collect();
+            CoreError::Validation { field, code, message: format!("{message} Also {}", also.join(" ")) }
+        }
+        first => first,
+    }
 }
 
 fn validate_row(row: &BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<ValidCustomer, Vec<CoreError>> {

@@ -513,7 +513,15 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         Some(err_path.display().to_string())
     };
     let mapping = plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
-    let ignored_columns = plan.headers.iter().zip(&plan.columns).filter(|(_, c)| c.is_none()).map(|(h, _)| h.clone()).collect();
+    // Not listed: the columns an errors file adds in front of the rows (see `write_errors`).
+    let ignored_columns = plan
+        .headers
+        .iter()
+        .enumerate()
+        .zip(&plan.columns)
+        .filter(|((_, h), c)| c.is_none() && !ERROR_COLUMNS.contains(&h.as_str()))
+        .map(|((i, h), _)| if h.is_empty() { format!("(column {} has no name)", i + 1) } else { h.clone() })
+        .collect();
     Ok(ImportReport {
         region: region.clone(),
         file: path.display().to_string(),
@@ -569,6 +577,9 @@ pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult
     Ok((rows, invalid))
 }
 
+/// The columns an errors file has before the row's own.
+const ERROR_COLUMNS: [&str; 4] = ["error_line", "error_field", "error_code", "error_reason"];
+
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
 fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>) -> CoreResult<()> {
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
@@ -576,7 +587,7 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u6
     let mut w = csv::Writer::from_writer(f);
     // `error_*`: not a customer field, so the file, once fixed, imports as it is (the four
     // columns are ignored).
-    let mut header = vec!["error_line".to_string(), "error_field".into(), "error_code".into(), "error_reason".into()];
+    let mut header: Vec<String> = ERROR_COLUMNS.iter().map(|c| c.to_string()).collect();
     header.extend(plan.headers.iter().cloned());
     w.write_record(&header).map_err(|x| unwritable(&x))?;
     let by_record: HashMap<u64, (u64, &CoreError)> = rejects.iter().map(|(r, l, e)| (*r, (*l, e))).collect();

@@ -118,6 +118,25 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
 }
 
 #[test]
+fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports() {
+    let d = desk();
+    let csv = "First Name,Last Name,Email,Country\nAnn,Lee,ann@mailinator.com,Atlantis\nBob,Ray,bob@example.com,GB\n";
+    let report = import(&d, "two.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (1, 1));
+    let r = &report.first_rejections[0];
+    assert_eq!((r.line, r.field.as_str()), (2, "country"), "{r:?}");
+    assert!(r.reason.contains("Also email: mailinator.com is a throwaway"), "{}", r.reason);
+    // The errors file, fixed, imports as it is; its own columns are not reported as unknown.
+    let errors_file = errors_path(&d.dir.path().join("two.csv"));
+    let fixed = fs::read_to_string(&errors_file).unwrap().replace("ann@mailinator.com", "ann@example.com").replace("Atlantis", "IE");
+    let report = import(&d, "two.errors.fixed.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (1, 0), "{:?}", report.first_rejections);
+    assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
+    let unnamed = import(&d, "unnamed.csv", b"First Name,,Email\nCy,x,cy@example.com\n", &ImportOptions::default()).unwrap();
+    assert_eq!(unnamed.ignored_columns, vec!["(column 2 has no name)".to_string()]);
+}
+
+#[test]
 fn an_explicit_mapping_wins_over_a_recognised_header() {
     let d = desk();
     let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";
