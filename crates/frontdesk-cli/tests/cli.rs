@@ -8,6 +8,25 @@ fn frontdesk(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Runs `frontdesk --db DB ARGS` with `input` on its standard input; `None`: its output is
+/// closed before it writes (a reader that went away).
+fn frontdesk_piped(db: &std::path::Path, args: &[&str], input: Option<&[u8]>) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    match input {
+        Some(input) => child.stdin.take().unwrap().write_all(input).unwrap(),
+        None => drop(child.stdout.take()),
+    }
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn seed_search_show_export_import() {
     let dir = tempfile::tempdir().unwrap();
@@ -17,16 +36,7 @@ fn seed_search_show_export_import() {
     assert!(out.contains("Added 400 demo customers"), "{out}");
 
     // Batch search: one JSON line per query, with the core's own time.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .arg("--db")
-        .arg(&db)
-        .args(["search", "--batch", "--limit", "5"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"a\nxqzxqz\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = frontdesk_piped(&db, &["search", "--batch", "--limit", "5"], Some(b"a\nxqzxqz\n"));
     let lines: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
@@ -207,30 +217,12 @@ fn output_into_a_closed_pipe_and_odd_batch_lines() {
     let (ok, _, err) = frontdesk(&db, &["seed", "--count", "300", "--appointments-per-customer", "0"]);
     assert!(ok, "{err}");
     // The reader stops after nothing (like `| head -0`): no panic message.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .arg("--db")
-        .arg(&db)
-        .args(["search", "a", "--limit", "500"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = frontdesk_piped(&db, &["search", "a", "--limit", "500"], None);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 
     // A line in another encoding is answered with an error line; the lines after it are searched.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .arg("--db")
-        .arg(&db)
-        .args(["search", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"a\n\xff\xfe\r\nb\r\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = frontdesk_piped(&db, &["search", "--batch"], Some(b"a\n\xff\xfe\r\nb\r\n"));
     assert!(out.status.success());
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
