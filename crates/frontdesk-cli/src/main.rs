@@ -301,7 +301,7 @@ fn resolve(path: &std::path::Path) -> PathBuf {
 /// Opens a desk that must exist already (commands that only read it): a mistyped `--db` is
 /// an error, not a new empty desk.
 fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
-    if !db.is_file() {
+    if !db.is_file() || db.metadata().map(|m| m.len() == 0).unwrap_or(true) {
         return Err(CoreError::File {
             path: db.display().to_string(),
             line: None,

@@ -195,13 +195,26 @@ fn all_in_one(mut errors: Vec<CoreError>) -> CoreError {
 
 fn validate_row(row: &BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<ValidCustomer, Vec<CoreError>> {
     match (&row.phone_e164, &row.input.phone) {
-        (Some(e164), Some(raw)) if e164.starts_with('+') => {
+        // An export's two columns of one number: the E.164 one, so a local number does not
+        // depend on this desk's region. When only the typed one was edited, the edit counts.
+        (Some(e164), Some(raw)) if e164.starts_with('+') && same_number(e164, raw) => {
             let mut v = validate::validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today)?;
             v.phone_raw = Some(crate::normalize::tidy_spaces(raw));
             Ok(v)
         }
+        // Only the E.164 column: it is the phone.
+        (Some(e164), None) => validate::validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today),
         _ => validate::validate_customer(&row.input, region, branch, today),
     }
+}
+
+/// Whether the phone typed as `raw` is the number `e164` (its digits, without leading zeros —
+/// a trunk or international prefix —, end it).
+fn same_number(e164: &str, raw: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (e, r) = (digits(e164), digits(raw));
+    let r = r.trim_start_matches('0');
+    r.len() >= 4 && e.ends_with(r)
 }
 
 fn write_one(

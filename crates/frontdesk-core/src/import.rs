@@ -270,6 +270,9 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
             ),
         ));
     }
+    // A column recognised as our id or code by its header ("Client ID", "Customer Number") that
+    // holds another system's numbers is not ours: it is left out rather than failing every row.
+    let mut ours: Vec<usize> = (0..columns.len()).filter(|&i| matches!(columns[i], Some("id" | "code")) && !explicit[i]).collect();
     let mut rows = 0u64;
     let mut record = csv::ByteRecord::new();
     loop {
@@ -294,9 +297,22 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
                         format!("Line {line} is not UTF-8 text; nothing was imported. Save the file as \"CSV UTF-8\" and import it again."),
                     ));
                 }
+                ours.retain(|&i| {
+                    let v = std::str::from_utf8(record.get(i).unwrap_or(b"")).unwrap_or("").trim();
+                    match columns[i] {
+                        _ if v.is_empty() => true,
+                        Some("id") => v.parse::<CustomerId>().is_ok(),
+                        _ => crate::normalize::code_query(v).is_some(),
+                    }
+                });
                 rows += 1;
             }
             Err(e) => return Err(csv_error(path, e, &lines)),
+        }
+    }
+    for (i, c) in columns.iter_mut().enumerate() {
+        if matches!(c, Some("id" | "code")) && !explicit[i] && !ours.contains(&i) {
+            *c = None;
         }
     }
     Ok(Plan { delimiter, lines: std::sync::Arc::new(lines), columns, headers, rows })

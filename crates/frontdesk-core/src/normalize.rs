@@ -177,6 +177,10 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_ascii_lowercase()
 }
 
+/// Digits after `00` for a query to be read as an international number (a calling code and the
+/// start of the number); fewer, and `00…` is a piece of a number (the last four digits `0042`).
+const INTERNATIONAL_00_DIGITS: usize = 4;
+
 /// A phone as typed without a trunk prefix written in parentheses after the country code
 /// (`+44 (0)7700 900123`, as UK and German business cards write it): the `(0)` is dialled only
 /// from inside the country. Only for countries that dial 0 before local numbers: in Italy the
@@ -208,14 +212,15 @@ pub fn without_written_trunk(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Digits of a phone as typed, plus whether it was written in international form (`+` or `00`).
+/// Digits of a phone as typed, plus whether it was written in international form (`+`, or `00`
+/// with a number after it: `0042` is the end of a number, `0044 77` the start of one).
 pub fn phone_query_digits(text: &str) -> (String, bool) {
     let text = without_written_trunk(text);
     let t = text.trim_start();
     let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
     if t.starts_with('+') {
         (digits, true)
-    } else if let Some(rest) = digits.strip_prefix("00") {
+    } else if let Some(rest) = digits.strip_prefix("00").filter(|rest| rest.len() >= INTERNATIONAL_00_DIGITS) {
         (rest.to_string(), true)
     } else {
         (digits, false)
@@ -450,6 +455,9 @@ mod tests {
         assert_eq!(phone_query_digits("+39 (0)2 1234"), ("39021234".into(), true));
         assert_eq!(phone_query_digits("+44 77 (0)12"), ("4477012".into(), true));
         assert_eq!(phone_query_digits("0044 7700"), ("447700".into(), true));
+        // The last four digits, not a country code.
+        assert_eq!(phone_query_digits("0042"), ("0042".into(), false));
+        assert_eq!(phone_query_digits("00 19"), ("0019".into(), false));
         assert_eq!(phone_query_digits("07700 900"), ("07700900".into(), false));
     }
 

@@ -137,6 +137,34 @@ fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports(
 }
 
 #[test]
+fn an_edited_export_and_other_systems_ids() {
+    let d = desk();
+    d.add("Ann", "Lee", None, Some("+44 7700 900204"));
+    d.add("Bob", "Ray", None, Some("+44 7700 900205"));
+    let mut out = Vec::new();
+    export(&d.store, Format::Csv, &mut out).unwrap();
+    // The typed phone edited in a spreadsheet, its E.164 column left as it was: the edit counts.
+    let edited = String::from_utf8(out).unwrap().replace("+44 7700 900204", "+44 7700 900999");
+    let e = desk();
+    let report = import(&e, "edited.csv", edited.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.imported, 2, "{:?}", report.first_rejections);
+    assert_eq!(e.find("900999"), vec!["Ann Lee"]);
+    assert_eq!(e.find("900205"), vec!["Bob Ray"]);
+    // Only an E.164 column: it is the phone (and a bad one is said so).
+    let f = desk();
+    let report = import(&f, "e164.csv", b"First Name,Phone E164\nCy,+447700900301\nDi,garbage\n", &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (1, 1));
+    assert_eq!(report.first_rejections[0].field, "phone");
+    assert_eq!(f.find("900301"), vec!["Cy"]);
+    // Another system's client numbers under "Client ID" / "Customer Number" are left out, not
+    // failing every row; our own ids and codes (an export) are kept.
+    let g = desk();
+    let report = import(&g, "other.csv", b"Client ID,Customer Number,First Name\n123,A-77,Eve\n124,,Fay\n", &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.rejected), (2, 0), "{:?}", report.first_rejections);
+    assert_eq!(report.ignored_columns, vec!["Client ID".to_string(), "Customer Number".to_string()]);
+}
+
+#[test]
 fn an_explicit_mapping_wins_over_a_recognised_header() {
     let d = desk();
     let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";

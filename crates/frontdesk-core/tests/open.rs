@@ -231,6 +231,33 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
     assert_eq!(store.search(&SearchRequest::new("aoife o sul")).unwrap().hits.len(), 1);
 }
 
+#[test]
+fn another_applications_database_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photos.db");
+    rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)").unwrap();
+    match Store::open(&path, Sources::default()) {
+        Err(frontdesk_core::CoreError::Storage { message }) => assert!(message.contains("not a Frontdesk database") && message.contains("photos"), "{message}"),
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("opened another application's database"),
+    }
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 1, "nothing was added");
+}
+
+#[test]
+fn a_closed_desk_is_whole_in_its_database_file() {
+    let (dir, path) = demo_desk_file();
+    // Closed: the write-ahead log was written back and removed, so a copy of the file alone
+    // (a backup, a USB stick) holds every customer.
+    assert!(!dir.path().join("desk.db-wal").exists());
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    let n: i64 = rusqlite::Connection::open(&copy).unwrap().query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 300);
+}
+
 /// A database file with 300 demo customers (closed again), in a temp folder kept while the
 /// returned guard lives.
 fn demo_desk_file() -> (tempfile::TempDir, std::path::PathBuf) {

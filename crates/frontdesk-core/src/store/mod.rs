@@ -54,6 +54,15 @@ pub struct Store {
     unchecked_writes: AtomicU64,
 }
 
+impl Drop for Store {
+    /// The read connections close first: the last connection to close writes the log back into
+    /// the database file and removes it, which a read-only one cannot do (a copy of the file
+    /// alone would otherwise miss the last writes).
+    fn drop(&mut self) {
+        self.readers.get_mut().map(Vec::clear).unwrap_or_else(|poisoned| poisoned.into_inner().clear());
+    }
+}
+
 /// A read-only view of the database; several queries through one `Reader` see one snapshot.
 pub struct Reader<'a> {
     pub(crate) conn: &'a Connection,

@@ -111,6 +111,22 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     if from > MIGRATIONS.len() {
         return Err(newer(from));
     }
+    // A new desk starts from an empty file: one with tables of its own is another
+    // application's database (a mistyped path), left as it is.
+    if from == 0 {
+        let tables: Vec<String> = tx
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 5")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if !tables.is_empty() {
+            return Err(CoreError::Storage {
+                message: format!(
+                    "this file is not a Frontdesk database (it holds other tables: {}); it was left unchanged — check the path",
+                    tables.join(", ")
+                ),
+            });
+        }
+    }
     // Indexes an import took away come back before the migrations, which may change them; an
     // import still running in another process is waited for (its write lock is between two of
     // its batches now, and a migration must not change the table under it).
