@@ -212,13 +212,13 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                 store.search(&SearchRequest::new(q))?;
             }
             let _ = like_baseline(&conn, "warm");
-            println!("Search at {customers} customers ({runs} queries per kind; baseline {baseline_runs}); times in ms");
-            println!("| kind | ours p50 | ours p95 | ours p99 | LIKE p50 | LIKE p99 | p50 ratio | example | matches |");
-            println!("|---|---|---|---|---|---|---|---|---|");
+            outln!("Search at {customers} customers ({runs} queries per kind; baseline {baseline_runs}); times in ms");
+            outln!("| kind | ours p50 | ours p95 | ours p99 | LIKE p50 | LIKE p99 | p50 ratio | example | matches |");
+            outln!("|---|---|---|---|---|---|---|---|---|");
             for kind in KINDS {
                 let qs = queries(kind, &pool, &mut rng, runs);
                 if qs.is_empty() {
-                    println!("| {kind} | (no sample in this data) |");
+                    outln!("| {kind} | (no sample in this data) |");
                     continue;
                 }
                 let mut ours = Vec::new();
@@ -245,7 +245,7 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                 }
                 let (o, b) = (stats(ours), stats(base));
                 totals.sort();
-                println!(
+                outln!(
                     "| {kind} | {:.3} | {:.3} | {:.3} | {:.1} | {:.1} | {:.0}× | `{}` | median {} |",
                     o.p50, o.p95, o.p99, b.p50, b.p99, b.p50 / o.p50.max(1e-9), qs[0], totals[totals.len() / 2]
                 );
@@ -277,7 +277,7 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                     }
                 }
                 let s = stats(times);
-                println!(
+                outln!(
                     "create_customer at {count}+ customers, {} ({runs} creates, {rejected} duplicates): p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms (synchronous=FULL commit each)",
                     if tidied { "desk tidied between saves" } else { "back to back" },
                     s.p50,
@@ -300,7 +300,7 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
             let t = Instant::now();
             let report = import_csv(&store, &csv_path, &ImportOptions::default(), &mut |_, _| {})?;
             let secs = t.elapsed().as_secs_f64();
-            println!(
+            outln!(
                 "import of {} rows: {} imported, {} rejected in {:.2} s = {:.0} rows/s (validation, phone parsing, uniqueness, timeline, outbox, search indexes)",
                 report.rows,
                 report.imported,
@@ -326,19 +326,19 @@ fn print_import_parts(store: &Store, csv_path: &Path) -> Result<(), CoreError> {
     let per_row = |s: f64| s * 1e6 / p.rows as f64;
     let indexes: f64 = p.indexes.iter().map(|(_, s)| s).sum();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("Parts of importing {} rows, each measured alone (the writing parts in a transaction rolled back):", p.rows);
-    println!("| part | s | µs per row |");
-    println!("|---|---|---|");
-    println!("| read, validate, search keys (one thread, no writes) | {:.2} | {:.1} |", p.read_and_check, per_row(p.read_and_check));
-    println!("| the rows alone (INSERT … SELECT, no indexes) | {:.2} | {:.1} |", p.rows_alone, per_row(p.rows_alone));
+    outln!("Parts of importing {} rows, each measured alone (the writing parts in a transaction rolled back):", p.rows);
+    outln!("| part | s | µs per row |");
+    outln!("|---|---|---|");
+    outln!("| read, validate, search keys (one thread, no writes) | {:.2} | {:.1} |", p.read_and_check, per_row(p.read_and_check));
+    outln!("| the rows alone (INSERT … SELECT, no indexes) | {:.2} | {:.1} |", p.rows_alone, per_row(p.rows_alone));
     let list: Vec<String> = p.indexes.iter().map(|(n, s)| format!("{} {:.2}", n.trim_start_matches("customers_"), s)).collect();
-    println!("| {} customer indexes, each built once, sorted ({}) | {:.2} | {:.1} |", p.indexes.len(), list.join(", "), indexes, per_row(indexes));
+    outln!("| {} customer indexes, each built once, sorted ({}) | {:.2} | {:.1} |", p.indexes.len(), list.join(", "), indexes, per_row(indexes));
     for (table, s) in &p.search_tables {
-        println!("| search table {table}, filled from the rows | {s:.2} | {:.1} |", per_row(*s));
+        outln!("| search table {table}, filled from the rows | {s:.2} | {:.1} |", per_row(*s));
     }
     let writing = p.writing();
     let floor = writing.max((writing + p.read_and_check) / cores as f64);
-    println!(
+    outln!(
         "Writing parts in sequence (one writer per database): {writing:.2} s; with the reading on the other {} of {cores} cores, an import takes at least {floor:.2} s = {:.0} rows/s.",
         cores - 1,
         p.rows as f64 / floor
@@ -405,16 +405,16 @@ pub fn print_size(path: &Path) -> Result<(), CoreError> {
         *groups.entry(group).or_default() += bytes;
     }
     let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    println!("Size of {} ({} customers, file {:.1} MB)", path.display(), customers, file_bytes as f64 / 1e6);
-    println!("| part | MB | bytes per customer |");
-    println!("|---|---|---|");
+    outln!("Size of {} ({} customers, file {:.1} MB)", path.display(), customers, file_bytes as f64 / 1e6);
+    outln!("| part | MB | bytes per customer |");
+    outln!("|---|---|---|");
     let mut core = 0;
     for (g, b) in &groups {
-        println!("| {g} | {:.1} | {:.0} |", *b as f64 / 1e6, *b as f64 / customers.max(1.0));
+        outln!("| {g} | {:.1} | {:.0} |", *b as f64 / 1e6, *b as f64 / customers.max(1.0));
         if g.starts_with("customer") || g.starts_with("search") {
             core += b;
         }
     }
-    println!("| **customer table + all search indexes** | {:.1} | **{:.0}** |", core as f64 / 1e6, core as f64 / customers.max(1.0));
+    outln!("| **customer table + all search indexes** | {:.1} | **{:.0}** |", core as f64 / 1e6, core as f64 / customers.max(1.0));
     Ok(())
 }

@@ -58,9 +58,9 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .map_err(err)?;
-    println!("At {customers} customers, {appointments} appointments, {orders} orders; first page of 50, {runs} runs each (naive: {baseline_runs}); ms");
-    println!("| list | ours p50 | ours p95 | ours p99 | naive p50 | matches |");
-    println!("|---|---|---|---|---|---|");
+    outln!("At {customers} customers, {appointments} appointments, {orders} orders; first page of 50, {runs} runs each (naive: {baseline_runs}); ms");
+    outln!("| list | ours p50 | ours p95 | ours p99 | naive p50 | matches |");
+    outln!("|---|---|---|---|---|---|");
     let now = chrono::Utc::now().timestamp_millis();
     let day = 86_400_000i64;
     let upcoming_sql = format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})");
@@ -107,7 +107,7 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
         }
         let (o, b) = (stats(ours), stats(base));
         let note = if slow { " (5 runs)" } else { "" };
-        println!("| {label}{note} | {:.2} | {:.2} | {:.2} | {:.0} | {total} |", o.p50, o.p95, o.p99, b.p50);
+        outln!("| {label}{note} | {:.2} | {:.2} | {:.2} | {:.0} | {total} |", o.p50, o.p95, o.p99, b.p50);
     }
 
     // The profile: the command's call (customer, status history, 50 timeline events, history and
@@ -137,11 +137,11 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
         naive.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let (o, kb, n) = (stats(ours), stats(bytes), stats(naive));
-    println!();
-    println!("| profile with history ({runs} customers who booked) | p50 | p95 | p99 |");
-    println!("|---|---|---|---|");
-    println!("| read + JSON, ms | {:.2} | {:.2} | {:.2} |", o.p50, o.p95, o.p99);
-    println!("| JSON size, kB | {:.1} | {:.1} | {:.1} |", kb.p50, kb.p95, kb.p99);
-    println!("| stats recomputed from the records instead, ms | {:.2} | {:.2} | {:.2} |", n.p50, n.p95, n.p99);
+    outln!();
+    outln!("| profile with history ({runs} customers who booked) | p50 | p95 | p99 |");
+    outln!("|---|---|---|---|");
+    outln!("| read + JSON, ms | {:.2} | {:.2} | {:.2} |", o.p50, o.p95, o.p99);
+    outln!("| JSON size, kB | {:.1} | {:.1} | {:.1} |", kb.p50, kb.p95, kb.p99);
+    outln!("| stats recomputed from the records instead, ms | {:.2} | {:.2} | {:.2} |", n.p50, n.p95, n.p99);
     Ok(())
 }

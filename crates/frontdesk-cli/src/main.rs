@@ -1,8 +1,25 @@
 //! `frontdesk`: the desk's command line. Same core, same database as the desktop app.
 
+/// `println!` that, when the output cannot be written (a full disk, `> /dev/full`), ends the
+/// program with a clear error instead of a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::output_failed(e)
+        }
+    }};
+}
+
 mod bench;
 mod bench_history;
 mod show;
+
+/// Ends the program: its output could not be written.
+pub(crate) fn output_failed(e: std::io::Error) -> ! {
+    eprintln!("error: cannot write the output: {e}");
+    std::process::exit(1)
+}
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -328,7 +345,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let (report, history) =
                 frontdesk_core::seed::seed_demo(&store, count, seed, appointments_per_customer, &mut |done, _| pb.set_position(done))?;
             pb.finish_and_clear();
-            println!(
+            outln!(
                 "Added {} demo customers to {} in {:.1} s ({} skipped as duplicates), then {} appointments and {} orders in {:.1} s.",
                 report.created,
                 db.display(),
@@ -372,7 +389,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let took_us = started.elapsed().as_micros() as u64;
             if json {
                 let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
-                println!("{}", serde_json::json!({"took_us": took_us, "total": page.total, "total_exact": page.total_exact, "ids": ids}));
+                outln!("{}", serde_json::json!({"took_us": took_us, "total": page.total, "total_exact": page.total_exact, "ids": ids}));
             } else {
                 show::print_list(&page, took_us, &store.desk());
             }
@@ -395,18 +412,18 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             })?;
             pb.finish_and_clear();
             if json {
-                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                outln!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
-                println!("Imported {} of {} rows from {} in {:.1} s.", report.imported, report.rows, report.file, report.took_ms as f64 / 1000.0);
+                outln!("Imported {} of {} rows from {} in {:.1} s.", report.imported, report.rows, report.file, report.took_ms as f64 / 1000.0);
                 if let Some(f) = &report.errors_file {
-                    println!("{} rows were rejected; each is listed with its line, field and reason in {f}", report.rejected);
+                    outln!("{} rows were rejected; each is listed with its line, field and reason in {f}", report.rejected);
                 }
-                println!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
+                outln!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
                 if report.mapping.iter().any(|(_, f)| f == "phone") {
-                    println!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);
+                    outln!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);
                 }
                 if !report.ignored_columns.is_empty() {
-                    println!("Not imported: {} (map them with --map 'Column=field')", report.ignored_columns.join(", "));
+                    outln!("Not imported: {} (map them with --map 'Column=field')", report.ignored_columns.join(", "));
                 }
             }
             Ok(())
@@ -423,7 +440,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     let stdout = std::io::stdout();
                     let mut w = std::io::BufWriter::new(stdout.lock());
                     let n = frontdesk_core::export::export(&store, format, &mut w)?;
-                    let _ = w.flush();
+                    w.flush().unwrap_or_else(|e| output_failed(e));
                     n
                 }
             };
@@ -455,7 +472,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     let Ok(line) = std::str::from_utf8(line) else {
                         // One line in another encoding: said on its own output line, the rest go on.
                         let error = format!("line {} of the input is not UTF-8 text; it was not searched (save the queries as UTF-8)", n + 1);
-                        let _ = writeln!(out, "{}", serde_json::json!({"query": String::from_utf8_lossy(line), "error": error}));
+                        writeln!(out, "{}", serde_json::json!({"query": String::from_utf8_lossy(line), "error": error})).unwrap_or_else(|e| output_failed(e));
                         continue;
                     };
                     let line = line.to_string();
@@ -464,7 +481,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     let page = store.search(&req)?;
                     let took_us = started.elapsed().as_micros();
                     let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
-                    let _ = writeln!(out, "{}", serde_json::json!({"query": line, "took_us": took_us, "total": page.total, "ids": ids}));
+                    writeln!(out, "{}", serde_json::json!({"query": line, "took_us": took_us, "total": page.total, "ids": ids})).unwrap_or_else(|e| output_failed(e));
                 }
                 return Ok(());
             }
@@ -478,7 +495,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             if json {
                 let mut v = serde_json::to_value(&page).unwrap_or_default();
                 v["took_us"] = (took_us as u64).into();
-                println!("{v}");
+                outln!("{v}");
             } else {
                 show::print_hits(&page, took_us, &store.desk().default_region);
             }
@@ -491,7 +508,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let store = open_existing(db)?;
             let detail = store.customer_detail(&id_or_code, 100)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&show::detail_json(&detail)).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&show::detail_json(&detail)).unwrap_or_default());
             } else {
                 show::print_detail(&detail, &store.desk().default_region);
             }
@@ -502,9 +519,9 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let started = Instant::now();
             let bad = store.audit_stats(limit)?;
             for m in &bad {
-                println!("{}: stored {} ≠ recomputed {}", m.customer, m.stored, m.recomputed);
+                outln!("{}: stored {} ≠ recomputed {}", m.customer, m.stored, m.recomputed);
             }
-            println!("{} mismatches ({:.1} s).", bad.len(), started.elapsed().as_secs_f64());
+            outln!("{} mismatches ({:.1} s).", bad.len(), started.elapsed().as_secs_f64());
             if bad.is_empty() {
                 Ok(())
             } else {

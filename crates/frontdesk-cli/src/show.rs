@@ -8,7 +8,7 @@ use frontdesk_core::validate::display_phone;
 
 pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
     let more = if page.total_exact { "" } else { "+" };
-    println!("{}{} found in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
+    outln!("{}{} found in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
     for h in &page.hits {
         let status = if h.archived {
             " [archived]"
@@ -17,7 +17,7 @@ pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
         } else {
             ""
         };
-        println!(
+        outln!(
             "{:<10} {:<30} {:<20} {:<36} {}{}",
             h.code,
             h.display_name,
@@ -28,7 +28,7 @@ pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
         );
     }
     if page.next.is_some() {
-        println!("… more: raise --limit (up to 500) or refine the query");
+        outln!("… more: raise --limit (up to 500) or refine the query");
     }
 }
 
@@ -48,51 +48,51 @@ fn event_line(e: &TimelineEvent) -> String {
 
 pub fn print_detail(d: &CustomerDetail, region: &str) {
     let c = &d.customer;
-    println!("{} ({})", c.display_name, c.code);
-    println!("  id        {}", c.id);
+    outln!("{} ({})", c.display_name, c.code);
+    outln!("  id        {}", c.id);
     let status = match (&c.archived_at, c.status) {
         (Some(at), _) => format!("archived {}", at.format("%Y-%m-%d")),
         (None, CustomerStatus::Blocked) => format!("BLOCKED: {}", c.blocked_reason.as_deref().unwrap_or("")),
         (None, CustomerStatus::Active) => "active".into(),
     };
-    println!("  status    {status}");
+    outln!("  status    {status}");
     if let Some(p) = &c.phone_e164 {
-        println!("  phone     {}{}", display_phone(p, region), if c.phone_shared { " (shared)" } else { "" });
+        outln!("  phone     {}{}", display_phone(p, region), if c.phone_shared { " (shared)" } else { "" });
     }
     if let Some(e) = &c.email {
-        println!("  email     {e}{}", if c.email_shared { " (shared)" } else { "" });
+        outln!("  email     {e}{}", if c.email_shared { " (shared)" } else { "" });
     }
     let address: Vec<&str> = [&c.address_line1, &c.address_line2, &c.city, &c.state, &c.postal_code, &c.country]
         .iter()
         .filter_map(|x| x.as_deref())
         .collect();
     if !address.is_empty() {
-        println!("  address   {}", address.join(", "));
+        outln!("  address   {}", address.join(", "));
     }
-    println!("  branch    {}", c.branch);
+    outln!("  branch    {}", c.branch);
     if !c.tags.is_empty() {
-        println!("  notes     {}", c.tags.join(" · "));
+        outln!("  notes     {}", c.tags.join(" · "));
     }
     if let Some(r) = &c.remarks {
-        println!("  remarks   {r}");
+        outln!("  remarks   {r}");
     }
     if let Some(b) = c.birthday {
-        println!("  birthday  {b}");
+        outln!("  birthday  {b}");
     }
     if let Some(m) = &c.marketing_consent {
-        println!("  marketing {} ({} by {})", if m.granted { "yes" } else { "no" }, m.at.format("%Y-%m-%d"), m.by);
+        outln!("  marketing {} ({} by {})", if m.granted { "yes" } else { "no" }, m.at.format("%Y-%m-%d"), m.by);
     }
-    println!("  created   {}   updated {}", c.created_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M"));
+    outln!("  created   {}   updated {}", c.created_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M"));
     if !d.status_history.is_empty() {
-        println!("Status history:");
+        outln!("Status history:");
         for e in &d.status_history {
-            println!("  {}", event_line(e));
+            outln!("  {}", event_line(e));
         }
     }
     print_history(&d.history);
-    println!("Timeline:");
+    outln!("Timeline:");
     for e in &d.timeline {
-        println!("  {}", event_line(e));
+        outln!("  {}", event_line(e));
     }
 }
 
@@ -119,12 +119,12 @@ fn money(minor: i64, currency: &str) -> String {
 fn print_history(h: &CustomerHistory) {
     let s = &h.stats;
     let c = &h.currency;
-    println!("Stats:");
-    println!(
+    outln!("Stats:");
+    outln!(
         "  visits {}   appointments {}   cancellations {} ({} late)   no-shows {}",
         s.visits, s.appointment_count, s.cancellations, s.late_cancellations, s.no_shows
     );
-    println!(
+    outln!(
         "  spent {}   refunded {} ({} refunds)   average ticket {}   loyalty {} points",
         money(s.total_spent_minor, c),
         money(s.refunded_minor, c),
@@ -132,17 +132,17 @@ fn print_history(h: &CustomerHistory) {
         s.average_ticket_minor.map(|a| money(a, c)).unwrap_or_else(|| "-".into()),
         s.loyalty_points
     );
-    println!(
+    outln!(
         "  last visit {}   next appointment {}",
         s.last_visit_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into()),
         s.next_appointment_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "none".into())
     );
     for (title, list) in [("Upcoming:", &h.upcoming), ("Past appointments:", &h.past)] {
         if !list.is_empty() {
-            println!("{title}");
+            outln!("{title}");
         }
         for a in list {
-            println!(
+            outln!(
                 "  {}  {:<18} {:<10} {:>12}  {}{}",
                 a.starts_at.format("%Y-%m-%d %H:%M"),
                 a.service,
@@ -154,11 +154,11 @@ fn print_history(h: &CustomerHistory) {
         }
     }
     if !h.orders.is_empty() {
-        println!("Orders:");
+        outln!("Orders:");
     }
     for o in &h.orders {
         let items: Vec<String> = o.lines.iter().map(|l| if l.quantity == 1 { l.description.clone() } else { format!("{} × {}", l.quantity, l.description) }).collect();
-        println!(
+        outln!(
             "  {}  {:<8} total {:>12}  paid {:>12}  refunded {:>12}  {}",
             o.created_at.format("%Y-%m-%d"),
             o.status.as_str(),
@@ -172,9 +172,9 @@ fn print_history(h: &CustomerHistory) {
 
 pub fn print_list(page: &SearchPage, took_us: u64, desk: &DeskSettings) {
     let more = if page.total_exact { "" } else { "+" };
-    println!("{}{} customers, first page in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
+    outln!("{}{} customers, first page in {:.2} ms", page.total, more, took_us as f64 / 1000.0);
     for h in &page.hits {
-        println!(
+        outln!(
             "{:<10} {:<30} visits {:>3}  appts {:>3}  spent {:>14}  last visit {}",
             h.code,
             h.display_name,

@@ -221,6 +221,21 @@ fn output_into_a_closed_pipe_and_odd_batch_lines() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 
+    // Output that cannot be written (a full disk): a clear error and a failing exit, no panic.
+    for args in [&["search", "a"][..], &["list"], &["export"], &["show", "NOPE-1"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && !err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.contains("No space left on device") || err.contains("was not found"), "{args:?}: {err}");
+    }
+
     // A line in another encoding is answered with an error line; the lines after it are searched.
     let out = frontdesk_piped(&db, &["search", "--batch"], Some(b"a\n\xff\xfe\r\nb\r\n"));
     assert!(out.status.success());
