@@ -396,7 +396,6 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             Ok(())
         }
         Command::Import { file, region, mappings, json } => {
-            let store = open(db)?;
             let mut maps = Vec::new();
             for m in mappings {
                 let Some((h, f)) = m.split_once('=') else {
@@ -404,6 +403,16 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 };
                 maps.push((h.to_string(), f.to_string()));
             }
+            // Before the desk is opened (or created): a file that is not there changes nothing.
+            if !file.is_file() {
+                return Err(CoreError::File {
+                    path: file.display().to_string(),
+                    line: None,
+                    code: "unreadable".into(),
+                    message: format!("There is no file {}{}.", file.display(), if file.is_dir() { " (it is a folder)" } else { "" }),
+                });
+            }
+            let store = open(db)?;
             let opts = ImportOptions { region, mappings: maps, actor: None };
             let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
             let report = import_csv(&store, &file, &opts, &mut |done, total| {

@@ -92,6 +92,14 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     let (ok, _, err) = frontdesk(&db, &["import", file.to_str().unwrap(), "--map", "Email=favourite_colour"]);
     assert!(!ok);
     assert!(err.contains("not a field"), "{err}");
+
+    // A file that is not there, or a bad --map, changes nothing: no new desk.
+    let fresh = dir.path().join("fresh.db");
+    let (ok, _, err) = frontdesk(&fresh, &["import", dir.path().join("nope.csv").to_str().unwrap()]);
+    assert!(!ok && err.contains("There is no file"), "{err}");
+    let (ok, _, err) = frontdesk(&fresh, &["import", file.to_str().unwrap(), "--map", "Email"]);
+    assert!(!ok && err.contains("write it as"), "{err}");
+    assert!(!fresh.exists());
 }
 
 #[test]

@@ -165,6 +165,13 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
         return Err(e);
     }
     let v = validate_row(row, region, branch, today).map_err(all_in_one)?;
+    // A record from the future is a typing error (a year 2099), and would sort first forever.
+    let limit = (today + chrono::Duration::days(2)).and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp_millis());
+    for (field, at) in [("created_at", row.created_at), ("updated_at", row.updated_at), ("marketing_consent_at", row.consent_at)] {
+        if at.is_some_and(|at| at >= limit) {
+            return Err(CoreError::validation(field, "in_the_future", format!("The {} is after today; check the year.", field.replace('_', " "))));
+        }
+    }
     if let Some(r) = &row.blocked_reason {
         if validate::single_line("blocked_reason", r, 500)?.is_empty() {
             return Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."));

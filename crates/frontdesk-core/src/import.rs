@@ -604,7 +604,9 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u6
     // `error_*`: not a customer field, so the file, once fixed, imports as it is (the four
     // columns are ignored).
     let mut header: Vec<String> = ERROR_COLUMNS.iter().map(|c| c.to_string()).collect();
-    header.extend(plan.headers.iter().cloned());
+    // An errors file imported again: its old error columns are replaced, not repeated.
+    let keep: Vec<usize> = (0..plan.headers.len()).filter(|&i| !ERROR_COLUMNS.contains(&plan.headers[i].as_str())).collect();
+    header.extend(keep.iter().map(|&i| plan.headers[i].clone()));
     w.write_record(&header).map_err(|x| unwritable(&x))?;
     let by_record: HashMap<u64, (u64, &CoreError)> = rejects.iter().map(|(r, l, e)| (*r, (*l, e))).collect();
     let mut reader = csv_reader(path, plan.delimiter)?;
@@ -615,7 +617,7 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u6
         let Some((line, e)) = by_record.get(&(record - 1)) else { continue };
         let Rejection { field, code, reason, .. } = Rejection::new(*line, e);
         let mut out = vec![line.to_string(), field, code, reason];
-        out.extend(rec.iter().map(String::from));
+        out.extend(keep.iter().map(|&i| rec.get(i).unwrap_or("").to_string()));
         w.write_record(&out).map_err(|x| unwritable(&x))?;
     }
     w.flush().map_err(|x| unwritable(&x))?;

@@ -128,9 +128,9 @@ pub fn email_pair(first: &str, next: &str) -> String {
 pub const APOSTROPHES: &[char] = &['\'', '’', '‘', 'ʼ', '`', '´'];
 
 /// The words of a name written with an apostrophe, written together and folded (`O'Neill` →
-/// `oneill`, typed as often as `o'neill`); empty when there is none.
+/// `oneill`, typed as often as `o'neill`; `O'Brien-Smith` → `obrien`); empty when there is none.
 fn written_together(name: &str) -> String {
-    name.split_whitespace()
+    name.split(|c: char| !(c.is_alphanumeric() || APOSTROPHES.contains(&c) || is_combining_mark(c)))
         .filter(|w| w.contains(APOSTROPHES))
         .map(|w| fold(&w.replace(APOSTROPHES, "")))
         .filter(|j| !j.is_empty() && !j.contains(' '))
@@ -373,6 +373,8 @@ mod tests {
         assert_eq!(name_keys("Siobhán", "O'Brien", None), "siobhan o brien obrien");
         assert_eq!(name_keys("D’Arcy", "Ó Néill", None), "d arcy o neill darcy");
         assert_eq!(name_keys("Ann'", "Lee", None), "ann lee");
+        assert_eq!(name_keys("Kate", "O'Brien-Smith", None), "kate o brien smith obrien");
+        assert_eq!(name_keys("Jo", "Smith-O’Hara", None), "jo smith o hara ohara");
     }
 
     #[test]

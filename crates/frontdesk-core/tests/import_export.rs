@@ -132,6 +132,16 @@ fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports(
     let report = import(&d, "two.errors.fixed.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!((report.imported, report.rejected), (1, 0), "{:?}", report.first_rejections);
     assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
+    // Fixed only in part: its errors file has the error columns once, with the new reason.
+    let half = fs::read_to_string(&errors_file).unwrap().replace("Atlantis", "IE");
+    let report = import(&d, "two.errors.half.csv", half.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.rejected, 1);
+    let again = fs::read_to_string(errors_path(&d.dir.path().join("two.errors.half.csv"))).unwrap();
+    assert_eq!(again.lines().next().unwrap(), "error_line,error_field,error_code,error_reason,First Name,Last Name,Email,Country", "{again}");
+    assert!(again.lines().nth(1).unwrap().starts_with("2,email,disposable_email,"), "{again}");
+    let future = import(&d, "future.csv", b"First Name,Created\nGus,2999-01-01\nHal,2025-12-31\n", &ImportOptions::default()).unwrap();
+    assert_eq!((future.imported, future.rejected), (1, 1));
+    assert_eq!((future.first_rejections[0].field.as_str(), future.first_rejections[0].code.as_str()), ("created_at", "in_the_future"));
     let unnamed = import(&d, "unnamed.csv", b"First Name,,Email\nCy,x,cy@example.com\n", &ImportOptions::default()).unwrap();
     assert_eq!(unnamed.ignored_columns, vec!["(column 2 has no name)".to_string()]);
 }
