@@ -410,8 +410,10 @@ export type ImportReport = {
 	first_rejections: Rejection[],
 	/**  Column → field used. */
 	mapping: ([string, string])[],
-	/**  Columns that were not imported. */
+	/**  Columns that were not imported (but not those `--map` said to ignore). */
 	ignored_columns: string[],
+	/**  Branches the file named that the desk did not have: created for its rows. */
+	new_branches: string[],
 	took_ms: number,
 };
 

@@ -425,7 +425,12 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             } else {
                 outln!("Imported {} of {} rows from {} in {:.1} s.", report.imported, report.rows, report.file, report.took_ms as f64 / 1000.0);
                 if let Some(f) = &report.errors_file {
-                    outln!("{} rows were rejected; each is listed with its line, field and reason in {f}", report.rejected);
+                    let rows = if report.rejected == 1 { "1 row was" } else { "rows were" };
+                    let n = if report.rejected == 1 { String::new() } else { format!("{} ", report.rejected) };
+                    outln!("{n}{rows} rejected; each is listed with its line, field and reason in {f}");
+                }
+                if !report.new_branches.is_empty() {
+                    outln!("New branches, named in the file: {}", report.new_branches.join(", "));
                 }
                 outln!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
                 if report.mapping.iter().any(|(_, f)| f == "phone") {

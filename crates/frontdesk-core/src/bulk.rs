@@ -47,6 +47,8 @@ pub struct BulkRow {
 pub struct BulkReport {
     pub written: u64,
     pub rejected: u64,
+    /// Branches the rows named that did not exist, created for them.
+    pub new_branches: Vec<String>,
 }
 
 /// A row and what validating it gave: the record and its search keys (computed here, on the
@@ -90,9 +92,9 @@ where
                 let _ = tx.send(chunk);
             }
         });
-        let mut branches: HashMap<String, BranchId> = HashMap::new();
+        let mut branches = Branches::default();
         let mut pending: Vec<Checked> = Vec::with_capacity(BATCH);
-        let mut flush = |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut HashMap<String, BranchId>| -> CoreResult<()> {
+        let mut flush = |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut Branches| -> CoreResult<()> {
             if pending.is_empty() {
                 return Ok(());
             }
@@ -123,10 +125,12 @@ where
             let written = match written {
                 Ok(n) => n,
                 Err(e) => {
-                    branches.clear();
+                    // Rolled back: branches this batch created are gone again.
+                    *branches = Branches { ids: HashMap::new(), created: std::mem::take(&mut report.new_branches) };
                     return Err(e);
                 }
             };
+            report.new_branches = branches.created.clone();
             report.written += written;
             report.rejected += rejects.len() as u64;
             for (row, e) in &rejects {
@@ -162,7 +166,12 @@ where
 /// before the writer checks uniqueness and writes it). Takes a reading error the row carries.
 pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<(ValidCustomer, IndexKeys), CoreError> {
     if let Some(e) = row.error.take() {
-        return Err(e);
+        // What reading the row found, and what validating the rest of it finds.
+        let mut all = vec![e];
+        if let Err(more) = validate_row(row, region, branch, today) {
+            all.extend(more);
+        }
+        return Err(all_in_one(all));
     }
     let v = validate_row(row, region, branch, today).map_err(all_in_one)?;
     // A record from the future is a typing error (a year 2099), and would sort first forever.
@@ -183,7 +192,7 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
 
 /// A row's validation errors as one: the first one's field and code, and every reason, so the
 /// row can be fixed in one go.
-fn all_in_one(mut errors: Vec<CoreError>) -> CoreError {
+pub(crate) fn all_in_one(mut errors: Vec<CoreError>) -> CoreError {
     let first = errors.remove(0);
     match first {
         CoreError::Validation { field, code, message } if !errors.is_empty() => {
@@ -231,7 +240,7 @@ fn write_one(
     row: &BulkRow,
     mut v: ValidCustomer,
     keys: IndexKeys,
-    branches: &mut HashMap<String, BranchId>,
+    branches: &mut Branches,
 ) -> CoreResult<i64> {
     if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         v.branch_id = branch_for(w, b, branches)?;
@@ -251,17 +260,29 @@ fn write_one(
     Ok(w.insert_customer(actor, &v, &opts)?.seq)
 }
 
+/// Branches rows named: found or created so far (by lower-case code or name), and the names of
+/// those created.
+#[derive(Default)]
+struct Branches {
+    ids: HashMap<String, BranchId>,
+    created: Vec<String>,
+}
+
 /// The branch named `text` (code or name), created when it does not exist.
-fn branch_for(w: &mut Writer<'_>, text: &str, cache: &mut HashMap<String, BranchId>) -> CoreResult<BranchId> {
+fn branch_for(w: &mut Writer<'_>, text: &str, branches: &mut Branches) -> CoreResult<BranchId> {
     let key = text.to_lowercase();
-    if let Some(id) = cache.get(&key) {
+    if let Some(id) = branches.ids.get(&key) {
         return Ok(*id);
     }
     let name = validate::single_line("branch", text, 100)?;
     let id = match settings::branch_by_code_or_name(w.conn(), &name)? {
         Some(id) => id,
-        None => settings::insert_branch(w, &name)?,
+        None => {
+            let id = settings::insert_branch(w, &name)?;
+            branches.created.push(name.clone());
+            id
+        }
     };
-    cache.insert(key, id);
+    branches.ids.insert(key, id);
     Ok(id)
 }

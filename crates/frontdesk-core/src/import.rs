@@ -87,8 +87,10 @@ pub struct ImportReport {
     pub first_rejections: Vec<Rejection>,
     /// Column → field used.
     pub mapping: Vec<(String, String)>,
-    /// Columns that were not imported.
+    /// Columns that were not imported (but not those `--map` said to ignore).
     pub ignored_columns: Vec<String>,
+    /// Branches the file named that the desk did not have: created for its rows.
+    pub new_branches: Vec<String>,
     pub took_ms: u64,
 }
 
@@ -401,10 +403,11 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
     let mut row = BulkRow { line, ..Default::default() };
     let mut status: Option<String> = None;
     let mut full_name = None;
-    let mut result: CoreResult<()> = Ok(());
+    // Every problem of the row, so it can be fixed in one go.
+    let mut problems: Vec<CoreError> = Vec::new();
     let mut set = |r: CoreResult<()>| {
-        if result.is_ok() {
-            result = r;
+        if let Err(e) = r {
+            problems.push(e);
         }
     };
     for (i, field) in columns.iter().enumerate() {
@@ -475,9 +478,10 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
     if status.is_none() {
         row.blocked_reason = None;
     }
-    match result {
-        Ok(()) => Ok(row),
-        Err(e) => Err((row, e)),
+    if problems.is_empty() {
+        Ok(row)
+    } else {
+        Err((row, crate::bulk::all_in_one(problems)))
     }
 }
 
@@ -536,6 +540,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         .enumerate()
         .zip(&plan.columns)
         .filter(|((_, h), c)| c.is_none() && !ERROR_COLUMNS.contains(&h.as_str()))
+        .filter(|((_, h), _)| !opts.mappings.iter().any(|(m, f)| f.trim() == "ignore" && m.trim().eq_ignore_ascii_case(h)))
         .map(|((i, h), _)| if h.is_empty() { format!("(column {} has no name)", i + 1) } else { h.clone() })
         .collect();
     Ok(ImportReport {
@@ -548,6 +553,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         first_rejections,
         mapping,
         ignored_columns,
+        new_branches: report.new_branches,
         took_ms: started.elapsed().as_millis() as u64,
     })
 }

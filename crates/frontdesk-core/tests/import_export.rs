@@ -37,6 +37,9 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     assert!(lines[3].contains("Zoë Müller"));
     assert!(lines[4].starts_with("6,phone,invalid_phone,"), "{}", lines[4]);
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
+    // The desk had only its main branch: "North" was created for the rows (the rejected ones'
+    // branches are not).
+    assert_eq!(report.new_branches, vec!["North".to_string()]);
     let ana = d.store.search(&frontdesk_core::search::SearchRequest::new("ana gil")).unwrap().hits[0].clone();
     assert_eq!(ana.branch, "North", "an unknown branch is created");
     let detail = d.store.customer_detail(&ana.code, 5).unwrap();
@@ -139,6 +142,11 @@ fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports(
     let again = fs::read_to_string(errors_path(&d.dir.path().join("two.errors.half.csv"))).unwrap();
     assert_eq!(again.lines().next().unwrap(), "error_line,error_field,error_code,error_reason,First Name,Last Name,Email,Country", "{again}");
     assert!(again.lines().nth(1).unwrap().starts_with("2,email,disposable_email,"), "{again}");
+    let many = import(&d, "many.csv", b"First Name,Email,Email Shared,Marketing Consent,Created,Country\nQa,qa@mailinator.com,maybe,perhaps,yesterday,Atlantis\n", &ImportOptions::default()).unwrap();
+    let reason = &many.first_rejections[0].reason;
+    for part in ["\"maybe\" is not yes/no", "marketing_consent:", "created_at:", "country:", "email: mailinator.com"] {
+        assert!(reason.contains(part), "{part} in {reason}");
+    }
     let future = import(&d, "future.csv", b"First Name,Created\nGus,2999-01-01\nHal,2025-12-31\n", &ImportOptions::default()).unwrap();
     assert_eq!((future.imported, future.rejected), (1, 1));
     assert_eq!((future.first_rejections[0].field.as_str(), future.first_rejections[0].code.as_str()), ("created_at", "in_the_future"));
@@ -184,6 +192,11 @@ fn an_explicit_mapping_wins_over_a_recognised_header() {
     assert_eq!(report.region, "GB");
     assert!(report.mapping.contains(&("Mobile".to_string(), "phone".to_string())), "{:?}", report.mapping);
     assert_eq!(report.ignored_columns, vec!["Phone".to_string()]);
+    // A column the user said to ignore is not listed as one to map.
+    let ignoring = ImportOptions { mappings: vec![("Mobile".into(), "phone".into()), ("phone".into(), "ignore".into())], ..opts.clone() };
+    let report = import(&d, "pm3.csv", "Name,Phone,Mobile\nCy Po,020 7946 0001,07700 900998\n".as_bytes(), &ignoring).unwrap();
+    assert_eq!(report.imported, 1);
+    assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
     // Two maps for one column or one field: which one was meant is not guessed.
     for maps in [[("Mobile", "phone"), ("Phone", "phone")], [("Mobile", "phone"), ("mobile", "email")]] {
         let opts = ImportOptions { mappings: maps.iter().map(|(h, f)| (h.to_string(), f.to_string())).collect(), ..opts.clone() };
