@@ -503,14 +503,19 @@ pub(crate) fn finish(store: &Store, import_id: i64, imported: u64, rejected: u64
     })
 }
 
+/// The country phones without a country code are read in: `--region`, or the desk's.
+fn region(store: &Store, opts: &ImportOptions) -> CoreResult<String> {
+    match &opts.region {
+        Some(r) => crate::validate::country("region", r),
+        None => Ok(store.desk().default_region),
+    }
+}
+
 /// Imports `path` into `store`. Progress is reported as (rows done, rows in file).
 pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
     let plan = plan(path, opts)?;
-    let region = match &opts.region {
-        Some(r) => crate::validate::country("region", r)?,
-        None => store.desk().default_region,
-    };
+    let region = region(store, opts)?;
     let actor = opts.actor.clone().unwrap_or_else(|| Actor::new("import"));
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let import_id = start(store, &file_name, &actor)?;
@@ -583,10 +588,7 @@ fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRo
 /// Returns (rows, rows that would be rejected). Measures that part (`bench import --parts`).
 pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<(u64, u64)> {
     let plan = plan(path, opts)?;
-    let region = match &opts.region {
-        Some(r) => crate::validate::country("region", r)?,
-        None => store.desk().default_region,
-    };
+    let region = region(store, opts)?;
     let desk = store.desk();
     let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let (mut rows, mut invalid) = (0, 0);
