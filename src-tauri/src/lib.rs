@@ -63,7 +63,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 fn open_desk() -> Desk {
     // Tauri's app-data folder is the OS data folder + the app identifier, as here.
     let dir = dirs::data_dir().map(|d| d.join(frontdesk_core::APP_IDENTIFIER));
-    let opened = database_path(dir).and_then(|path| match Store::open(&path, Default::default()) {
+    let opened = database_path(dir).and_then(|path| match open_waiting(&path) {
         Ok(store) => Ok(Desk { store: Arc::new(store), path }),
         Err(e) => Err(format!("Frontdesk cannot open its customer database {}:\n\n{e}", path.display())),
     });
@@ -72,6 +72,23 @@ fn open_desk() -> Desk {
         let _ = rfd::MessageDialog::new().set_level(rfd::MessageLevel::Error).set_title("Frontdesk cannot start").set_description(&message).show();
         std::process::exit(1);
     })
+}
+
+/// Opens the desk for this window alone (see `frontdesk_core::store::desk_lock`). A command
+/// that has it open (a search, an export) is waited for a little before giving up.
+fn open_waiting(path: &std::path::Path) -> Result<Store, frontdesk_core::CoreError> {
+    let holder = frontdesk_core::store::desk_lock::holder_description("the Frontdesk app");
+    let started = std::time::Instant::now();
+    loop {
+        match Store::open_as(path, Default::default(), &holder) {
+            Err(frontdesk_core::CoreError::Conflict { code, .. })
+                if code == "desk_in_use" && started.elapsed() < std::time::Duration::from_secs(15) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200))
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Tidies the desk a small step (a few ms) at a time, every two seconds while there is work:

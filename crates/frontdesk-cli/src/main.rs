@@ -213,9 +213,15 @@ fn default_db() -> PathBuf {
         .join(frontdesk_core::DB_FILE)
 }
 
+/// Opens the desk to write it: refused while another process (the app) has it open.
 pub(crate) fn open(db: &std::path::Path) -> Result<Store, CoreError> {
-    Store::open(db, Sources::default())
+    let command = COMMAND.get().copied().unwrap_or_default();
+    let holder = frontdesk_core::store::desk_lock::holder_description(&format!("the command `frontdesk {command}`"));
+    Store::open_as(db, Sources::default(), &holder)
 }
+
+/// The subcommand being run, to name this process to another that finds the desk in use.
+static COMMAND: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 
 pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
@@ -240,6 +246,16 @@ fn main() -> ExitCode {
     // A benchmark seeds its database: it never takes FRONTDESK_DB, only an explicit --db.
     let explicit_db = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let _ = COMMAND.set(match &cli.command {
+        Command::Seed { .. } => "seed",
+        Command::Import { .. } => "import",
+        Command::Export { .. } => "export",
+        Command::Search { .. } => "search",
+        Command::List { .. } => "list",
+        Command::Show { .. } => "show",
+        Command::CheckStats { .. } => "check-stats",
+        Command::Bench { .. } => "bench",
+    });
     match run(cli.command, cli.db.as_deref(), explicit_db) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -316,7 +332,8 @@ fn resolve(path: &std::path::Path) -> PathBuf {
 }
 
 /// Opens a desk that must exist already (commands that only read it): a mistyped `--db` is
-/// an error, not a new empty desk.
+/// an error, not a new empty desk. Beside the app (which has the desk open to write) it is
+/// opened read-only.
 fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
     if !db.is_file() || db.metadata().map(|m| m.len() == 0).unwrap_or(true) {
         return Err(CoreError::File {
@@ -329,7 +346,10 @@ fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
             ),
         });
     }
-    open(db)
+    match open(db) {
+        Err(CoreError::Conflict { code, .. }) if code == "desk_in_use" => Store::open_read_only(db, Sources::default()),
+        other => other,
+    }
 }
 
 fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) -> Result<(), CoreError> {

@@ -389,9 +389,11 @@ fn an_import_into_an_empty_desk_builds_its_sort_indexes_after_the_rows() {
         fs::write(&path, csv(from)).unwrap();
         let mut seen: Vec<Vec<String>> = Vec::new();
         let report = import_csv(&d.store, &path, &ImportOptions::default(), &mut |_, _| {
-            // Another desk window (or command) opening and tidying the same file meanwhile
-            // leaves the running import its indexes.
-            let other = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+            // Another desk window (or command) cannot open the desk to write meanwhile; one
+            // that only reads and tidies leaves the running import its indexes.
+            let other = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default());
+            assert!(matches!(other, Err(frontdesk_core::CoreError::Conflict { ref code, .. }) if code == "desk_in_use"));
+            let other = frontdesk_core::store::Store::open_read_only(&db, frontdesk_core::store::Sources::default()).unwrap();
             while other.tidy_step().unwrap() {}
             seen.push(indexes(&db));
         })

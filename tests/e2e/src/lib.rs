@@ -220,13 +220,13 @@ impl Window {
 
     /// Rows in the app's database with this email (read-only, beside the running app).
     pub fn customers_with_email(&self, email: &str) -> i64 {
-        let conn = rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the app's database");
+        let conn = frontdesk_core::store::read_beside_connection(&self.db).expect("open the app's database");
         conn.query_row("SELECT count(*) FROM customers WHERE lower(email) = lower(?1)", [email], |r| r.get(0)).expect("count")
     }
 
     /// One number from the app's database (read-only, beside the running app).
     pub fn query_i64(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> i64 {
-        let conn = rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the app's database");
+        let conn = frontdesk_core::store::read_beside_connection(&self.db).expect("open the app's database");
         conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 

@@ -5,6 +5,7 @@
 //! [`Writer`] that holds the transaction, the clock, the id source and the HLC.
 
 pub(crate) mod deferred_indexes;
+pub mod desk_lock;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use crate::clock::{Clock, Hlc, IdSource, RandomIds, SystemClock};
 use crate::error::{CoreError, CoreResult};
 use crate::settings::{self, DeskSettings};
+use desk_lock::DeskLock;
 
 const READERS: usize = 4;
 
@@ -52,6 +54,9 @@ pub struct Store {
     /// Write transactions (other than the tidying's) since the log was last written back in
     /// full ([`Store::tidy_step`]).
     unchecked_writes: AtomicU64,
+    /// `None` for a desk opened only to read beside the process that writes it.
+    /// Declared last: released only after every connection has closed.
+    lock: Option<DeskLock>,
 }
 
 impl Drop for Store {
@@ -89,7 +94,19 @@ pub struct Writer<'a> {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Only one process at a time may have a desk open this way (see [`desk_lock`]): another
+    /// one gets a `Conflict` with code `desk_in_use` naming it.
     pub fn open(path: impl AsRef<Path>, sources: Sources) -> CoreResult<Store> {
+        let program = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "a Frontdesk program".into());
+        Store::open_as(path, sources, &desk_lock::holder_description(&program))
+    }
+
+    /// [`Store::open`], naming this process as `holder` to any other that tries to open the
+    /// desk meanwhile (e.g. "the Frontdesk app (process 1234)").
+    pub fn open_as(path: impl AsRef<Path>, sources: Sources, holder: &str) -> CoreResult<Store> {
         let path = path.as_ref().to_path_buf();
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
@@ -103,7 +120,10 @@ impl Store {
         std::thread::spawn(|| {
             let _ = crate::validate::parse_phone("phone", "+442079460000", "GB");
         });
-        let mut conn = open_connection(&path, false)?;
+        // Before any connection: SQLite's locks are only trustworthy once no other process can
+        // write (see `desk_lock`).
+        let lock = DeskLock::take(&path, holder)?;
+        let mut conn = open_connection(&path, Access::Write)?;
         schema::migrate(&mut conn)?;
         let desk = settings::bootstrap(&mut conn, &sources)?;
         let floor: u64 = conn
@@ -119,7 +139,52 @@ impl Store {
             hlc: Hlc::new(floor),
             desk: Mutex::new(desk),
             unchecked_writes: AtomicU64::new(0),
+            lock: Some(lock),
         })
+    }
+
+    /// Opens an existing desk only to read it, beside the process that has it open for writing
+    /// (the app). Every connection is read-only and builds its own index of the write-ahead log
+    /// rather than sharing the writer's (`readonly_shm`): nothing this process does, nor the
+    /// state of the writer's locks, can change what the writer has written. Writes are refused.
+    pub fn open_read_only(path: impl AsRef<Path>, sources: Sources) -> CoreResult<Store> {
+        let path = path.as_ref().to_path_buf();
+        let conn = open_connection(&path, Access::ReadBeside)?;
+        if !schema::is_current(&conn)? {
+            return Err(CoreError::Conflict {
+                code: "desk_in_use".into(),
+                message: format!(
+                    "The desk database {} is open in {} and has not been upgraded to this version yet; \
+                     close it and run the command again.",
+                    path.display(),
+                    DeskLock::holder(&path).unwrap_or_else(|| "another Frontdesk program".into())
+                ),
+            });
+        }
+        let desk = settings::load(&conn)?;
+        Ok(Store {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+            sources,
+            hlc: Hlc::new(0),
+            desk: Mutex::new(desk),
+            unchecked_writes: AtomicU64::new(0),
+            lock: None,
+        })
+    }
+
+    /// Whether this store may write (it holds the desk's lock).
+    pub fn is_writable(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    fn refuse_write(&self) -> CoreResult<()> {
+        if self.lock.is_some() {
+            return Ok(());
+        }
+        let holder = DeskLock::holder(&self.path).unwrap_or_else(|| "another Frontdesk program".into());
+        Err(desk_lock::in_use(&self.path, &holder))
     }
 
     pub fn path(&self) -> &Path {
@@ -143,6 +208,7 @@ impl Store {
 
     /// [`Store::write`] for the tidying itself: not counted towards writing the log back.
     fn write_quietly<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> CoreResult<T>) -> CoreResult<T> {
+        self.refuse_write()?;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = Writer {
@@ -164,7 +230,7 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> CoreResult<T>) -> CoreResult<T> {
         let conn = match lock(&self.readers).pop() {
             Some(c) => c,
-            None => open_connection(&self.path, true)?,
+            None => open_connection(&self.path, if self.lock.is_some() { Access::Read } else { Access::ReadBeside })?,
         };
         let result = (|| {
             let tx = conn.unchecked_transaction()?;
@@ -203,6 +269,9 @@ impl Store {
     /// crossed SQLite's automatic checkpoint threshold paid for writing back the log of the last
     /// few dozen saves (p99 of saves 6-8 ms at 1M customers instead of under 2).
     pub fn tidy_step(&self) -> CoreResult<bool> {
+        if self.lock.is_none() {
+            return Ok(false);
+        }
         // Sort indexes an import in another process took away and did not bring back (it
         // stopped half way): build them.
         let stopped = deferred_indexes::stopped(&lock(&self.writer))?;
@@ -234,6 +303,7 @@ impl Store {
 
     /// Direct access to the writer connection for maintenance (bulk pragmas, size reports).
     pub fn with_writer_connection<T>(&self, f: impl FnOnce(&mut Connection) -> CoreResult<T>) -> CoreResult<T> {
+        self.refuse_write()?;
         let mut conn = lock(&self.writer);
         f(&mut conn)
     }
@@ -304,7 +374,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
+/// A read-only connection to a desk that another process may have open to write: what
+/// [`Store::open_read_only`] reads through, for tools and tests that run their own SQL.
+pub fn read_beside_connection(path: &Path) -> CoreResult<Connection> {
+    open_connection(path, Access::ReadBeside)
+}
+
+/// How a connection uses the database.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// The writer of the process that holds the desk's lock.
+    Write,
+    /// A reader in that same process (SQLite coordinates connections of one process itself).
+    Read,
+    /// A reader in another process, beside the writer: read-only, with a private index of the
+    /// log, and never writing the log back when it closes.
+    ReadBeside,
+}
+
+fn open_connection(path: &Path, access: Access) -> CoreResult<Connection> {
+    let read_only = access != Access::Write;
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
     } else {
@@ -313,9 +402,17 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI
     };
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| CoreError::Storage {
+    let opened = if access == Access::ReadBeside {
+        Connection::open_with_flags(format!("{}?mode=ro&readonly_shm=1", file_uri(path)), flags)
+    } else {
+        Connection::open_with_flags(path, flags)
+    };
+    let conn = opened.map_err(|e| CoreError::Storage {
         message: format!("cannot open the database {}: {e}", path.display()),
     })?;
+    if access == Access::ReadBeside {
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    }
     conn.busy_timeout(BUSY_TIMEOUT)?;
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -333,4 +430,17 @@ fn open_connection(path: &Path, read_only: bool) -> CoreResult<Connection> {
     conn.set_prepared_statement_cache_capacity(64);
     rusqlite::vtab::array::load_module(&conn)?;
     Ok(conn)
+}
+
+/// `path` as an SQLite `file:` URI (characters with a meaning in URIs and non-ASCII bytes escaped).
+fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' | 0x80.. => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri
 }

@@ -63,6 +63,11 @@ fn applied(conn: &Connection) -> CoreResult<usize> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?.max(0) as usize)
 }
 
+/// Whether the database has every migration this version knows (and no newer one).
+pub(super) fn is_current(conn: &Connection) -> CoreResult<bool> {
+    Ok(applied(conn)? == MIGRATIONS.len())
+}
+
 /// Brings the schema up to date. The version is read again once the write lock is held: two
 /// processes opening a new (or older) database at the same moment would otherwise both apply
 /// the same migration, and the second would fail half way ("table already exists").

@@ -33,7 +33,7 @@ struct Args {
 
 /// Ids of up to `n` customers with appointments, spread over the database.
 fn customers_with_history(db: &std::path::Path, n: usize) -> Vec<String> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open the database");
+    let conn = frontdesk_core::store::read_beside_connection(db).expect("open the database");
     let max: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0)).unwrap_or(0);
     let Ok(mut st) = conn.prepare("SELECT id FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1") else { return vec![] };
     let mut out = Vec::new();
