@@ -276,3 +276,31 @@ fn demo_desk_file() -> (tempfile::TempDir, std::path::PathBuf) {
     frontdesk_core::seed::seed(&store, 300, 4, &mut |_| {}).unwrap();
     (dir, path)
 }
+
+/// A desk in a folder whose name has characters with a meaning in URIs (and non-ASCII ones)
+/// opens read-only beside its writer, which keeps it to itself.
+#[test]
+fn a_desk_at_an_unusual_path_is_read_beside_its_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Zoë's #1 ?50% salon");
+    let path = folder.join("desk.db");
+    let store = Store::open(&path, Sources::default()).unwrap();
+    let input = frontdesk_core::customers::CustomerInput { first_name: "Aoife".into(), last_name: "Byrne".into(), ..Default::default() };
+    let created = store.create_customer(&frontdesk_core::customers::Actor::new("test"), &input).unwrap();
+    match Store::open(&path, Sources::default()) {
+        Err(frontdesk_core::CoreError::Conflict { code, message }) => {
+            assert_eq!(code, "desk_in_use");
+            assert!(message.contains(&std::process::id().to_string()), "{message}");
+        }
+        other => panic!("a second writer: {:?}", other.map(|_| ())),
+    }
+    let reader = Store::open_read_only(&path, Sources::default()).unwrap();
+    assert!(!reader.is_writable());
+    assert_eq!(reader.customer(&created.code).unwrap().first_name, "Aoife");
+    let refused = reader.create_customer(&frontdesk_core::customers::Actor::new("test"), &input);
+    assert!(matches!(refused, Err(frontdesk_core::CoreError::Conflict { ref code, .. }) if code == "desk_in_use"));
+    drop(reader);
+    drop(store);
+    // Free again once the writer closed.
+    drop(Store::open(&path, Sources::default()).unwrap());
+}
