@@ -71,12 +71,19 @@ impl DeskLock {
     }
 }
 
+/// Who holds the desk's write lock, as a message names it.
+pub fn holder_name(db: &Path) -> String {
+    DeskLock::holder(db).unwrap_or_else(|| SOMEONE.into())
+}
+
+const SOMEONE: &str = "another Frontdesk program";
+
 fn read_holder(file: &mut File) -> String {
     let mut text = String::new();
     let _ = file.take(200).read_to_string(&mut text);
     let text = text.trim();
     if text.is_empty() {
-        "another Frontdesk program".to_string()
+        SOMEONE.to_string()
     } else {
         text.to_string()
     }

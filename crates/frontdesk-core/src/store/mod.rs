@@ -157,7 +157,7 @@ impl Store {
                     "The desk database {} is open in {} and has not been upgraded to this version yet; \
                      close it and run the command again.",
                     path.display(),
-                    DeskLock::holder(&path).unwrap_or_else(|| "another Frontdesk program".into())
+                    desk_lock::holder_name(&path)
                 ),
             });
         }
@@ -183,7 +183,7 @@ impl Store {
         if self.lock.is_some() {
             return Ok(());
         }
-        let holder = DeskLock::holder(&self.path).unwrap_or_else(|| "another Frontdesk program".into());
+        let holder = desk_lock::holder_name(&self.path);
         Err(desk_lock::in_use(&self.path, &holder))
     }
 
