@@ -160,3 +160,51 @@ pub(crate) fn merge_step(conn: &Connection) -> CoreResult<bool> {
     }
     Ok(worked)
 }
+
+/// Customers whose entries in the search tables are not exactly what their fields give — a
+/// live customer missing entries, stale or doubled keys, entries of a customer that is gone
+/// or archived — as `seq`s, at most `limit`. Each table is built afresh in `temp` from the
+/// customers and compared with the real one term by term through `fts5vocab`; the time grows
+/// with the desk (a check for tests and maintenance, not for the save path).
+pub(crate) fn differences(conn: &Connection, limit: usize) -> CoreResult<Vec<i64>> {
+    let mut seqs: Vec<i64> = Vec::new();
+    for table in TABLES {
+        let sql: String = conn.query_row("SELECT sql FROM main.sqlite_master WHERE name = ?1", [table], |r| r.get(0))?;
+        let using = sql.find("USING").ok_or_else(|| crate::error::CoreError::Storage { message: format!("{table}: unexpected definition") })?;
+        let fresh = format!("check_{table}");
+        conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS temp.{fresh}; DROP TABLE IF EXISTS temp.vocab_real; DROP TABLE IF EXISTS temp.vocab_fresh;
+             CREATE VIRTUAL TABLE temp.{fresh} {};
+             CREATE VIRTUAL TABLE temp.vocab_real USING fts5vocab(main, {table}, instance);
+             CREATE VIRTUAL TABLE temp.vocab_fresh USING fts5vocab(temp, {fresh}, instance);",
+            &sql[using..]
+        ))?;
+        let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
+        let mut rows = st.query([])?;
+        let i = TABLES.iter().position(|t| *t == table).unwrap_or(0);
+        let mut pairs: Vec<(i64, String)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (first, last): (String, String) = (r.get(1)?, r.get(2)?);
+            let (email, phone): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
+            let keys = IndexKeys::of(&first, &last, email.as_deref(), phone.as_deref());
+            if let Some(text) = parts(&keys)[i] {
+                pairs.push((r.get(0)?, text.to_string()));
+            }
+        }
+        insert_keys(conn, &format!("temp.{fresh}"), &pairs)?;
+        let mut diff = conn.prepare(
+            "WITH a AS (SELECT term, doc, count(*) AS n FROM temp.vocab_real GROUP BY 1, 2),
+                  b AS (SELECT term, doc, count(*) AS n FROM temp.vocab_fresh GROUP BY 1, 2)
+             SELECT doc FROM (SELECT * FROM a EXCEPT SELECT * FROM b)
+             UNION SELECT doc FROM (SELECT * FROM b EXCEPT SELECT * FROM a)",
+        )?;
+        for seq in diff.query_map([], |r| r.get::<_, i64>(0))? {
+            seqs.push(seq?);
+        }
+        conn.execute_batch(&format!("DROP TABLE temp.vocab_real; DROP TABLE temp.vocab_fresh; DROP TABLE temp.{fresh};"))?;
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    seqs.truncate(limit);
+    Ok(seqs)
+}

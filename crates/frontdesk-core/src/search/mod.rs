@@ -202,3 +202,20 @@ pub struct SearchPage {
     /// and the page is in relevance order instead.
     pub sorted: bool,
 }
+
+impl crate::Store {
+    /// Customers whose search entries are not exactly what their fields give (by code; `#seq`
+    /// for entries of a row that is not there), at most `limit`; empty when the index is whole.
+    pub fn search_index_differences(&self, limit: usize) -> crate::CoreResult<Vec<String>> {
+        self.read(|r| {
+            let conn = r.conn();
+            index::differences(conn, limit)?
+                .into_iter()
+                .map(|seq| {
+                    let code: Option<String> = conn.query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |x| x.get(0)).ok();
+                    Ok(code.unwrap_or_else(|| format!("#{seq}")))
+                })
+                .collect()
+        })
+    }
+}
