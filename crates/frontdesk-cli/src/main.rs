@@ -70,13 +70,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export every live customer.
+    /// Export every live customer; with --everything, every record into a folder.
     Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-        format: ExportFormat,
-        /// Output file (default: standard output).
+        /// csv (the default) or json lines.
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// Output file (default: standard output); with --everything, a new or empty folder.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Customers (archived too) and every history record — appointments, orders, lines,
+        /// payments, refunds, loyalty, timeline — as CSV files and one JSON file in --out.
+        #[arg(long)]
+        everything: bool,
     },
     /// Search customers by name, phone (any part), email or code.
     Search {
@@ -462,9 +467,23 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             }
             Ok(())
         }
-        Command::Export { format, out } => {
+        Command::Export { format, out, everything: true } => {
+            if format.is_some() {
+                return Err(CoreError::validation("format", "with_everything", "--everything writes CSV files and one JSON file; leave out --format."));
+            }
+            let Some(folder) = out else {
+                return Err(CoreError::validation("out", "required", "--everything writes a folder of files: give it with --out, e.g. --out frontdesk-export."));
+            };
             let store = open_existing(db)?;
-            let format = match format {
+            let report = frontdesk_core::export::export_everything(&store, &folder)?;
+            for f in &report.files {
+                outln!("{:>9} records  {}", f.records, folder.join(&f.name).display());
+            }
+            Ok(())
+        }
+        Command::Export { format, out, everything: false } => {
+            let store = open_existing(db)?;
+            let format = match format.unwrap_or(ExportFormat::Csv) {
                 ExportFormat::Csv => Format::Csv,
                 ExportFormat::Json => Format::Json,
             };

@@ -255,3 +255,89 @@ fn output_into_a_closed_pipe_and_odd_batch_lines() {
     let (ok, _, err) = frontdesk(&db, &["search", "--batch", "zoe"]);
     assert!(!ok && err.contains("--batch reads its queries from standard input"), "{err}");
 }
+
+/// Rows of a CSV file (without its header).
+fn csv_rows(path: &std::path::Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path).unwrap().records().map(|r| r.unwrap()).collect()
+}
+
+/// `export --everything`: every record of every kind, in CSV files and one JSON file, whose
+/// counts and sums are the database's; a folder with files in it is never written into.
+#[test]
+fn export_everything_takes_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "150", "--seed", "5", "--appointments-per-customer", "3"]);
+    assert!(ok, "{out}{err}");
+    // An archived customer leaves with the rest.
+    let archived = {
+        let store = frontdesk_core::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+        let code: String = store.read(|r| Ok(r.conn().query_row("SELECT code FROM customers ORDER BY seq LIMIT 1", [], |x| x.get(0))?)).unwrap();
+        let c = store.customer(&code).unwrap();
+        store.archive_customer(&frontdesk_core::customers::Actor::new("test"), c.id).unwrap();
+        c.id.to_string()
+    };
+    let folder = dir.path().join("leaving");
+    let (ok, out, err) = frontdesk(&db, &["export", "--everything", "--out", folder.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("frontdesk-export.json")).unwrap()).unwrap();
+    assert_eq!(json["format"], "frontdesk-export");
+    for (file, sql) in [
+        ("customers", "SELECT count(*) FROM customers"),
+        ("appointments", "SELECT count(*) FROM appointments"),
+        ("orders", "SELECT count(*) FROM orders"),
+        ("order_lines", "SELECT count(*) FROM order_lines"),
+        ("payments", "SELECT count(*) FROM payments"),
+        ("refunds", "SELECT count(*) FROM refunds"),
+        ("loyalty", "SELECT count(*) FROM loyalty"),
+        ("timeline", "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM customers WHERE import_id IS NOT NULL)"),
+        ("services", "SELECT count(*) FROM services"),
+    ] {
+        let n = count(sql);
+        assert!(n > 0 || file == "refunds", "the seeded desk has {file}");
+        assert_eq!(csv_rows(&folder.join(format!("{file}.csv"))).len() as i64, n, "{file}.csv");
+        assert_eq!(json[file].as_array().unwrap().len() as i64, n, "{file} in the JSON file");
+        assert!(out.contains(&format!("{file}.csv")), "{out}");
+    }
+    // Records refer to each other by id; money adds up; the archived customer is there.
+    let customers: std::collections::HashSet<&str> = json["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(customers.contains(archived.as_str()));
+    let row = json["customers"].as_array().unwrap().iter().find(|c| c["id"] == archived.as_str()).unwrap();
+    assert!(row["archived_at"].is_string(), "{row}");
+    assert!(json["appointments"].as_array().unwrap().iter().all(|a| customers.contains(a["customer_id"].as_str().unwrap())));
+    let orders: std::collections::HashSet<&str> = json["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let paid: i64 = json["payments"].as_array().unwrap().iter().map(|p| {
+        assert!(orders.contains(p["order_id"].as_str().unwrap()));
+        p["amount_minor"].as_i64().unwrap()
+    }).sum();
+    assert_eq!(paid, count("SELECT sum(amount_minor) FROM payments"));
+    let statuses: std::collections::HashSet<&str> = json["appointments"].as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert!(statuses.contains("finished"), "{statuses:?}");
+    assert!(json["timeline"][0]["at"].as_str().unwrap().ends_with('Z'));
+    // The CSV's archived_at column says the same.
+    let header = csv::Reader::from_path(folder.join("customers.csv")).unwrap().headers().unwrap().clone();
+    let at = header.iter().position(|h| h == "archived_at").unwrap();
+    assert_eq!(csv_rows(&folder.join("customers.csv")).iter().filter(|r| !r[at].is_empty()).count(), 1);
+
+    // A folder that holds files is not written into; nothing there changes.
+    let before = std::fs::read(folder.join("customers.csv")).unwrap();
+    let (ok, _, err) = frontdesk(&db, &["export", "--everything", "--out", folder.to_str().unwrap()]);
+    assert!(!ok && err.contains("already holds files"), "{err}");
+    assert_eq!(std::fs::read(folder.join("customers.csv")).unwrap(), before);
+    let (ok, _, err) = frontdesk(&db, &["export", "--everything", "--out", folder.join("customers.csv").to_str().unwrap()]);
+    assert!(!ok && err.contains("is a file"), "{err}");
+    let (ok, _, err) = frontdesk(&db, &["export", "--everything"]);
+    assert!(!ok && err.contains("--out"), "{err}");
+    let (ok, _, err) = frontdesk(&db, &["export", "--everything", "--format", "json", "--out", "x"]);
+    assert!(!ok && err.contains("--format"), "{err}");
+    // An empty folder is fine; no staging folder is left beside it.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (ok, out, err) = frontdesk(&db, &["export", "--everything", "--out", empty.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(std::fs::read(empty.join("customers.csv")).unwrap(), before);
+    let left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("partial")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -6,7 +6,11 @@ use std::io::Write;
 use chrono::SecondsFormat;
 use crate::customers::Customer;
 use crate::error::{CoreError, CoreResult};
-use crate::store::Store;
+use crate::store::{Reader, Store};
+
+mod everything;
+
+pub use everything::{export_everything, EverythingReport};
 
 pub const COLUMNS: &[&str] = &[
     "id", "code", "first_name", "last_name", "email", "email_shared", "phone_raw", "phone_e164", "phone_shared",
@@ -22,7 +26,7 @@ pub enum Format {
     Json,
 }
 
-fn io_err(e: impl std::fmt::Display) -> CoreError {
+pub(crate) fn io_err(e: impl std::fmt::Display) -> CoreError {
     CoreError::File { path: String::new(), line: None, code: "unwritable".into(), message: format!("Cannot write the export: {e}") }
 }
 
@@ -61,35 +65,48 @@ fn record(c: &Customer) -> Vec<String> {
 
 /// Writes every live (not archived) customer, in record order. Returns how many.
 pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> CoreResult<u64> {
-    store.read(|r| {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE c.archived_at IS NULL ORDER BY c.seq",
-            crate::customers::read_columns(),
-            crate::customers::read_from()
-        );
-        let mut st = r.conn().prepare(&sql)?;
-        let mut rows = st.query([])?;
-        let mut n = 0u64;
-        match format {
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(&mut *out);
-                w.write_record(COLUMNS).map_err(io_err)?;
-                while let Some(row) = rows.next()? {
-                    let (_, c) = crate::customers::customer_from_row(row)?;
-                    w.write_record(record(&c)).map_err(io_err)?;
-                    n += 1;
-                }
-                w.flush().map_err(io_err)?;
+    store.read(|r| customers(r, format, false, out))
+}
+
+/// Writes the customers in record order, the archived ones too when `archived` (the CSV then
+/// has an `archived_at` column). Returns how many.
+pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mut dyn Write) -> CoreResult<u64> {
+    let sql = format!(
+        "SELECT {} FROM {} {} ORDER BY c.seq",
+        crate::customers::read_columns(),
+        crate::customers::read_from(),
+        if archived { "" } else { "WHERE c.archived_at IS NULL" }
+    );
+    let mut st = r.conn().prepare(&sql)?;
+    let mut rows = st.query([])?;
+    let mut n = 0u64;
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            let mut header = COLUMNS.to_vec();
+            if archived {
+                header.push("archived_at");
             }
-            Format::Json => {
-                while let Some(row) = rows.next()? {
-                    let (_, c) = crate::customers::customer_from_row(row)?;
-                    serde_json::to_writer(&mut *out, &c).map_err(io_err)?;
-                    out.write_all(b"\n").map_err(io_err)?;
-                    n += 1;
+            w.write_record(&header).map_err(io_err)?;
+            while let Some(row) = rows.next()? {
+                let (_, c) = crate::customers::customer_from_row(row)?;
+                let mut fields = record(&c);
+                if archived {
+                    fields.push(c.archived_at.map(|a| a.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default());
                 }
+                w.write_record(fields).map_err(io_err)?;
+                n += 1;
+            }
+            w.flush().map_err(io_err)?;
+        }
+        Format::Json => {
+            while let Some(row) = rows.next()? {
+                let (_, c) = crate::customers::customer_from_row(row)?;
+                serde_json::to_writer(&mut *out, &c).map_err(io_err)?;
+                out.write_all(b"\n").map_err(io_err)?;
+                n += 1;
             }
         }
-        Ok(n)
-    })
+    }
+    Ok(n)
 }

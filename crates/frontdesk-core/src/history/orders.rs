@@ -29,7 +29,7 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    const ALL: [OrderStatus; 4] = [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
+    pub const ALL: [OrderStatus; 4] = [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Open => "open",

@@ -362,6 +362,9 @@ impl<'a> Writer<'a> {
 }
 
 impl<'a> Reader<'a> {
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
     pub fn desk(&self) -> &DeskSettings {
         &self.desk
     }
