@@ -3,6 +3,7 @@
 //! Nothing here depends on a UI toolkit: the desktop shell and the `frontdesk` CLI call the same
 //! functions. Clocks and id generators are passed in (see [`clock`]) so tests are deterministic.
 
+pub mod backup;
 pub mod bulk;
 pub mod clock;
 pub mod customers;

@@ -301,6 +301,25 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces every page of the database with those of `source` (another desk database,
+    /// e.g. a backup) in one write transaction, upgrades its schema if it is older, then runs
+    /// `after` in a transaction of its own. This process keeps the desk's lock throughout, so no
+    /// other one can open the desk in between; a crash before the copy commits leaves the desk
+    /// as it was.
+    pub(crate) fn replace_contents(&self, source: &Connection, after: impl FnOnce(&Connection) -> CoreResult<()>) -> CoreResult<()> {
+        self.refuse_write()?;
+        let mut conn = lock(&self.writer);
+        rusqlite::backup::Backup::new(source, &mut conn)?.step(-1)?;
+        schema::migrate(&mut conn)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        after(&tx)?;
+        tx.commit()?;
+        *lock(&self.desk) = settings::load(&conn)?;
+        // The whole database is in the log now: the next idle tidying writes it back.
+        self.unchecked_writes.store(CHECKPOINT_AFTER_WRITES, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Direct access to the writer connection for maintenance (bulk pragmas, size reports).
     pub fn with_writer_connection<T>(&self, f: impl FnOnce(&mut Connection) -> CoreResult<T>) -> CoreResult<T> {
         self.refuse_write()?;
@@ -375,6 +394,11 @@ impl<'a> Reader<'a> {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// How many migrations this version of the schema has (`PRAGMA user_version` of a current desk).
+pub fn schema_version() -> usize {
+    schema::version()
 }
 
 /// A read-only connection to a desk that another process may have open to write: what

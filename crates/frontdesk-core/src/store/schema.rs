@@ -59,6 +59,10 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     ),
 ];
 
+pub(super) fn version() -> usize {
+    MIGRATIONS.len()
+}
+
 fn applied(conn: &Connection) -> CoreResult<usize> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?.max(0) as usize)
 }
