@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod backup;
 mod bench;
 mod bench_history;
 mod show;
@@ -138,6 +139,18 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Back the desk up, list its backups, choose where they go.
+    Backup {
+        #[command(subcommand)]
+        what: backup::BackupCommand,
+    },
+    /// Replace the desk with a backup (checked first; the desk as it is now is kept beside it).
+    Restore {
+        file: PathBuf,
+        /// Do it (without: only say what the backup and the desk hold).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Measure search, create, import and size.
     Bench {
         #[command(subcommand)]
@@ -259,6 +272,8 @@ fn main() -> ExitCode {
         Command::List { .. } => "list",
         Command::Show { .. } => "show",
         Command::CheckStats { .. } => "check-stats",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
         Command::Bench { .. } => "bench",
     });
     match run(cli.command, cli.db.as_deref(), explicit_db) {
@@ -339,7 +354,7 @@ fn resolve(path: &std::path::Path) -> PathBuf {
 /// Opens a desk that must exist already (commands that only read it): a mistyped `--db` is
 /// an error, not a new empty desk. Beside the app (which has the desk open to write) it is
 /// opened read-only.
-fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
+pub(crate) fn open_existing(db: &std::path::Path) -> Result<Store, CoreError> {
     if !db.is_file() || db.metadata().map(|m| m.len() == 0).unwrap_or(true) {
         return Err(CoreError::File {
             path: db.display().to_string(),
@@ -567,6 +582,8 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             }
             Ok(())
         }
+        Command::Backup { what } => backup::run(what, db),
+        Command::Restore { file, yes } => backup::restore(db, &file, yes),
         Command::CheckStats { limit } => {
             let store = open_existing(db)?;
             let started = Instant::now();

@@ -341,3 +341,66 @@ fn export_everything_takes_every_record() {
     let left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("partial")).collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// `backup now`, `backup list`, `restore`: a backup made while another process holds the desk,
+/// a restore that asks for --yes, refuses beside a running app, and brings the records back.
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "60", "--seed", "3"]);
+    assert!(ok, "{out}{err}");
+    let usb = dir.path().join("usb");
+    let customers = |db: &std::path::Path| -> i64 {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap()
+    };
+
+    // Beside a process that has the desk open (as the app would), the backup is still made.
+    let holder = frontdesk_core::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
+    let (ok, out, err) = frontdesk(&db, &["backup", "now", "--to", usb.to_str().unwrap(), "--json"]);
+    assert!(ok, "{out}{err}");
+    let info: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(info["counts"]["customers"], 60);
+    let file = info["path"].as_str().unwrap().to_string();
+    let (ok, out, _) = frontdesk(&db, &["backup", "list", "--in", usb.to_str().unwrap(), "--json"]);
+    assert!(ok);
+    assert_eq!(out.lines().count(), 1);
+    assert!(out.contains(&file), "{out}");
+    // ... but a restore waits for it to close.
+    let (ok, _, err) = frontdesk(&db, &["restore", &file, "--yes"]);
+    assert!(!ok && err.contains("has the desk open"), "{err}");
+    drop(holder);
+
+    let (ok, out, err) = frontdesk(&db, &["seed", "--count", "25", "--seed", "4"]);
+    assert!(ok, "{out}{err}");
+    let more = customers(&db);
+    assert!(more > 60);
+    // Without --yes nothing changes.
+    let (ok, out, err) = frontdesk(&db, &["restore", &file]);
+    assert!(!ok && err.contains("--yes") && out.contains("60 customers") && out.contains(&format!("{more} customers")), "{out}{err}");
+    assert_eq!(customers(&db), more);
+    // A file that is not a backup is refused.
+    let bad = dir.path().join("clients.csv");
+    std::fs::write(&bad, "first_name,last_name\nAnn,Lee\n").unwrap();
+    let (ok, _, err) = frontdesk(&db, &["restore", bad.to_str().unwrap(), "--yes"]);
+    assert!(!ok && err.contains("not a Frontdesk backup"), "{err}");
+    // With --yes the backup's records are back; the others are kept beside the database.
+    let (ok, out, err) = frontdesk(&db, &["restore", &file, "--yes"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(customers(&db), 60);
+    let aside = out.lines().last().unwrap().trim_start_matches("Restored. The desk as it was is kept at ").trim_end_matches('.');
+    assert_eq!(customers(std::path::Path::new(aside)), more);
+    let (ok, out, err) = frontdesk(&db, &["check-stats"]);
+    assert!(ok, "{out}{err}");
+
+    // The backup folder setting: a missing folder is refused; status says where they go.
+    let (ok, _, err) = frontdesk(&db, &["backup", "folder", dir.path().join("nope").to_str().unwrap()]);
+    assert!(!ok && err.contains("not a folder"), "{err}");
+    let (ok, out, _) = frontdesk(&db, &["backup", "folder", usb.to_str().unwrap()]);
+    assert!(ok && out.contains(usb.to_str().unwrap()), "{out}");
+    let (ok, out, err) = frontdesk(&db, &["backup", "now"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, _) = frontdesk(&db, &["backup", "status"]);
+    assert!(ok && out.contains("Last good backup") && out.contains("60 customers"), "{out}");
+}

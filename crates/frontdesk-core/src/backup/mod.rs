@@ -118,6 +118,11 @@ impl Store {
         self.backup_status()
     }
 
+    /// What the desk holds now, counted as a backup's contents are.
+    pub fn desk_counts(&self) -> CoreResult<BackupCounts> {
+        self.read(|r| BackupCounts::of(r.conn()))
+    }
+
     /// Where backups go, the last good one, the last failure and whether a backup is overdue.
     pub fn backup_status(&self) -> CoreResult<BackupStatus> {
         let (chosen, last_ok, last_failure, now, current) = self.read(|r| {
