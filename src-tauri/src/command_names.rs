@@ -31,4 +31,11 @@ pub const COMMANDS: &[&str] = &[
     "update_staff",
     "past_appointments",
     "customer_orders",
+    "backup_status",
+    "backup_now",
+    "list_backups",
+    "set_backup_folder",
+    "inspect_backup",
+    "restore_backup",
+    "export_everything",
 ];

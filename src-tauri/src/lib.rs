@@ -46,6 +46,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         update_staff,
         past_appointments,
         customer_orders,
+        backup_status,
+        backup_now,
+        list_backups,
+        set_backup_folder,
+        inspect_backup,
+        restore_backup,
+        export_everything,
     ])
 }
 
@@ -103,14 +110,45 @@ fn tidy_in_background(store: Arc<Store>) {
     });
 }
 
+/// Backs the desk up once a day while it runs (when something was written since the last
+/// backup). A failure is remembered by the core and shown in the window; it is tried again at
+/// the next check.
+fn back_up_daily(store: Arc<Store>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        if let Ok(true) = store.backup_due() {
+            if let Err(e) = store.backup_now(None) {
+                eprintln!("the daily backup failed: {e}");
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(9 * 60));
+    });
+}
+
+/// On quit, a last backup of what was written since the last one.
+fn back_up_on_quit(store: &Store) {
+    if store.backup_status().is_ok_and(|s| s.changed_since) {
+        if let Err(e) = store.backup_now(None) {
+            eprintln!("the backup on quit failed: {e}");
+        }
+    }
+}
+
 pub fn run() {
     let desk = open_desk();
-    tidy_in_background(Arc::clone(&desk.store));
+    let store = Arc::clone(&desk.store);
+    tidy_in_background(Arc::clone(&store));
+    back_up_daily(Arc::clone(&store));
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(desk)
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("error while running the Frontdesk window");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while starting the Frontdesk window")
+        .run(move |_, event| {
+            if let tauri::RunEvent::Exit = event {
+                back_up_on_quit(&store);
+            }
+        });
 }

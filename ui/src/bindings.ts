@@ -53,6 +53,22 @@ export const commands = {
 	pastAppointments: (id: string, before: string, limit: number) => typedError<Appointment[], CoreError>(__TAURI_INVOKE("past_appointments", { id, before, limit })),
 	/**  Older orders of a customer: `before` is the oldest one shown. */
 	customerOrders: (id: string, before: string, limit: number) => typedError<Order[], CoreError>(__TAURI_INVOKE("customer_orders", { id, before, limit })),
+	backupStatus: () => typedError<BackupStatus, CoreError>(__TAURI_INVOKE("backup_status")),
+	/**  Backs up into the backup folder now. */
+	backupNow: () => typedError<BackupInfo, CoreError>(__TAURI_INVOKE("backup_now")),
+	/**  The backups in the backup folder, newest first. */
+	listBackups: () => typedError<BackupInfo[], CoreError>(__TAURI_INVOKE("list_backups")),
+	/**  `None` (or empty): back to the default folder beside the database. */
+	setBackupFolder: (folder: string | null) => typedError<BackupStatus, CoreError>(__TAURI_INVOKE("set_backup_folder", { folder })),
+	/**  Reads a backup file in full (every page checked) and says what it holds. */
+	inspectBackup: (path: string) => typedError<BackupInfo, CoreError>(__TAURI_INVOKE("inspect_backup", { path })),
+	/**
+	 *  Replaces the desk with the backup at `path`; `confirmation` must be the word the window
+	 *  asked the owner to type.
+	 */
+	restoreBackup: (path: string, confirmation: string) => typedError<RestoreReport, CoreError>(__TAURI_INVOKE("restore_backup", { path, confirmation })),
+	/**  Exports every record into a new folder `frontdesk-export-…` inside `parent`. */
+	exportEverything: (parent: string) => typedError<EverythingReport, CoreError>(__TAURI_INVOKE("export_everything", { parent })),
 };
 
 /* Types */
@@ -99,6 +115,52 @@ export type Appointment = {
 export type AppointmentId = string;
 
 export type AppointmentStatus = "pending" | "customer_confirmed" | "confirmed" | "finished" | "cancelled" | "no_show";
+
+/**  How many records a desk (or a backup of it) holds: what the owner compares before restoring. */
+export type BackupCounts = {
+	/**  Every customer, archived ones included. */
+	customers: number,
+	appointments: number,
+	orders: number,
+	payments: number,
+	/**
+	 *  The outbox's last record number: it grows with every write, so a desk whose number has
+	 *  not moved since its last backup has nothing new to back up.
+	 */
+	last_change: number,
+};
+
+export type BackupFailure = {
+	at_ms: number,
+	/**  Where it was going. */
+	folder: string,
+	message: string,
+};
+
+/**  One backup file. */
+export type BackupInfo = {
+	path: string,
+	name: string,
+	taken_at_ms: number,
+	bytes: number,
+	/**  The business whose desk it is a copy of. */
+	business_name: string,
+	counts: BackupCounts,
+};
+
+/**  Where backups go and how the last ones went. */
+export type BackupStatus = {
+	folder: string,
+	/**  `false` while backups go to the default folder beside the database (the same disk). */
+	folder_chosen: boolean,
+	last_ok: BackupInfo | null,
+	/**  The last failure, when it came after the last good backup. */
+	last_failure: BackupFailure | null,
+	/**  The last good backup is older than two days (or there is none and the desk has data). */
+	overdue: boolean,
+	/**  Something was written since the last good backup. */
+	changed_since: boolean,
+};
 
 /**  What the booking screen sends. */
 export type BookingInput = {
@@ -388,6 +450,17 @@ export type DirectoryStats = {
 	most_active: RankedCustomer[],
 };
 
+/**  The files of an export and how many records each holds. */
+export type EverythingReport = {
+	folder: string,
+	files: ExportedFile[],
+};
+
+export type ExportedFile = {
+	name: string,
+	records: number,
+};
+
 export type FieldChange = {
 	field: string,
 	old: Value,
@@ -573,6 +646,12 @@ export type Rejection = {
 	field: string,
 	code: string,
 	reason: string,
+};
+
+export type RestoreReport = {
+	restored: BackupInfo,
+	/**  The desk as it was just before, kept beside the database. */
+	set_aside: BackupInfo,
 };
 
 export type SearchFilter = {

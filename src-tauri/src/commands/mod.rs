@@ -2,12 +2,14 @@
 //! worker (the store is synchronous SQLite) and returns the core's result. Errors are the core's
 //! [`CoreError`], serialised `{type, data}` so the UI matches on `type`, never on messages.
 
+mod backup;
 mod catalog;
 mod customers;
 mod desk;
 mod history;
 mod import;
 
+pub use backup::*;
 pub use catalog::*;
 pub use customers::*;
 pub use desk::*;

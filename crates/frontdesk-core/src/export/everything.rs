@@ -169,6 +169,20 @@ fn folder_error(folder: &Path, code: &str, message: String) -> CoreError {
     CoreError::File { path: folder.display().to_string(), line: None, code: code.into(), message }
 }
 
+/// A new folder name for an export into the existing folder `parent` (the one the owner picked):
+/// `frontdesk-export-2026-12-03-1415`, with `-2`, `-3` … when that is taken.
+pub fn new_folder_in(parent: &Path, now_ms: i64) -> CoreResult<PathBuf> {
+    if !parent.is_dir() {
+        return Err(folder_error(parent, "no_folder", format!("{} is not a folder; choose the folder to export into.", parent.display())));
+    }
+    let stamp = crate::clock::ms_to_datetime(now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d-%H%M");
+    let base = format!("frontdesk-export-{stamp}");
+    (1..1000)
+        .map(|n| parent.join(if n == 1 { base.clone() } else { format!("{base}-{n}") }))
+        .find(|p| !p.exists())
+        .ok_or_else(|| folder_error(parent, "not_empty", format!("{} holds too many exports named {base}.", parent.display())))
+}
+
 /// Exports everything into `folder`, which must not exist yet or be empty (two exports are
 /// never mixed). The files are written beside it first and moved in once all are complete: an
 /// export that fails leaves no folder that looks whole.

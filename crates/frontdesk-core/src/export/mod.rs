@@ -10,7 +10,7 @@ use crate::store::{Reader, Store};
 
 mod everything;
 
-pub use everything::{export_everything, EverythingReport};
+pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
 
 pub const COLUMNS: &[&str] = &[
     "id", "code", "first_name", "last_name", "email", "email_shared", "phone_raw", "phone_e164", "phone_shared",
