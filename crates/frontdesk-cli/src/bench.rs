@@ -48,6 +48,14 @@ pub enum BenchCommand {
         #[arg(long)]
         parts: bool,
     },
+    /// Backing up and restoring the desk, and searching while the backup runs.
+    Backup {
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        /// Searches before (idle) and during the backup.
+        #[arg(long, default_value_t = 2000)]
+        runs: usize,
+    },
     /// Bytes per customer of the tables and indexes of a database.
     Size,
     /// Directory sorts by stats, activity filters and the profile with history (bench-data/history-N.db).
@@ -67,7 +75,7 @@ pub(crate) fn err(e: impl std::fmt::Display) -> CoreError {
     CoreError::Storage { message: e.to_string() }
 }
 
-fn bench_db(db: Option<&Path>, count: u64) -> PathBuf {
+pub(crate) fn bench_db(db: Option<&Path>, count: u64) -> PathBuf {
     db.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("bench-data/customers-{count}.db")))
 }
 
@@ -97,7 +105,7 @@ pub(crate) fn stats(mut v: Vec<f64>) -> Stats {
     Stats { p50: at(0.5), p95: at(0.95), p99: at(0.99) }
 }
 
-struct Sample {
+pub(crate) struct Sample {
     first: String,
     last: String,
     email: Option<String>,
@@ -106,7 +114,7 @@ struct Sample {
     code: String,
 }
 
-fn samples(store: &Store, n: usize, rng: &mut SmallRng) -> Result<Vec<Sample>, CoreError> {
+pub(crate) fn samples(store: &Store, n: usize, rng: &mut SmallRng) -> Result<Vec<Sample>, CoreError> {
     store.read(|r| {
         let max: i64 = r.conn().query_row("SELECT max(seq) FROM customers", [], |x| x.get(0))?;
         let mut st = r.conn().prepare("SELECT first_name, last_name, email, phone_raw, phone_e164, code FROM customers WHERE seq >= ?1 AND archived_at IS NULL ORDER BY seq LIMIT 1")?;
@@ -128,7 +136,7 @@ fn chars(s: &str, n: usize) -> String {
 }
 
 /// Queries of one kind made from real records (so they match what a receptionist would type).
-fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usize) -> Vec<String> {
+pub(crate) fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while out.len() < n && i < samples.len() * 4 {
@@ -194,6 +202,7 @@ fn like_baseline(conn: &Connection, q: &str) -> rusqlite::Result<usize> {
 
 pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
     match what {
+        BenchCommand::Backup { count, runs } => crate::bench_backup::run(db, count, runs),
         BenchCommand::History { count, appointments_per_customer, runs, baseline_runs } => {
             crate::bench_history::run(db, count, appointments_per_customer, runs, baseline_runs)
         }

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod backup;
 mod bench;
+mod bench_backup;
 mod bench_history;
 mod show;
 
