@@ -1,0 +1,96 @@
+//! The window's command calls as JSON, run the way the desktop shell runs them (`src-tauri/src/
+//! commands`: parse the ids the window sends, then call the core). Arguments are named as the
+//! window sends them (camelCase).
+
+use frontdesk_core::customers::{Actor, CustomerInput};
+use frontdesk_core::history::{AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput};
+use frontdesk_core::search::SearchRequest;
+use frontdesk_core::settings::SettingsInput;
+use frontdesk_core::{CoreError, CoreResult, ServiceId, StaffId, Store};
+use serde::Deserialize;
+
+/// The commands whose arguments are data (the others take only paths of this computer, or
+/// nothing, and have their own tests).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Call {
+    Search { request: SearchRequest },
+    CustomerDetail { id: String },
+    Timeline { id: String, before: Option<i64>, limit: u32 },
+    CreateCustomer { input: CustomerInput },
+    UpdateCustomer { id: String, input: CustomerInput },
+    BlockCustomer { id: String, reason: String },
+    UnblockCustomer { id: String, note: Option<String> },
+    ArchiveCustomer { id: String },
+    RestoreCustomer { id: String },
+    CheckCustomer { input: CustomerInput, except: Option<String> },
+    UpdateSettings { input: SettingsInput },
+    AddBranch { code: String, name: String },
+    BookAppointment { input: BookingInput },
+    SetAppointmentStatus { id: String, status: AppointmentStatus },
+    CancelAppointment { id: String, by: CancelledBy, reason: String },
+    CreateOrder { input: OrderInput },
+    PayOrder { id: String, method: PaymentMethod, amount_minor: i64 },
+    RefundOrder { id: String, amount_minor: i64, reason: String },
+    RedeemPoints { id: String, points: i64 },
+    CancelOrder { id: String, reason: String },
+    AddService { input: ServiceInput },
+    UpdateService { id: ServiceId, input: ServiceInput },
+    AddStaff { input: StaffInput },
+    UpdateStaff { id: StaffId, input: StaffInput },
+    PastAppointments { id: String, before: String, limit: u32 },
+    CustomerOrders { id: String, before: String, limit: u32 },
+    SetBackupFolder { folder: Option<String> },
+    DirectoryStats {},
+    DeskInfo {},
+}
+
+/// Commands that take no data from the window, or only paths on this computer.
+pub const NOT_DATA: &[&str] =
+    &["backup_status", "backup_now", "list_backups", "inspect_backup", "restore_backup", "export_everything", "import_csv", "load_demo"];
+
+fn id<T: std::str::FromStr>(what: &str, id: &str) -> CoreResult<T> {
+    id.parse().map_err(|_| CoreError::validation("id", "invalid_id", format!("'{id}' is not {what} id.")))
+}
+
+/// Runs one call; what the window would get back is dropped.
+pub fn run(s: &Store, call: Call) -> CoreResult<()> {
+    let actor = Actor::new("fuzz");
+    match call {
+        Call::Search { request } => s.search(&request).map(drop),
+        Call::CustomerDetail { id } => s.customer_detail(&id, 20).map(drop),
+        Call::Timeline { id: c, before, limit } => s.timeline(id("a customer", &c)?, before, limit.clamp(1, 500) as usize).map(drop),
+        Call::CreateCustomer { input } => s.create_customer(&actor, &input).map(drop),
+        Call::UpdateCustomer { id: c, input } => s.update_customer(&actor, id("a customer", &c)?, &input).map(drop),
+        Call::BlockCustomer { id: c, reason } => s.block_customer(&actor, id("a customer", &c)?, &reason).map(drop),
+        Call::UnblockCustomer { id: c, note } => s.unblock_customer(&actor, id("a customer", &c)?, note.as_deref()).map(drop),
+        Call::ArchiveCustomer { id: c } => s.archive_customer(&actor, id("a customer", &c)?).map(drop),
+        Call::RestoreCustomer { id: c } => s.restore_customer(&actor, id("a customer", &c)?).map(drop),
+        Call::CheckCustomer { input, except } => {
+            let except = except.map(|e| id("a customer", &e)).transpose()?;
+            s.check_customer(&input, except).map(drop)
+        }
+        // Region, currency, branch … on a desk other calls share: valid changes are kept.
+        Call::UpdateSettings { input } => s.update_settings(&input).map(drop),
+        Call::AddBranch { code, name } => s.add_branch(&code, &name).map(drop),
+        Call::BookAppointment { input } => s.book_appointment(&actor, &input).map(drop),
+        Call::SetAppointmentStatus { id: a, status } => s.set_appointment_status(&actor, id("an appointment", &a)?, status).map(drop),
+        Call::CancelAppointment { id: a, by, reason } => s.cancel_appointment(&actor, id("an appointment", &a)?, by, &reason).map(drop),
+        Call::CreateOrder { input } => s.create_order(&actor, &input).map(drop),
+        Call::PayOrder { id: o, method, amount_minor } => s.pay_order(&actor, id("an order", &o)?, method, amount_minor).map(drop),
+        Call::RefundOrder { id: o, amount_minor, reason } => s.refund_order(&actor, id("an order", &o)?, amount_minor, &reason).map(drop),
+        Call::RedeemPoints { id: o, points } => s.redeem_points(&actor, id("an order", &o)?, points).map(drop),
+        Call::CancelOrder { id: o, reason } => s.cancel_order(&actor, id("an order", &o)?, &reason).map(drop),
+        Call::AddService { input } => s.add_service(&input).map(drop),
+        Call::UpdateService { id, input } => s.update_service(id, &input).map(drop),
+        Call::AddStaff { input } => s.add_staff(&input).map(drop),
+        Call::UpdateStaff { id, input } => s.update_staff(id, &input).map(drop),
+        Call::PastAppointments { id: c, before, limit } => {
+            s.past_appointments(id("a customer", &c)?, id("an appointment", &before)?, limit as usize).map(drop)
+        }
+        Call::CustomerOrders { id: c, before, limit } => s.customer_orders(id("a customer", &c)?, id("an order", &before)?, limit as usize).map(drop),
+        Call::SetBackupFolder { folder } => s.set_backup_folder(folder.as_deref()).map(drop),
+        Call::DirectoryStats {} => s.directory_stats().map(drop),
+        Call::DeskInfo {} => s.branches().and_then(|_| s.services()).and_then(|_| s.staff()).map(drop),
+    }
+}
