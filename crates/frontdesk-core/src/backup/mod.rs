@@ -255,6 +255,11 @@ impl Store {
         let _ = std::fs::remove_file(&partial);
         let result = (|| {
             let mut copy = Connection::open(&partial).map_err(|e| failed("cannot create the copy", &e))?;
+            // A new file that is thrown away if anything fails: no journal, no syncs until the
+            // end (the file is synced once, below, before it is checked and named).
+            copy.pragma_update(None, "journal_mode", "OFF")?;
+            copy.pragma_update(None, "synchronous", "OFF")?;
+            copy.pragma_update(None, "cache_size", -64_000)?;
             let at = self.sources().clock.now_ms();
             let counts = self.read(|r| {
                 // The counts and the copy come from the same snapshot: this read transaction.
