@@ -97,11 +97,34 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
     (!nsn.is_empty() && !nsn.starts_with('0') && is_possible(code, nsn.len())).then(|| format!("+{code}{nsn}"))
 }
 
+/// Zero-width and direction marks (Unicode format characters that copy and paste carries).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 /// Parses `raw` as typed; numbers without a country code are read in `region`.
 pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedPhone> {
     enlarge_pattern_cache();
+    // Invisible marks a number pasted from a web page or a phone's contacts carries (direction
+    // marks, zero-width spaces) are not part of it.
+    let visible: String;
+    let typed_visible = if typed.chars().any(invisible) {
+        visible = typed.chars().filter(|c| !invisible(*c)).collect();
+        visible.as_str()
+    } else {
+        typed
+    };
+    if let Some(c) = typed_visible.chars().find(|c| (c.is_control() && !c.is_whitespace()) || *c == '\u{FFFD}') {
+        return Err(CoreError::validation(
+            field,
+            "invalid_phone",
+            format!("\"{}\" contains a character that is not part of a phone number ({}); type the digits only.", typed.escape_debug(), c.escape_unicode()),
+        ));
+    }
     // Messages quote the number as typed; it is read without a `(0)` after the country code.
-    let raw = &*crate::normalize::without_written_trunk(typed);
+    let raw = &*crate::normalize::without_written_trunk(typed_visible);
+    // "+31 …", "(+31) …": written with its country code.
+    let international = raw.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '+').starts_with('+');
     let id: Option<Id> = region.parse().ok();
     let digits = raw.chars().filter(|c| c.is_ascii_digit()).count();
     if digits < 4 {
@@ -115,14 +138,14 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
     }
     // A number written with + does not depend on the desk's region (and the parser, given one,
     // wrongly applies its trunk prefix to foreign numbers).
-    let id = if raw.trim_start().starts_with('+') { None } else { id };
+    let id = if international { None } else { id };
     let number = phonenumber::parse(id, raw).map_err(|_| {
         CoreError::validation(field, "invalid_phone", format!("\"{typed}\" is not a phone number (read as a {region} number)."))
     })?;
     let code = number.code().value();
     let national = number.national().to_string();
     if !is_possible(code, national.len()) {
-        let national = id.is_some() && !raw.trim_start().starts_with('+') && !raw.trim_start().starts_with("00");
+        let national = id.is_some() && !international && !raw.trim_start().starts_with("00");
         return Err(CoreError::validation(
             field,
             "invalid_phone",
@@ -226,5 +249,27 @@ mod tests {
             assert_eq!(parse_phone("phone", "+49 172 6266371", region).unwrap().e164, "+491726266371");
             assert_eq!(parse_phone("phone", "+49 (0)172 6266371", region).unwrap().e164, "+491726266371");
         }
+    }
+
+    /// Found by fuzzing: junk before the `+` made the desk's country apply to a number with
+    /// its country code, and the same number typed again later got another E.164.
+    #[test]
+    fn what_was_pasted_around_a_number_does_not_change_it() {
+        let clean = parse_phone("phone", "+31 6 1234 5678", "GB").unwrap().e164;
+        for typed in ["(+31) 6 1234 5678", "\u{202A}+31 6 1234 5678\u{202C}", "\u{200B}+31 6 1234\u{200B} 5678"] {
+            assert_eq!(parse_phone("phone", typed, "GB").unwrap().e164, clean, "{typed:?}");
+        }
+        for typed in ["\u{3}+31 6 1234 5678", "\u{FFFD}\u{FFFD}+ 3 1045646 30 17"] {
+            match parse_phone("phone", typed, "EE") {
+                Err(CoreError::Validation { code, message, .. }) => {
+                    assert_eq!(code, "invalid_phone");
+                    assert!(message.contains("not part of a phone number"), "{message}");
+                }
+                other => panic!("{typed:?}: {other:?}"),
+            }
+        }
+        // Every number the parser accepts reads back as itself.
+        let e164 = parse_phone("phone", "+ 3 1045646 30 17", "EE").unwrap().e164;
+        assert_eq!(parse_phone("phone", &e164, "EE").unwrap().e164, e164);
     }
 }
