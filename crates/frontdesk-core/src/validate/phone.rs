@@ -156,7 +156,24 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
             },
         ));
     }
-    Ok(ParsedPhone { e164: format!("+{code}{national}") })
+    let e164 = format!("+{code}{national}");
+    // Every number kept reads back as itself: the same customer's number typed again later
+    // (or found in an import) must be the same number.
+    if read_back(&e164).as_deref() != Some(e164.as_str()) {
+        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" is not a phone number (read as a {region} number).")));
+    }
+    Ok(ParsedPhone { e164 })
+}
+
+/// What an E.164 number the desk stored reads as when it is typed again.
+fn read_back(e164: &str) -> Option<String> {
+    // Written with its +, the desk's country plays no part.
+    if let Some(fast) = fast_e164(e164, "US") {
+        return Some(fast);
+    }
+    let number = phonenumber::parse(None, e164).ok()?;
+    let (code, national) = (number.code().value(), number.national().to_string());
+    is_possible(code, national.len()).then(|| format!("+{code}{national}"))
 }
 
 /// A possible number: its national significant number has a length that numbers of its
@@ -268,8 +285,9 @@ mod tests {
                 other => panic!("{typed:?}: {other:?}"),
             }
         }
-        // Every number the parser accepts reads back as itself.
+        // Every number the parser accepts reads back as itself; one that would not is refused.
         let e164 = parse_phone("phone", "+ 3 1045646 30 17", "EE").unwrap().e164;
         assert_eq!(parse_phone("phone", &e164, "EE").unwrap().e164, e164);
+        assert!(matches!(parse_phone("phone", "]00]0]080080]12", "GE"), Err(CoreError::Validation { .. })));
     }
 }
