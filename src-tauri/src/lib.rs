@@ -111,17 +111,17 @@ fn tidy_in_background(store: Arc<Store>) {
 }
 
 /// Backs the desk up once a day while it runs (when something was written since the last
-/// backup). A failure is remembered by the core and shown in the window; it is tried again at
-/// the next check.
+/// backup), checking every ten minutes — the first time ten minutes after the start, not while
+/// the desk is being opened for the morning. A failure is remembered by the core and shown in
+/// the window; it is tried again at the next check.
 fn back_up_daily(store: Arc<Store>) {
     std::thread::spawn(move || loop {
-        std::thread::sleep(std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_secs(10 * 60));
         if let Ok(true) = store.backup_due() {
             if let Err(e) = store.backup_now(None) {
                 eprintln!("the daily backup failed: {e}");
             }
         }
-        std::thread::sleep(std::time::Duration::from_secs(9 * 60));
     });
 }
 
@@ -131,6 +131,24 @@ fn back_up_on_quit(store: &Store) {
         if let Err(e) = store.backup_now(None) {
             eprintln!("the backup on quit failed: {e}");
         }
+    }
+}
+
+/// The OS shutting down or logging out asks programs to end with SIGTERM (a terminal's Ctrl+C
+/// with SIGINT): the app then quits as its close button does, with its backup on quit.
+fn quit_on_termination(app: &tauri::AppHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else { return };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            app.exit(0);
+        });
     }
 }
 
@@ -144,6 +162,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(desk)
         .invoke_handler(builder.invoke_handler())
+        .setup(|app| {
+            quit_on_termination(app.handle());
+            Ok(())
+        })
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while starting the Frontdesk window")
         .run(move |_, event| {

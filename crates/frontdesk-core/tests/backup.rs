@@ -82,7 +82,8 @@ fn desk_with_clock(dir: &std::path::Path) -> (Store, Arc<ManualClock>) {
     (store, clock)
 }
 
-/// Daily backups over seven weeks leave 7 daily and 4 weekly ones; other files stay.
+/// Daily backups over seven weeks leave those of the last day, 7 daily and 4 weekly ones;
+/// other files stay.
 #[test]
 fn rotation_keeps_seven_days_and_four_weeks() {
     let dir = tempfile::tempdir().unwrap();
@@ -97,7 +98,7 @@ fn rotation_keeps_seven_days_and_four_weeks() {
         clock.set(start + day * DAY + 9 * 3_600_000);
         store.create_customer(&me(), &input("Day", &format!("N{day}"), None, None)).unwrap();
         store.backup_now(None).unwrap();
-        // Another the same evening (on quit): kept only until the next day's.
+        // Another the same evening (on quit): the morning's is kept only for a day.
         clock.advance(8 * 3_600_000);
         assert!(!store.backup_due().unwrap(), "a backup of this morning is not a day old");
         store.backup_now(None).unwrap();
@@ -108,10 +109,10 @@ fn rotation_keeps_seven_days_and_four_weeks() {
     store.create_customer(&me(), &input("Day", "Last", None, None)).unwrap();
     assert!(store.backup_due().unwrap());
     let kept = store.backups(None).unwrap();
-    assert_eq!(kept.len(), 11, "{:?}", kept.iter().map(|b| &b.name).collect::<Vec<_>>());
-    // Newest first; the last seven days, then one per week.
+    assert_eq!(kept.len(), 12, "{:?}", kept.iter().map(|b| &b.name).collect::<Vec<_>>());
+    // Newest first: both of the last day, then the last of each of seven days, then one a week.
     let days: Vec<i64> = kept.iter().map(|b| (b.taken_at_ms - start) / DAY).collect();
-    assert_eq!(days, vec![48, 47, 46, 45, 44, 43, 42, 41, 34, 27, 20]);
+    assert_eq!(days, vec![48, 48, 47, 46, 45, 44, 43, 42, 41, 34, 27, 20]);
     assert_eq!(kept[0].counts.customers, 49);
     assert!(folder.join("holiday.jpg").exists() && folder.join("frontdesk-backup-notes.txt").exists());
 }

@@ -1,6 +1,6 @@
 //! Backups in the real window: the top bar's warning, backing up into a chosen folder,
 //! restoring a backup with a typed confirmation (the desk as it was set aside), a file that is
-//! not a backup refused, and the full export. Screenshots go to target/e2e-screenshots/.
+//! not a backup refused, the full export, and the backup made on quit. Screenshots go to target/e2e-screenshots/.
 
 use frontdesk_core::customers::{Actor, CustomerInput};
 use frontdesk_e2e::Window;
@@ -92,5 +92,26 @@ async fn back_up_restore_and_take_everything_along() {
     assert_eq!(rows, w.query_i64("SELECT count(*) FROM customers", &[]));
     assert!(folder.join("frontdesk-export.json").exists() && folder.join("appointments.csv").exists(), "{exported}");
     w.shot("export-everything").await;
+
+    // A change, then the PC shuts down: the app backs up on its way out.
+    w.click("new-customer").await;
+    w.fill("first_name", "Quinn").await;
+    w.fill("last_name", "Onquit").await;
+    w.click("save").await;
+    w.text_until("profile-name", |t| t == "Quinn Onquit").await;
+    let backups = || std::fs::read_dir(usb.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("frontdesk-backup-")).count();
+    assert_eq!(backups(), 1);
+    // As the OS asks programs to end when it shuts down.
+    let pid = w.app_pid().expect("the app's process");
+    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    let started = std::time::Instant::now();
+    while backups() < 2 && started.elapsed() < std::time::Duration::from_secs(20) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(backups(), 2, "a backup on quit");
+    let newest = std::fs::read_dir(usb.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("frontdesk-backup-")).max().unwrap();
+    let conn = rusqlite::Connection::open(&newest).unwrap();
+    let quinn: i64 = conn.query_row("SELECT count(*) FROM customers WHERE last_name = 'Onquit'", [], |r| r.get(0)).unwrap();
+    assert_eq!(quinn, 1);
     w.close().await;
 }

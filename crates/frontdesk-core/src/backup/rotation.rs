@@ -1,11 +1,15 @@
-//! Which backups a folder keeps: the newest of each of the last 7 days that have one, then the
-//! newest of each of the 4 weeks before those days that have one. Days and weeks are UTC ones, as in the
+//! Which backups a folder keeps: every one of the last 24 hours (the one made on demand before
+//! an afternoon's mistake is still there after the backup on quit), the newest of each of the
+//! last 7 days that have one, then the newest of each of the 4 weeks before those days that have
+//! one. Days and weeks are UTC ones, as in the
 //! file names; a desk closed for a fortnight keeps the backups from before it closed.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+/// Every backup this recent (before the newest) is kept.
+pub const RECENT_MS: i64 = 24 * 3_600_000;
 /// Daily backups kept.
 pub const DAYS: usize = 7;
 /// Weekly backups kept, older than the daily ones.
@@ -37,7 +41,11 @@ pub fn to_delete(taken: &[i64]) -> Vec<i64> {
     let week = |d: NaiveDate| (d.iso_week().year(), d.iso_week().week());
     let mut keep = HashSet::new();
     let (mut days, mut weeks) = (Vec::new(), Vec::new());
+    let newest = newest_first.first().copied().unwrap_or_default();
     for &at in &newest_first {
+        if newest - at <= RECENT_MS {
+            keep.insert(at);
+        }
         let d = day(at);
         if days.len() < DAYS {
             if !days.contains(&d) {
@@ -84,7 +92,12 @@ mod tests {
         let taken: Vec<i64> = (0..60).flat_map(|d| [9, 13, 18].map(|h| monday - d * DAY + h * HOUR)).collect();
         let deleted = to_delete(&taken);
         let kept: Vec<i64> = taken.iter().copied().filter(|t| !deleted.contains(t)).collect();
-        // The last backup of each of the last 7 days...
+        // Every one of the last 24 hours...
+        for h in [9, 13] {
+            assert!(kept.contains(&(monday + h * HOUR)), "{h}:00 today");
+        }
+        assert!(!kept.contains(&(monday - DAY + 13 * HOUR)), "yesterday 13:00 is more than a day before the newest");
+        // ... the last backup of each of the last 7 days...
         for d in 0..7 {
             assert!(kept.contains(&(monday - d * DAY + 18 * HOUR)), "day {d}");
         }
@@ -94,7 +107,7 @@ mod tests {
             let sunday_evening = monday - (7 * w + 1) * DAY + 18 * HOUR;
             assert!(kept.contains(&sunday_evening), "week {w}");
         }
-        assert_eq!(kept.len(), 7 + 4, "{kept:?}");
+        assert_eq!(kept.len(), 2 + 7 + 4, "{kept:?}");
         assert_eq!(kept.len() + deleted.len(), taken.len());
     }
 
