@@ -71,8 +71,9 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
         return None;
     }
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
-    let rules = region_rules(region)?;
-    let (code, nsn) = if plus || (rules.intl_00 && digits.starts_with("00")) {
+    // Written with its +, a number reads the same on every desk (known country or not).
+    let rules = region_rules(region);
+    let (code, nsn) = if plus || rules.is_some_and(|r| r.intl_00 && digits.starts_with("00")) {
         let intl = if plus { &digits[..] } else { &digits[2..] };
         let (cc, nsn) = (1..=3.min(intl.len())).find_map(|len| {
             let code = intl[..len].parse::<u16>().ok()?;
@@ -85,6 +86,7 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
         }).and_then(|(c, n, trunk)| (!trunk).then_some((c, n)))?;
         (cc, nsn.to_string())
     } else {
+        let rules = rules?;
         if !rules.simple || digits.starts_with("00") {
             return None;
         }
@@ -289,5 +291,11 @@ mod tests {
         let e164 = parse_phone("phone", "+ 3 1045646 30 17", "EE").unwrap().e164;
         assert_eq!(parse_phone("phone", &e164, "EE").unwrap().e164, e164);
         assert!(matches!(parse_phone("phone", "]00]0]080080]12", "GE"), Err(CoreError::Validation { .. })));
+        // A number with its + reads the same on a desk whose country the metadata lacks.
+        let e164 = parse_phone("phone", "+86001100211292", "DQ").map(|p| p.e164);
+        if let Ok(e164) = &e164 {
+            assert_eq!(parse_phone("phone", e164, "DQ").unwrap().e164, *e164);
+            assert_eq!(parse_phone("phone", e164, "GB").unwrap().e164, *e164);
+        }
     }
 }
