@@ -397,6 +397,22 @@ export type CustomerStats = {
 
 export type CustomerStatus = "active" | "blocked";
 
+/**  How a date column of the file was read, and why. */
+export type DateColumn = {
+	column: string,
+	order: DateOrder,
+	why: string,
+};
+
+/**  Which part of a numeric date comes first. */
+export type DateOrder = 
+/**  14/03/1988 */
+"dmy" | 
+/**  03/14/1988 */
+"mdy" | 
+/**  1988-03-14 */
+"ymd";
+
 /**  What "Load demo data" added. */
 export type DemoReport = {
 	created: number,
@@ -435,6 +451,13 @@ export type DeskSettings = {
 	late_cancel_hours: number,
 	/**  How loyalty points are earned and what they are worth. */
 	loyalty: LoyaltyRule,
+	/**
+	 *  How dates and times are shown and read: the country's conventions with `locale_choice`
+	 *  over them.
+	 */
+	locale: Locale,
+	/**  What a manager chose over the country's conventions. */
+	locale_choice: LocaleChoice,
 };
 
 /**  The directory's quick stats, all from indexes and running totals. */
@@ -485,12 +508,50 @@ export type ImportReport = {
 	mapping: ([string, string])[],
 	/**  Columns that were not imported (but not those `--map` said to ignore). */
 	ignored_columns: string[],
+	/**  Columns holding figures the other system computed (visits, spend): left out. */
+	computed_columns: string[],
+	/**  How each date column was read. */
+	date_columns: DateColumn[],
+	/**  Customers imported without one or more of their values (a bad birthday, email…). */
+	kept_without: number,
+	/**  The first [`FIRST_REJECTIONS`] values left out, in file order (all are in `errors_file`). */
+	first_kept_without: KeptWithout[],
 	/**  Branches the file named that the desk did not have: created for its rows. */
 	new_branches: string[],
 	took_ms: number,
 };
 
+/**  A value a customer was imported without. */
+export type KeptWithout = {
+	line: number,
+	/**  The code of the customer the row became. */
+	customer: string,
+	field: string,
+	code: string,
+	value: string,
+	reason: string,
+};
+
 export type LineKind = "service" | "product";
+
+/**  How this desk shows and reads dates and times. */
+export type Locale = {
+	/**  The country whose conventions these are (the desk's). */
+	country: string,
+	date_order: DateOrder,
+	/**  What goes between the parts of a date: `/`, `.` or `-`. */
+	date_separator: string,
+	/**  4:30 PM rather than 16:30. */
+	hour12: boolean,
+	first_weekday: Weekday,
+};
+
+/**  What a manager chose instead of the country's conventions (`None`: the country's). */
+export type LocaleChoice = {
+	date_order: DateOrder | null,
+	hour12: boolean | null,
+	first_weekday: Weekday | null,
+};
 
 export type LoyaltyEntry = {
 	at: string,
@@ -724,6 +785,8 @@ export type SettingsInput = {
 	currency: string | null,
 	late_cancel_hours: number | null,
 	loyalty: LoyaltyRule | null,
+	/**  Replaces every override (a `None` inside: follow the country). */
+	locale: LocaleChoice | null,
 };
 
 export type SortBy = 
@@ -784,6 +847,8 @@ export type TimelineEvent = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+export type Weekday = "mon" | "sat" | "sun";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

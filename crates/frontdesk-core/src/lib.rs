@@ -13,6 +13,7 @@ pub mod history;
 pub mod ids;
 pub mod import;
 pub mod import_parts;
+pub mod locale;
 pub mod normalize;
 pub mod search;
 pub mod seed;

@@ -27,6 +27,11 @@ pub struct DeskSettings {
     pub late_cancel_hours: i64,
     /// How loyalty points are earned and what they are worth.
     pub loyalty: LoyaltyRule,
+    /// How dates and times are shown and read: the country's conventions with `locale_choice`
+    /// over them.
+    pub locale: crate::locale::Locale,
+    /// What a manager chose over the country's conventions.
+    pub locale_choice: crate::locale::LocaleChoice,
     #[serde(skip)]
     pub(crate) device_row: i64,
 }
@@ -105,7 +110,11 @@ pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
     let int = |key: &str, default: i64| -> CoreResult<i64> { Ok(get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default)) };
     let rule = LoyaltyRule::default();
     let region = get(conn, "default_region")?.unwrap_or_else(|| "US".into());
+    let [order, hour12, weekday] = crate::locale::KEYS.map(|k| get(conn, k));
+    let locale_choice = crate::locale::choice_from(order?, hour12?, weekday?);
     Ok(DeskSettings {
+        locale: crate::locale::resolve(&region, &locale_choice),
+        locale_choice,
         currency: get(conn, "currency")?.unwrap_or_else(|| crate::history::money::currency_of_region(&region).to_string()),
         late_cancel_hours: int("late_cancel_hours", 24)?,
         loyalty: LoyaltyRule {
@@ -145,6 +154,8 @@ pub struct SettingsInput {
     pub currency: Option<String>,
     pub late_cancel_hours: Option<i64>,
     pub loyalty: Option<LoyaltyRule>,
+    /// Replaces every override (a `None` inside: follow the country).
+    pub locale: Option<crate::locale::LocaleChoice>,
 }
 
 impl Store {
@@ -199,6 +210,16 @@ impl Store {
                 put(w.conn(), "loyalty_points_per_visit", &rule.points_per_visit.to_string())?;
                 put(w.conn(), "loyalty_points_per_unit", &rule.points_per_unit.to_string())?;
                 put(w.conn(), "loyalty_point_value_minor", &rule.point_value_minor.to_string())?;
+            }
+            if let Some(choice) = &input.locale {
+                for (key, value) in crate::locale::KEYS.iter().zip(crate::locale::choice_to(choice)) {
+                    match value {
+                        Some(v) => put(w.conn(), key, &v)?,
+                        None => {
+                            w.conn().execute("DELETE FROM settings WHERE key = ?1", [key])?;
+                        }
+                    }
+                }
             }
             Ok(())
         })?;

@@ -1,6 +1,7 @@
 // This desk's settings and branches, loaded once and refreshed after changes.
 import type { DeskInfo } from "../bindings";
 import { call, commands, messageOf } from "./api";
+import { setLocale } from "./format";
 
 export const desk = $state({ info: null as DeskInfo | null, error: null as string | null });
 
@@ -11,6 +12,7 @@ export async function loadDesk(): Promise<void> {
   try {
     const info = await call(commands.deskInfo());
     if (mine !== latest) return; // a newer load is on its way
+    setLocale(info.settings.locale);
     desk.info = info;
     desk.error = null;
   } catch (e) {

@@ -1,4 +1,5 @@
 // Display formatting done in the window (for the rows shown only).
+import type { Locale } from "../bindings";
 import { AsYouType, parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from "libphonenumber-js/min";
 
 const formatted = new Map<string, string>();
@@ -53,16 +54,70 @@ export function countryName(code: string | null | undefined): string {
   return regionNames.of(code) ?? code;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+// How this desk writes dates and times (its country's conventions, or the manager's choice):
+// set from the desk's settings when they load.
+let locale: Locale = { country: "US", date_order: "mdy", date_separator: "/", hour12: true, first_weekday: "sun" };
+
+export function setLocale(l: Locale): void {
+  locale = l;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** A calendar date as this desk writes it: 14/03/1988, 03/14/1988, 14.03.1988, 1988-03-14. */
+export function dateText(y: number, m: number, d: number): string {
+  const s = locale.date_separator;
+  if (locale.date_order === "dmy") return `${pad(d)}${s}${pad(m)}${s}${pad(y, 4)}`;
+  if (locale.date_order === "mdy") return `${pad(m)}${s}${pad(d)}${s}${pad(y, 4)}`;
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+}
+
+/** 16:30 or 4:30 PM. */
+export function timeText(h: number, m: number): string {
+  if (!locale.hour12) return `${pad(h)}:${pad(m)}`;
+  return `${h % 12 === 0 ? 12 : h % 12}:${pad(m)} ${h < 12 ? "AM" : "PM"}`;
+}
 
 /** UTC timestamps from the core, shown in this desk's time zone. */
 export function when(iso: string): string {
-  return dateTime.format(new Date(iso));
+  const t = new Date(iso);
+  return `${dateText(t.getFullYear(), t.getMonth() + 1, t.getDate())} ${timeText(t.getHours(), t.getMinutes())}`;
 }
 
 export function day(iso: string): string {
-  return dateOnly.format(new Date(iso));
+  const t = new Date(iso);
+  return dateText(t.getFullYear(), t.getMonth() + 1, t.getDate());
+}
+
+/** A date without a time from the core ("1988-03-14"), as this desk writes it. */
+export function calendarDay(ymd: string | null | undefined): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd ?? "");
+  return m ? dateText(Number(m[1]), Number(m[2]), Number(m[3])) : (ymd ?? "");
+}
+
+/** What a person typed as a date, in this desk's order (or YYYY-MM-DD) → "1988-03-14", or null. */
+export function parseDay(text: string): string | null {
+  const t = text.trim();
+  let y: number, m: number, d: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const local = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (local) {
+    const [a, b] = [Number(local[1]), Number(local[2])];
+    [d, m] = locale.date_order === "mdy" ? [b, a] : [a, b];
+    y = Number(local[3]);
+  } else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+}
+
+/** The pattern of a date field on this desk: "DD/MM/YYYY". */
+export function datePattern(): string {
+  const s = locale.date_separator;
+  if (locale.date_order === "dmy") return `DD${s}MM${s}YYYY`;
+  if (locale.date_order === "mdy") return `MM${s}DD${s}YYYY`;
+  return "YYYY-MM-DD";
 }
 
 export function count(n: number, exact = true): string {
