@@ -65,9 +65,14 @@ enum Command {
         /// Country for phone numbers written without a country code (e.g. GB).
         #[arg(long)]
         region: Option<String>,
-        /// Map a column explicitly: --map 'Mobile Phone=phone' (field `ignore` skips a column).
+        /// Map a column explicitly: --map 'Mobile Phone=phone' (`extra` keeps a column as a
+        /// labelled line in remarks, `ignore` skips it).
         #[arg(long = "map", value_name = "HEADER=FIELD")]
         mappings: Vec<String>,
+        /// How numeric dates are written: dmy (14/03/1988), mdy (03/14/1988) or ymd. Default:
+        /// what each date column proves, else the desk's order.
+        #[arg(long = "date-order", value_name = "ORDER")]
+        date_order: Option<String>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -436,7 +441,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             }
             Ok(())
         }
-        Command::Import { file, region, mappings, json } => {
+        Command::Import { file, region, mappings, date_order, json } => {
             let mut maps = Vec::new();
             for m in mappings {
                 let Some((h, f)) = m.split_once('=') else {
@@ -454,7 +459,8 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 });
             }
             let store = open(db)?;
-            let opts = ImportOptions { region, mappings: maps, actor: None };
+            let date_order = date_order.map(|o| frontdesk_core::locale::DateOrder::parse("date-order", &o)).transpose()?;
+            let opts = ImportOptions { region, mappings: maps, actor: None, date_order };
             let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
             let report = import_csv(&store, &file, &opts, &mut |done, total| {
                 pb.set_length(total);
@@ -468,7 +474,15 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 if let Some(f) = &report.errors_file {
                     let rows = if report.rejected == 1 { "1 row was" } else { "rows were" };
                     let n = if report.rejected == 1 { String::new() } else { format!("{} ", report.rejected) };
-                    outln!("{n}{rows} rejected; each is listed with its line, field and reason in {f}");
+                    if report.rejected > 0 {
+                        outln!("{n}{rows} rejected; each is listed with its line, field and reason in {f}");
+                    }
+                    if report.kept_without > 0 {
+                        outln!(
+                            "{} customers were imported without a value that was not valid (a birthday, an email…); each value is listed with its line, field and reason in {f}, to fix on the customer",
+                            report.kept_without
+                        );
+                    }
                 }
                 if !report.new_branches.is_empty() {
                     outln!("New branches, named in the file: {}", report.new_branches.join(", "));
@@ -477,8 +491,14 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 if report.mapping.iter().any(|(_, f)| f == "phone") {
                     outln!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);
                 }
+                for c in &report.date_columns {
+                    outln!("Dates in {} read as {}: {}.", c.column, c.order.pattern(), c.why);
+                }
+                if !report.computed_columns.is_empty() {
+                    outln!("Left out, figures the other system computed: {}", report.computed_columns.join(", "));
+                }
                 if !report.ignored_columns.is_empty() {
-                    outln!("Not imported: {} (map them with --map 'Column=field')", report.ignored_columns.join(", "));
+                    outln!("Not imported: {} (map them with --map 'Column=field', or --map 'Column=extra' to keep them in remarks)", report.ignored_columns.join(", "));
                 }
             }
             Ok(())

@@ -80,9 +80,23 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     std::fs::write(&file, "Name,Phone Number,Email\nAnn Lee,07911 123456,ann@example.com\nBob Ray,12,bob@example.com\n").unwrap();
     let (ok, out, err) = frontdesk(&db, &["import", file.to_str().unwrap(), "--region", "GB"]);
     assert!(ok, "{err}");
-    assert!(out.contains("Imported 1 of 2 rows"), "{out}");
+    // A bad phone costs only the phone: the customer is in, the value is in the errors file.
+    assert!(out.contains("Imported 2 of 2 rows") && out.contains("1 customers were imported without a value"), "{out}");
     let errors = std::fs::read_to_string(dir.path().join("clients.errors.csv")).unwrap();
-    assert!(errors.contains("3,phone,invalid_phone"), "{errors}");
+    assert!(errors.contains("3,phone,invalid_phone") && errors.contains(",12,imported as "), "{errors}");
+    // Dates written day first, proven by the values; a bad --date-order is said so.
+    let dated = dir.path().join("dated.csv");
+    std::fs::write(&dated, "First Name,Date of Birth,Blocked,Note\nCy,14/03/1988,Yes,Owes £20\nDi,03/05/1990,No,\n").unwrap();
+    let (ok, out, err) = frontdesk(&db, &["import", dated.to_str().unwrap(), "--region", "GB"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Dates in Date of Birth read as DD/MM/YYYY: the values prove it"), "{out}");
+    let (ok, out, _) = frontdesk(&db, &["export"]);
+    let di = out.lines().find(|l| l.contains(",Di,")).unwrap_or_default();
+    assert!(ok && di.contains("1990-05-03"), "{out}");
+    let cy = out.lines().find(|l| l.contains(",Cy,")).unwrap_or_default();
+    assert!(cy.contains("1988-03-14") && cy.contains("blocked") && cy.contains("Owes £20"), "{cy}");
+    let (ok, _, err) = frontdesk(&db, &["import", dated.to_str().unwrap(), "--date-order", "sideways"]);
+    assert!(!ok && err.contains("not a date order"), "{err}");
 
     std::fs::write(&file, "Name,Email\nAnn Lee,ann@example.com,extra\n").unwrap();
     let (ok, _, err) = frontdesk(&db, &["import", file.to_str().unwrap()]);

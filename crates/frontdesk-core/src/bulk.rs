@@ -41,11 +41,87 @@ pub struct BulkRow {
     pub phone_e164: Option<String>,
     /// Set when the row was already found unusable while reading it (reported, not written).
     pub error: Option<CoreError>,
+    /// Values left out so the rest of the row could be written (reported with the row).
+    pub notices: Vec<Notice>,
+}
+
+/// A value a row was written without: which field, the value as written, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub field: String,
+    pub code: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// Fields a customer can be written without: a bad value in one of them is left out and
+/// reported, not a reason to refuse the customer.
+const DROPPABLE: &[&str] = &[
+    "email", "phone", "address_line1", "address_line2", "city", "state", "postal_code", "country", "remarks", "tags", "birthday",
+    "marketing_consent", "created_at", "updated_at", "marketing_consent_at", "blocked_reason",
+];
+
+/// Leaves `field` out of the row; returns the value it had.
+fn drop_field(row: &mut BulkRow, field: &str) -> String {
+    let i = &mut row.input;
+    let take = |v: &mut Option<String>| v.take().unwrap_or_default();
+    let ms = |v: &mut Option<i64>| v.take().map(|t| ms_to_datetime(t).to_rfc3339()).unwrap_or_default();
+    match field {
+        "email" => take(&mut i.email),
+        "phone" => {
+            let e164 = row.phone_e164.take();
+            i.phone.take().or(e164).unwrap_or_default()
+        }
+        "address_line1" => take(&mut i.address_line1),
+        "address_line2" => take(&mut i.address_line2),
+        "city" => take(&mut i.city),
+        "state" => take(&mut i.state),
+        "postal_code" => take(&mut i.postal_code),
+        "country" => take(&mut i.country),
+        "remarks" => take(&mut i.remarks),
+        "tags" => std::mem::take(&mut i.tags).join("|"),
+        "birthday" => take(&mut i.birthday),
+        "marketing_consent" => i.marketing_consent.take().map(|b| b.to_string()).unwrap_or_default(),
+        "created_at" => ms(&mut row.created_at),
+        "updated_at" => ms(&mut row.updated_at),
+        "marketing_consent_at" => ms(&mut row.consent_at),
+        "blocked_reason" => {
+            let r = row.blocked_reason.clone().unwrap_or_default();
+            row.blocked_reason = Some(NO_REASON.into());
+            r
+        }
+        _ => String::new(),
+    }
+}
+
+/// The reason a customer the file marked blocked without one is blocked for.
+pub const NO_REASON: &str = "Marked blocked in the imported file (no reason given).";
+
+/// Moves the row's droppable problems into its notices, leaving those values out; `Err` keeps
+/// the problems that refuse the row.
+fn keep_what_can_be_kept(row: &mut BulkRow, errors: Vec<CoreError>) -> Result<(), Vec<CoreError>> {
+    let mut fatal = Vec::new();
+    for e in errors {
+        match &e {
+            CoreError::Validation { field, code, message } if DROPPABLE.contains(&field.as_str()) => {
+                let value = drop_field(row, field);
+                row.notices.push(Notice { field: field.clone(), code: code.clone(), value, reason: message.clone() });
+            }
+            _ => fatal.push(e),
+        }
+    }
+    if fatal.is_empty() {
+        Ok(())
+    } else {
+        Err(fatal)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct BulkReport {
     pub written: u64,
+    /// Written without one or more of their values (see [`BulkRow::notices`]).
+    pub kept_without: u64,
     pub rejected: u64,
     /// Branches the rows named that did not exist, created for them.
     pub new_branches: Vec<String>,
@@ -65,6 +141,7 @@ pub fn write_rows<I>(
     rows: I,
     progress: &mut dyn FnMut(u64),
     on_reject: &mut dyn FnMut(&BulkRow, &CoreError) -> CoreResult<()>,
+    on_kept: &mut dyn FnMut(&BulkRow, &str),
 ) -> CoreResult<BulkReport>
 where
     I: Iterator<Item = BulkRow> + Send,
@@ -99,14 +176,18 @@ where
                 return Ok(());
             }
             let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
+            let mut kept: Vec<(BulkRow, String)> = Vec::new();
             let written = store.write(|w| {
                 w.defer_search_index();
                 let mut written = 0u64;
                 let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {
                     match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
-                        Ok(seq) => {
+                        Ok((seq, code)) => {
                             written += 1;
+                            if !row.notices.is_empty() {
+                                kept.push((row, code));
+                            }
                             seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
                         }
                         Err(e @ CoreError::Storage { .. }) => return Err(e),
@@ -135,6 +216,10 @@ where
             report.rejected += rejects.len() as u64;
             for (row, e) in &rejects {
                 on_reject(row, e)?;
+            }
+            report.kept_without += kept.len() as u64;
+            for (row, code) in &kept {
+                on_kept(row, code);
             }
             progress(report.written + report.rejected);
             Ok(())
@@ -173,19 +258,44 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
         }
         return Err(all_in_one(all));
     }
-    let v = validate_row(row, region, branch, today).map_err(all_in_one)?;
     // A record from the future is a typing error (a year 2099), and would sort first forever.
     let limit = (today + chrono::Duration::days(2)).and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp_millis());
+    let mut early = Vec::new();
     for (field, at) in [("created_at", row.created_at), ("updated_at", row.updated_at), ("marketing_consent_at", row.consent_at)] {
         if at.is_some_and(|at| at >= limit) {
-            return Err(CoreError::validation(field, "in_the_future", format!("The {} is after today; check the year.", field.replace('_', " "))));
+            early.push(CoreError::validation(field, "in_the_future", format!("The {} is after today; check the year.", field.replace('_', " "))));
         }
     }
     if let Some(r) = &row.blocked_reason {
-        if validate::single_line("blocked_reason", r, 500)?.is_empty() {
-            return Err(CoreError::validation("blocked_reason", "required", "A blocked customer needs a reason."));
+        match validate::single_line("blocked_reason", r, 500) {
+            Ok(r) if r.is_empty() => row.blocked_reason = Some(NO_REASON.into()),
+            Ok(_) => {}
+            Err(e) => early.push(e),
         }
     }
+    // A refused row says every problem it has, so it can be fixed in one go.
+    let refused = |row: &BulkRow, fatal: Vec<CoreError>| {
+        let notes = row.notices.iter().map(|n| CoreError::validation(&n.field, &n.code, n.reason.clone()));
+        all_in_one(fatal.into_iter().chain(notes).collect())
+    };
+    if let Err(fatal) = keep_what_can_be_kept(row, early) {
+        return Err(refused(row, fatal));
+    }
+    // Each pass leaves out the values the last one found bad; a field is left out once.
+    let v = loop {
+        match validate_row(row, region, branch, today) {
+            Ok(v) => break v,
+            Err(errors) => {
+                let before = row.notices.len();
+                if let Err(fatal) = keep_what_can_be_kept(row, errors) {
+                    return Err(refused(row, fatal));
+                }
+                if row.notices.len() == before {
+                    return Err(CoreError::validation("customer", "invalid", "The row is not a valid customer."));
+                }
+            }
+        }
+    };
     let keys = IndexKeys::of_valid(&v);
     Ok((v, keys))
 }
@@ -241,7 +351,7 @@ fn write_one(
     mut v: ValidCustomer,
     keys: IndexKeys,
     branches: &mut Branches,
-) -> CoreResult<i64> {
+) -> CoreResult<(i64, String)> {
     if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         v.branch_id = branch_for(w, b, branches)?;
     }
@@ -257,7 +367,8 @@ fn write_one(
         consent_by: row.consent_by.clone(),
         keys: Some(keys),
     };
-    Ok(w.insert_customer(actor, &v, &opts)?.seq)
+    let done = w.insert_customer(actor, &v, &opts)?;
+    Ok((done.seq, done.code))
 }
 
 /// Branches rows named: found or created so far (by lower-case code or name), and the names of

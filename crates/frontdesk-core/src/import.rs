@@ -8,7 +8,6 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use chrono::DateTime;
 use rusqlite::params;
 use serde::Serialize;
 
@@ -26,40 +25,34 @@ pub const FIELDS: &[&str] = &[
     "updated_at",
 ];
 
-/// Header (lower case, letters and digits only) → field.
-fn alias(header: &str) -> Option<&'static str> {
-    let h: String = header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-    Some(match h.as_str() {
-        "id" | "customerid" | "clientid" | "uuid" => "id",
-        "code" | "customercode" | "clientcode" | "customernumber" | "clientnumber" => "code",
-        "firstname" | "first" | "givenname" | "forename" | "clientfirstname" | "customerfirstname" => "first_name",
-        "lastname" | "last" | "surname" | "familyname" | "clientlastname" | "customerlastname" => "last_name",
-        "name" | "fullname" | "clientname" | "customername" | "customer" | "client" => "full_name",
-        "email" | "emailaddress" | "mail" | "clientemail" | "customeremail" => "email",
-        "emailshared" => "email_shared",
-        "phone" | "phonenumber" | "mobile" | "mobilenumber" | "mobilephone" | "cell" | "cellphone" | "cellnumber"
-        | "telephone" | "tel" | "contactnumber" | "phoneraw" | "mobileno" | "phoneno" => "phone",
-        "phonee164" => "phone_e164",
-        "phoneshared" => "phone_shared",
-        "address" | "address1" | "addressline1" | "street" | "streetaddress" => "address_line1",
-        "address2" | "addressline2" => "address_line2",
-        "city" | "town" | "suburb" => "city",
-        "state" | "region" | "county" | "province" | "stateprovince" => "state",
-        "postcode" | "postalcode" | "zip" | "zipcode" | "postcodezip" | "zippostalcode" => "postal_code",
-        "country" | "countrycode" => "country",
-        "branch" | "location" | "store" | "site" | "homebranch" => "branch",
-        "status" | "accountstatus" => "status",
-        "blockedreason" | "blockreason" => "blocked_reason",
-        "tags" | "profilenotes" | "labels" => "tags",
-        "remarks" | "internalremarks" | "internalnotes" | "notes" | "comments" => "remarks",
-        "birthday" | "dateofbirth" | "dob" | "birthdate" => "birthday",
-        "marketingconsent" | "acceptsmarketing" | "marketing" | "marketingoptin" | "emailmarketing" => "marketing_consent",
-        "marketingconsentat" => "marketing_consent_at",
-        "marketingconsentby" => "marketing_consent_by",
-        "createdat" | "created" | "datecreated" | "createddate" | "clientsince" => "created_at",
-        "updatedat" | "updated" | "lastupdated" => "updated_at",
-        _ => return None,
-    })
+/// Targets beyond the customer's fields: `extra` keeps the value as a labelled line in
+/// remarks; `phone_other` is the phone when the row has none (else an extra); `blocked` is a
+/// yes/no; `ignore` a figure the other system computed.
+pub const MORE_TARGETS: &[&str] = &["extra", "phone_other", "blocked", "ignore"];
+
+/// The shipped table of the headers other systems export (see docs/migration-sources.md).
+pub const COLUMNS_TABLE: &str = include_str!("../data/import_columns.csv");
+
+fn header_key(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Header → target, from [`COLUMNS_TABLE`].
+pub fn alias(header: &str) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<HashMap<String, &'static str>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        COLUMNS_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .skip(1)
+            .filter_map(|l| {
+                let (h, t) = l.split_once(',')?;
+                let t = FIELDS.iter().chain(MORE_TARGETS).copied().find(|f| *f == t.trim())?;
+                Some((h.trim().to_string(), t))
+            })
+            .collect()
+    });
+    table.get(&header_key(header)).copied()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,6 +62,8 @@ pub struct ImportOptions {
     /// `Header=field` overrides (`field` may be `ignore`).
     pub mappings: Vec<(String, String)>,
     pub actor: Option<Actor>,
+    /// How numeric dates are read (default: what the file proves, else the desk's order).
+    pub date_order: Option<crate::locale::DateOrder>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +84,14 @@ pub struct ImportReport {
     pub mapping: Vec<(String, String)>,
     /// Columns that were not imported (but not those `--map` said to ignore).
     pub ignored_columns: Vec<String>,
+    /// Columns holding figures the other system computed (visits, spend): left out.
+    pub computed_columns: Vec<String>,
+    /// How each date column was read.
+    pub date_columns: Vec<DateColumn>,
+    /// Customers imported without one or more of their values (a bad birthday, email…).
+    pub kept_without: u64,
+    /// The first [`FIRST_REJECTIONS`] values left out, in file order (all are in `errors_file`).
+    pub first_kept_without: Vec<KeptWithout>,
     /// Branches the file named that the desk did not have: created for its rows.
     pub new_branches: Vec<String>,
     pub took_ms: u64,
@@ -120,6 +123,19 @@ impl Rejection {
         };
         Rejection { line, field, code, reason }
     }
+}
+
+/// A value a customer was imported without.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeptWithout {
+    pub line: u64,
+    /// The code of the customer the row became.
+    pub customer: String,
+    pub field: String,
+    pub code: String,
+    pub value: String,
+    pub reason: String,
 }
 
 /// `clients.csv` → `clients.errors.csv`
@@ -201,10 +217,26 @@ struct Plan {
     columns: Vec<Option<&'static str>>,
     headers: Vec<String>,
     rows: u64,
+    /// How each date column is read, in column order.
+    dates: Vec<DateColumn>,
+    computed: Vec<bool>,
+}
+
+fn is_date(field: &str) -> bool {
+    matches!(field, "birthday" | "created_at" | "updated_at" | "marketing_consent_at")
+}
+
+/// How a date column of the file was read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DateColumn {
+    pub column: String,
+    pub order: crate::locale::DateOrder,
+    pub why: String,
 }
 
 /// Reads the whole file once without writing: encoding, header, row lengths.
-fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
+fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder) -> CoreResult<Plan> {
     let mut bytes = Vec::new();
     File::open(path)
         .and_then(|f| BufReader::new(f).take(64 * 1024).read_to_end(&mut bytes))
@@ -230,12 +262,16 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
             if h2.trim().eq_ignore_ascii_case(h.trim()) {
                 return Err(CoreError::validation("map", "mapped_twice", format!("--map {h2}={f2} and --map {h}={f} map the same column; keep one.")));
             }
-            if f.trim() != "ignore" && f2.trim() == f.trim() {
+            if !["ignore", "extra"].contains(&f.trim()) && f2.trim() == f.trim() {
                 return Err(CoreError::validation("map", "field_twice", format!("--map {h2}={f2} and --map {h}={f} map two columns to {f}; keep one.")));
             }
         }
-        if f != "ignore" && !FIELDS.contains(&f.as_str()) {
-            return Err(CoreError::validation("map", "unknown_field", format!("--map {h}={f}: \"{f}\" is not a field; use one of {} or ignore.", FIELDS.join(", "))));
+        if !FIELDS.contains(&f.as_str()) && !MORE_TARGETS.contains(&f.as_str()) {
+            return Err(CoreError::validation(
+                "map",
+                "unknown_field",
+                format!("--map {h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.", FIELDS.join(", ")),
+            ));
         }
         if !headers.iter().any(|x| x.to_lowercase() == h.trim().to_lowercase()) {
             return Err(CoreError::validation("map", "unknown_column", format!("--map {h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", "))));
@@ -245,18 +281,21 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
         .iter()
         .map(|h| match overrides.get(&h.to_lowercase()) {
             Some(f) if f == "ignore" => None,
-            Some(f) => FIELDS.iter().copied().find(|x| x == f),
-            None => alias(h),
+            Some(f) => FIELDS.iter().chain(MORE_TARGETS).copied().find(|x| x == f),
+            None => alias(h).filter(|t| *t != "ignore"),
         })
         .collect();
+    // Known figures another system computed (visits, spend): left out, and said so apart.
+    let computed: Vec<bool> = headers.iter().map(|h| !overrides.contains_key(&h.to_lowercase()) && alias(h) == Some("ignore")).collect();
     // When two columns map to the same field, one the user mapped with --map wins; otherwise
     // the first.
     let explicit: Vec<bool> = headers.iter().map(|h| overrides.contains_key(&h.to_lowercase())).collect();
+    // The other column is kept as a line in remarks (nothing in the file is lost).
     for i in 0..columns.len() {
-        if let Some(f) = columns[i] {
+        if let Some(f) = columns[i].filter(|f| *f != "extra") {
             let claimed = (0..columns.len()).any(|j| j != i && columns[j] == Some(f) && (explicit[j] && !explicit[i] || explicit[j] == explicit[i] && j < i));
             if claimed {
-                columns[i] = None;
+                columns[i] = Some("extra");
             }
         }
     }
@@ -275,6 +314,7 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
     // A column recognised as our id or code by its header ("Client ID", "Customer Number") that
     // holds another system's numbers is not ours: it is left out rather than failing every row.
     let mut ours: Vec<usize> = (0..columns.len()).filter(|&i| matches!(columns[i], Some("id" | "code")) && !explicit[i]).collect();
+    let mut evidence: Vec<crate::locale::dates::Evidence> = vec![Default::default(); columns.len()];
     let mut rows = 0u64;
     let mut record = csv::ByteRecord::new();
     loop {
@@ -307,17 +347,36 @@ fn plan(path: &Path, opts: &ImportOptions) -> CoreResult<Plan> {
                         _ => crate::normalize::code_query(v).is_some(),
                     }
                 });
+                for (i, e) in evidence.iter_mut().enumerate() {
+                    if columns[i].is_some_and(is_date) {
+                        e.add(std::str::from_utf8(record.get(i).unwrap_or(b"")).unwrap_or(""));
+                    }
+                }
                 rows += 1;
             }
             Err(e) => return Err(csv_error(path, e, &lines)),
         }
     }
+    // Another system's numbers are kept as a line in remarks.
     for (i, c) in columns.iter_mut().enumerate() {
         if matches!(c, Some("id" | "code")) && !explicit[i] && !ours.contains(&i) {
-            *c = None;
+            *c = Some("extra");
         }
     }
-    Ok(Plan { delimiter, lines: std::sync::Arc::new(lines), columns, headers, rows })
+    let dates = (0..columns.len())
+        .filter(|&i| columns[i].is_some_and(is_date))
+        .map(|i| {
+            let e = &evidence[i];
+            let (order, why) = match (opts.date_order, e.proven()) {
+                (Some(o), _) => (o, "chosen for this import".to_string()),
+                (None, Some(o)) => (o, format!("the values prove it (a {} over 12)", if o == crate::locale::DateOrder::Dmy { "first number" } else { "second number" })),
+                (None, None) if e.day_first && e.month_first => (desk_order, "the values hold both orders; read in the desk's order, the others reported".to_string()),
+                (None, None) => (desk_order, "the desk's order (the values fit either)".to_string()),
+            };
+            DateColumn { column: headers[i].clone(), order, why }
+        })
+        .collect();
+    Ok(Plan { delimiter, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
 }
 
 fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
@@ -345,23 +404,6 @@ fn parse_bool(field: &str, v: &str) -> CoreResult<Option<bool>> {
         "0" | "false" | "no" | "n" | "opted out" | "unsubscribed" => Ok(Some(false)),
         other => Err(CoreError::validation(field, "invalid_boolean", format!("\"{other}\" is not yes/no."))),
     }
-}
-
-fn parse_time(field: &str, v: &str) -> CoreResult<Option<i64>> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(Some(t.timestamp_millis()));
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()));
-    }
-    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S") {
-        return Ok(Some(t.and_utc().timestamp_millis()));
-    }
-    Err(CoreError::validation(field, "invalid_date", format!("\"{v}\" is not a date; use YYYY-MM-DD or an ISO 8601 time.")))
 }
 
 /// Words that start a family name when written in lower case ("Mary Ann van der Berg").
@@ -398,59 +440,136 @@ pub(crate) fn split_full_name(full: &str) -> (String, String) {
     (words[..start].join(" "), with_suffixes(words[start..].join(" ")))
 }
 
+/// What reading a record needs besides the record: each column's target, header and date order.
+#[derive(Clone)]
+struct Reading {
+    columns: Vec<Option<&'static str>>,
+    headers: Vec<String>,
+    orders: Vec<crate::locale::DateOrder>,
+    today: chrono::NaiveDate,
+}
+
+/// Reads a status word: blocked (or banned, not allowed) or not; anything else is kept as a
+/// line in remarks ("Status: Inactive").
+fn blocked_word(v: &str) -> Option<bool> {
+    match v.trim().to_lowercase().replace(['\'', '’'], "").as_str() {
+        "1" | "true" | "yes" | "y" | "blocked" | "banned" | "dont allow" | "not allowed" | "deny" | "denied" => Some(true),
+        "" | "0" | "false" | "no" | "n" | "active" | "allow" | "allowed" | "unblocked" => Some(false),
+        _ => None,
+    }
+}
+
 /// Builds a row from a record; `Err` is a reason to reject the row (field, code, message).
-fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) -> Result<BulkRow, (BulkRow, CoreError)> {
+/// A bad value in a field the customer can do without is left out and noted instead.
+fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, (BulkRow, CoreError)> {
     let mut row = BulkRow { line, ..Default::default() };
-    let mut status: Option<String> = None;
+    let mut blocked: Option<bool> = None;
     let mut full_name = None;
-    // Every problem of the row, so it can be fixed in one go.
+    let mut phone_other: Option<(String, String)> = None;
+    let mut extras: Vec<String> = Vec::new();
     let mut problems: Vec<CoreError> = Vec::new();
-    let mut set = |r: CoreResult<()>| {
-        if let Err(e) = r {
-            problems.push(e);
-        }
+    let mut notices: Vec<crate::bulk::Notice> = Vec::new();
+    let mut note = |field: &str, value: &str, e: CoreError| {
+        let (code, reason) = match e {
+            CoreError::Validation { code, message, .. } => (code, message),
+            other => ("invalid".into(), other.to_string()),
+        };
+        notices.push(crate::bulk::Notice { field: field.into(), code, value: value.into(), reason });
     };
-    for (i, field) in columns.iter().enumerate() {
+    for (i, field) in how.columns.iter().enumerate() {
         let Some(field) = field else { continue };
-        let v = rec.get(i).unwrap_or("");
+        let raw = rec.get(i).unwrap_or("");
+        // "---" is how some systems write an empty cell.
+        let v = if !raw.trim().is_empty() && raw.trim().chars().all(|c| c == '-') { "" } else { raw };
         let some = || {
             let t = v.trim();
             (!t.is_empty()).then(|| t.to_string())
         };
+        let date = |field: &str| -> CoreResult<Option<crate::locale::dates::Written>> {
+            match some() {
+                None => Ok(None),
+                Some(t) => crate::locale::dates::parse(&t, how.orders[i], how.today)
+                    .map(Some)
+                    .map_err(|why| CoreError::validation(field, "invalid_date", why)),
+            }
+        };
         let input = &mut row.input;
         match *field {
-            "id" => set(match some() {
-                Some(t) => t
-                    .parse::<CustomerId>()
-                    .map(|id| row.id = Some(id))
-                    .map_err(|_| CoreError::validation("id", "invalid_id", format!("\"{t}\" is not a customer id (a UUID)."))),
-                None => Ok(()),
-            }),
+            "id" => {
+                if let Some(t) = some() {
+                    match t.parse::<CustomerId>() {
+                        Ok(id) => row.id = Some(id),
+                        Err(_) => problems.push(CoreError::validation("id", "invalid_id", format!("\"{t}\" is not a customer id (a UUID)."))),
+                    }
+                }
+            }
             "code" => row.code = some(),
             "first_name" => input.first_name = v.to_string(),
             "last_name" => input.last_name = v.to_string(),
             "full_name" => full_name = some(),
             "email" => input.email = some(),
-            "email_shared" => set(parse_bool("email_shared", v).map(|b| input.email_shared = b.unwrap_or(false))),
-            "phone" => input.phone = some(),
-            "phone_shared" => set(parse_bool("phone_shared", v).map(|b| input.phone_shared = b.unwrap_or(false))),
+            "email_shared" => match parse_bool("email_shared", v) {
+                Ok(b) => input.email_shared = b.unwrap_or(false),
+                Err(e) => note("email_shared", v, e),
+            },
+            // A leading apostrophe is a spreadsheet's mark for "text", not part of the number.
+            "phone" => input.phone = some().map(|p| p.trim_start_matches('\'').to_string()),
+            "phone_other" => {
+                if let Some(p) = some() {
+                    phone_other = Some((how.headers[i].clone(), p.trim_start_matches('\'').to_string()));
+                }
+            }
+            "phone_shared" => match parse_bool("phone_shared", v) {
+                Ok(b) => input.phone_shared = b.unwrap_or(false),
+                Err(e) => note("phone_shared", v, e),
+            },
             "address_line1" => input.address_line1 = some(),
             "address_line2" => input.address_line2 = some(),
             "city" => input.city = some(),
             "state" => input.state = some(),
             "postal_code" => input.postal_code = some(),
-            "country" => input.country = some(),
+            "country" => input.country = some().map(|c| crate::locale::country_code(&c).unwrap_or(c)),
             "branch" => row.branch = some(),
-            "status" => status = some().map(|s| s.to_lowercase()),
+            "status" | "blocked" => {
+                if let Some(t) = some() {
+                    match blocked_word(&t) {
+                        Some(b) => blocked = Some(blocked.unwrap_or(false) || b),
+                        None => extras.push(format!("{}: {t}", how.headers[i])),
+                    }
+                }
+            }
             "blocked_reason" => row.blocked_reason = some(),
-            "tags" => input.tags = v.split(['|', ';']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+            "tags" => input.tags = v.split(['|', ';', ',']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
             "remarks" => input.remarks = some(),
-            "birthday" => input.birthday = some(),
-            "marketing_consent" => set(parse_bool("marketing_consent", v).map(|b| input.marketing_consent = b)),
-            "marketing_consent_at" => set(parse_time("marketing_consent_at", v).map(|t| row.consent_at = t)),
+            "extra" => {
+                if let Some(t) = some() {
+                    extras.push(format!("{}: {t}", how.headers[i]));
+                }
+            }
+            "birthday" => match date("birthday") {
+                Ok(d) => input.birthday = d.map(|d| d.date().format("%Y-%m-%d").to_string()),
+                Err(e) => note("birthday", v, e),
+            },
+            "marketing_consent" => match v.trim().to_lowercase().as_str() {
+                "unknown" | "not set" | "pending" => {}
+                _ => match parse_bool("marketing_consent", v) {
+                    Ok(b) => input.marketing_consent = b,
+                    Err(e) => note("marketing_consent", v, e),
+                },
+            },
+            "marketing_consent_at" => match date("marketing_consent_at") {
+                Ok(t) => row.consent_at = t.map(|t| t.timestamp_ms()),
+                Err(e) => note("marketing_consent_at", v, e),
+            },
             "marketing_consent_by" => row.consent_by = some(),
-            "created_at" => set(parse_time("created_at", v).map(|t| row.created_at = t)),
-            "updated_at" => set(parse_time("updated_at", v).map(|t| row.updated_at = t)),
+            "created_at" => match date("created_at") {
+                Ok(t) => row.created_at = t.map(|t| t.timestamp_ms()),
+                Err(e) => note("created_at", v, e),
+            },
+            "updated_at" => match date("updated_at") {
+                Ok(t) => row.updated_at = t.map(|t| t.timestamp_ms()),
+                Err(e) => note("updated_at", v, e),
+            },
             "phone_e164" => row.phone_e164 = some(),
             _ => {}
         }
@@ -462,22 +581,31 @@ fn to_row(line: u64, columns: &[Option<&'static str>], rec: &csv::StringRecord) 
             row.input.last_name = l;
         }
     }
-    match status.as_deref() {
-        None | Some("active") | Some("") => {
-            if status.is_some() {
-                row.blocked_reason = None;
-            }
+    if let Some((header, phone)) = phone_other {
+        if row.input.phone.is_none() && row.phone_e164.is_none() {
+            row.input.phone = Some(phone);
+        } else {
+            extras.push(format!("{header}: {phone}"));
         }
-        Some("blocked") => {
+    }
+    match blocked {
+        Some(true) => {
             if row.blocked_reason.is_none() {
-                set(Err(CoreError::validation("blocked_reason", "required", "The row says blocked but gives no blocked_reason.")));
+                row.blocked_reason = Some(crate::bulk::NO_REASON.into());
             }
         }
-        Some(other) => set(Err(CoreError::validation("status", "invalid_status", format!("\"{other}\" is not a status; use active or blocked.")))),
+        // Not blocked: a reason the file gives anyway is kept as a line in remarks.
+        _ => {
+            if let Some(r) = row.blocked_reason.take() {
+                extras.push(format!("Block reason: {r}"));
+            }
+        }
     }
-    if status.is_none() {
-        row.blocked_reason = None;
+    if !extras.is_empty() {
+        let remarks = row.input.remarks.take().into_iter().chain(extras).collect::<Vec<_>>().join("\n");
+        row.input.remarks = Some(remarks);
     }
+    row.notices = notices;
     if problems.is_empty() {
         Ok(row)
     } else {
@@ -514,27 +642,44 @@ fn region(store: &Store, opts: &ImportOptions) -> CoreResult<String> {
 /// Imports `path` into `store`. Progress is reported as (rows done, rows in file).
 pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
-    let plan = plan(path, opts)?;
+    let plan = plan(path, opts, store.desk().locale.date_order)?;
     let region = region(store, opts)?;
     let actor = opts.actor.clone().unwrap_or_else(|| Actor::new("import"));
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let import_id = start(store, &file_name, &actor)?;
-    let rows = read_rows(path, &plan)?;
+    let rows = read_rows(path, &plan, reading(store, &plan))?;
     // (record, line, why)
     let mut rejects: Vec<(u64, u64, CoreError)> = Vec::new();
+    let mut kept: Vec<(u64, KeptWithout)> = Vec::new();
     let total = plan.rows;
-    let report = bulk::write_rows(store, &actor, Some(import_id), &region, rows, &mut |done| progress(done, total), &mut |row, e| {
-        rejects.push((row.record, row.line, e.clone()));
-        Ok(())
-    })?;
+    let report = bulk::write_rows(
+        store,
+        &actor,
+        Some(import_id),
+        &region,
+        rows,
+        &mut |done| progress(done, total),
+        &mut |row, e| {
+            rejects.push((row.record, row.line, e.clone()));
+            Ok(())
+        },
+        &mut |row, code| {
+            for n in &row.notices {
+                let (field, value, reason) = (n.field.clone(), n.value.clone(), n.reason.clone());
+                kept.push((row.record, KeptWithout { line: row.line, customer: code.to_string(), field, code: n.code.clone(), value, reason }));
+            }
+        },
+    )?;
+    kept.sort_by_key(|(record, k)| (*record, k.field.clone()));
     finish(store, import_id, report.written, report.rejected)?;
     rejects.sort_by_key(|(record, _, _)| *record);
     let first_rejections = rejects.iter().take(FIRST_REJECTIONS).map(|(_, line, e)| Rejection::new(*line, e)).collect();
-    let errors_file = if rejects.is_empty() {
+    let first_kept_without = kept.iter().take(FIRST_REJECTIONS).map(|(_, k)| k.clone()).collect();
+    let errors_file = if rejects.is_empty() && kept.is_empty() {
         None
     } else {
         let err_path = errors_path(path);
-        write_errors(path, &err_path, &plan, rejects)?;
+        write_errors(path, &err_path, &plan, rejects, &kept)?;
         Some(err_path.display().to_string())
     };
     let mapping = plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
@@ -544,7 +689,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         .iter()
         .enumerate()
         .zip(&plan.columns)
-        .filter(|((_, h), c)| c.is_none() && !ERROR_COLUMNS.contains(&h.as_str()))
+        .filter(|((i, h), c)| c.is_none() && !plan.computed[*i] && !ERROR_COLUMNS.contains(&h.as_str()))
         .filter(|((_, h), _)| !opts.mappings.iter().any(|(m, f)| f.trim() == "ignore" && m.trim().eq_ignore_ascii_case(h)))
         .map(|((i, h), _)| if h.is_empty() { format!("(column {} has no name)", i + 1) } else { h.clone() })
         .collect();
@@ -558,14 +703,18 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         first_rejections,
         mapping,
         ignored_columns,
+        computed_columns: plan.headers.iter().zip(&plan.computed).filter(|(_, c)| **c).map(|(h, _)| h.clone()).collect(),
+        date_columns: plan.dates.clone(),
+        kept_without: report.kept_without,
+        first_kept_without,
         new_branches: report.new_branches,
         took_ms: started.elapsed().as_millis() as u64,
     })
 }
 
 /// The file's rows as the bulk write path takes them (a row that cannot be read carries why).
-fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRow> + Send + use<>> {
-    let columns = plan.columns.clone();
+fn read_rows(path: &Path, plan: &Plan, how: Reading) -> CoreResult<impl Iterator<Item = BulkRow> + Send + use<>> {
+    let outcome = plan.headers.iter().position(|h| h == "error_outcome");
     let lines = plan.lines.clone();
     let reader = csv_reader(path, plan.delimiter)?;
     Ok(reader.into_records().enumerate().map(move |(n, rec)| {
@@ -573,7 +722,16 @@ fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRo
         match rec {
             Ok(rec) => {
                 let line = lines.of(rec.position()).unwrap_or(n as u64 + 2);
-                match to_row(line, &columns, &rec) {
+                // A row an earlier import already brought in (without a value): not again.
+                if let Some(done) = outcome.and_then(|i| rec.get(i)).filter(|o| o.starts_with(IMPORTED_AS)) {
+                    let e = CoreError::validation(
+                        "error_outcome",
+                        "already_imported",
+                        format!("This row was {done}; fix the value on that customer's profile rather than importing it again."),
+                    );
+                    return BulkRow { line, record, error: Some(e), ..Default::default() };
+                }
+                match to_row(line, &how, &rec) {
                     Ok(row) => BulkRow { record, ..row },
                     Err((row, e)) => BulkRow { record, error: Some(e), ..row },
                 }
@@ -587,12 +745,12 @@ fn read_rows(path: &Path, plan: &Plan) -> CoreResult<impl Iterator<Item = BulkRo
 /// writing nothing: the part of an import before its writes (uniqueness is not checked).
 /// Returns (rows, rows that would be rejected). Measures that part (`bench import --parts`).
 pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<(u64, u64)> {
-    let plan = plan(path, opts)?;
+    let plan = plan(path, opts, store.desk().locale.date_order)?;
     let region = region(store, opts)?;
     let desk = store.desk();
     let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let (mut rows, mut invalid) = (0, 0);
-    for mut row in read_rows(path, &plan)? {
+    for mut row in read_rows(path, &plan, reading(store, &plan))? {
         rows += 1;
         if bulk::check(&mut row, &region, desk.branch_id, today).is_err() {
             invalid += 1;
@@ -601,11 +759,22 @@ pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult
     Ok((rows, invalid))
 }
 
+/// How the rows of `plan` are read on this desk.
+fn reading(store: &Store, plan: &Plan) -> Reading {
+    let desk_order = store.desk().locale.date_order;
+    let orders = plan.headers.iter().map(|h| plan.dates.iter().find(|d| &d.column == h).map_or(desk_order, |d| d.order)).collect();
+    let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
+    Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today }
+}
+
 /// The columns an errors file has before the row's own.
-const ERROR_COLUMNS: [&str; 4] = ["error_line", "error_field", "error_code", "error_reason"];
+const ERROR_COLUMNS: [&str; 6] = ["error_line", "error_field", "error_code", "error_reason", "error_value", "error_outcome"];
+
+/// How an errors file says a row was imported without a value: `imported as ABC-1 without it`.
+const IMPORTED_AS: &str = "imported as ";
 
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
-fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>) -> CoreResult<()> {
+fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>, kept: &[(u64, KeptWithout)]) -> CoreResult<()> {
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
     let f = File::create(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
@@ -617,16 +786,28 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u6
     header.extend(keep.iter().map(|&i| plan.headers[i].clone()));
     w.write_record(&header).map_err(|x| unwritable(&x))?;
     let by_record: HashMap<u64, (u64, &CoreError)> = rejects.iter().map(|(r, l, e)| (*r, (*l, e))).collect();
+    let mut kept_by_record: HashMap<u64, Vec<&KeptWithout>> = HashMap::new();
+    for (r, k) in kept {
+        kept_by_record.entry(*r).or_default().push(k);
+    }
     let mut reader = csv_reader(path, plan.delimiter)?;
     let mut rec = csv::StringRecord::new();
     let mut record = 0u64;
     while reader.read_record(&mut rec).map_err(|e| csv_error(path, e, &plan.lines))? {
         record += 1;
-        let Some((line, e)) = by_record.get(&(record - 1)) else { continue };
-        let Rejection { field, code, reason, .. } = Rejection::new(*line, e);
-        let mut out = vec![line.to_string(), field, code, reason];
-        out.extend(keep.iter().map(|&i| rec.get(i).unwrap_or("").to_string()));
-        w.write_record(&out).map_err(|x| unwritable(&x))?;
+        let row = |mut out: Vec<String>| {
+            out.extend(keep.iter().map(|&i| rec.get(i).unwrap_or("").to_string()));
+            out
+        };
+        if let Some((line, e)) = by_record.get(&(record - 1)) {
+            let Rejection { field, code, reason, .. } = Rejection::new(*line, e);
+            w.write_record(row(vec![line.to_string(), field, code, reason, String::new(), "not imported".into()])).map_err(|x| unwritable(&x))?;
+        }
+        for k in kept_by_record.get(&(record - 1)).into_iter().flatten() {
+            let outcome = format!("{IMPORTED_AS}{} without this value", k.customer);
+            let out = vec![k.line.to_string(), k.field.clone(), k.code.clone(), k.reason.clone(), k.value.clone(), outcome];
+            w.write_record(row(out)).map_err(|x| unwritable(&x))?;
+        }
     }
     w.flush().map_err(|x| unwritable(&x))?;
     Ok(())

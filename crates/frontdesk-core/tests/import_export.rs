@@ -24,18 +24,21 @@ fn a_salon_export_with_aliases_and_bad_rows() {
         Tim,Fox,tim@example.com,0791,,,North,0\n\
         Ana,Gil,ana@example.com,+34 612 345 678,,,North,3\n";
     let report = import(&d, "clients.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((report.rows, report.imported, report.rejected), (6, 2, 4));
+    // A bad email or phone costs only that value; no name, or a contact someone else holds,
+    // costs the row.
+    assert_eq!((report.rows, report.imported, report.rejected, report.kept_without), (6, 4, 2, 2));
     assert!(report.ignored_columns.contains(&"Loyalty Points".to_string()));
-    assert!(report.ignored_columns.contains(&"Zip".to_string()), "the first postcode column wins");
+    assert!(report.mapping.contains(&("Zip".to_string(), "extra".to_string())), "the first postcode column wins; the other is kept in remarks");
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("clients.csv"))).unwrap();
     let lines: Vec<&str> = errors.lines().collect();
     assert_eq!(lines.len(), 5, "{errors}");
-    assert!(lines[0].starts_with("error_line,error_field,error_code,error_reason,First Name"));
+    assert!(lines[0].starts_with("error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name"));
     assert!(lines[1].starts_with("3,first_name,required,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("4,email,invalid_email,"), "{}", lines[2]);
+    assert!(lines[2].starts_with("4,email,invalid_email,") && lines[2].contains(",not-an-email,imported as "), "{}", lines[2]);
     assert!(lines[3].starts_with("5,email,duplicate,"), "{}", lines[3]);
     assert!(lines[3].contains("Zoë Müller"));
-    assert!(lines[4].starts_with("6,phone,invalid_phone,"), "{}", lines[4]);
+    assert!(lines[4].starts_with("6,phone,invalid_phone,") && lines[4].contains(",0791,imported as "), "{}", lines[4]);
+    assert_eq!(d.find("bob ray"), vec!["Bob Ray"], "kept without the bad email");
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
     // The desk had only its main branch: "North" was created for the rows (the rejected ones'
     // branches are not).
@@ -52,27 +55,31 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'customer'"), 0);
     let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox", [], |x| x.get(0))?)).unwrap();
     let range: serde_json::Value = serde_json::from_str(&range).unwrap();
-    assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 1);
+    assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 3);
 
-    // Fix the rejected rows in the errors file and import it again: only they come in.
+    // Fix the rows in the errors file and import it again: only the rejected ones come in; the
+    // ones already in are not made twice.
     let fixed = errors
         .replace(",,nobody@example.com,", ",Nora,nobody@example.com,")
         .replace("Bob,Ray,not-an-email", "Bob,Ray,bob@example.com")
         .replace("Ann,Lee,ZOE@example.com", "Ann,Lee,ann@example.com")
         .replace("Tim,Fox,tim@example.com,0791,", "Tim,Fox,tim@example.com,07911 654321,");
     let again = import(&d, "clients.errors.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((again.rows, again.imported, again.rejected), (4, 4, 0), "{again:?}");
-    for c in ["Error Line", "error_line", "error_field", "error_code", "error_reason"] {
+    assert_eq!((again.rows, again.imported, again.rejected), (4, 2, 2), "{again:?}");
+    assert!(again.first_rejections.iter().all(|r| r.code == "already_imported"), "{:?}", again.first_rejections);
+    assert_eq!(d.find("bob ray"), vec!["Bob Ray"]);
+    for c in ["Error Line", "error_line", "error_field", "error_code", "error_reason", "error_value", "error_outcome"] {
         assert!(!again.mapping.iter().any(|(h, _)| h == c), "{c} must not be imported: {:?}", again.mapping);
     }
-    assert_eq!(d.find("tim fox"), vec!["Tim Fox"]);
+    assert_eq!(d.find("nora"), vec!["Nora"]);
+    assert_eq!(d.find("ann lee"), vec!["Ann Lee"]);
 }
 
 #[test]
 fn semicolons_region_and_explicit_mapping() {
     let d = desk();
     let csv = "Client;Telefon;E-Mail\nHans Peter Groß;0171 1234567;hans@example.de\n";
-    let opts = ImportOptions { region: Some("DE".into()), mappings: vec![("Telefon".into(), "phone".into())], actor: None };
+    let opts = ImportOptions { region: Some("DE".into()), mappings: vec![("Telefon".into(), "phone".into())], actor: None, date_order: None };
     let report = import(&d, "kunden.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1, "{report:?}");
     let c = d.store.search(&frontdesk_core::search::SearchRequest::new("hans gro")).unwrap().hits[0].clone();
@@ -86,9 +93,9 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
     let d = desk();
     let crlf = "First Name,Email\r\nAnn,ann@example.com\r\nBob,bad\r\n\"Cy\r\nDe\",cy@example.com\r\nDan,bad2\r\n";
     let report = import(&d, "crlf.csv", crlf.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((report.imported, report.rejected), (2, 2), "{report:?}");
-    let lines: Vec<u64> = report.first_rejections.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![3, 6], "the rows on lines 3 and 6 (after a quoted line break) were rejected");
+    assert_eq!((report.imported, report.kept_without), (4, 2), "{report:?}");
+    let lines: Vec<u64> = report.first_kept_without.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 6], "the rows on lines 3 and 6 (after a quoted line break) were kept without their email");
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("crlf.csv"))).unwrap();
     let firsts: Vec<&str> = errors.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(firsts, vec!["3", "6"], "{errors}");
@@ -107,7 +114,7 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
     ] {
         let report = import(&d, name, text.as_bytes(), &ImportOptions::default()).unwrap();
         let want: Vec<u64> = if name == "gaps.csv" { vec![4, 8] } else { vec![3, 6] };
-        assert_eq!(report.first_rejections.iter().map(|r| r.line).collect::<Vec<_>>(), want, "{name}");
+        assert_eq!(report.first_kept_without.iter().map(|r| r.line).collect::<Vec<_>>(), want, "{name}");
         let errors = fs::read_to_string(errors_path(&d.dir.path().join(name))).unwrap();
         let rows: Vec<&str> = errors.lines().skip(1).collect();
         assert_eq!(rows.len(), 2, "{name}: {errors}");
@@ -117,39 +124,44 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
     let blank_first = b"\nFirst Name;Email\nEve;bad\n";
     let report = import(&d, "blank.csv", blank_first, &ImportOptions::default()).unwrap();
     assert_eq!(report.mapping, vec![("First Name".to_string(), "first_name".to_string()), ("Email".into(), "email".into())]);
-    assert_eq!(report.first_rejections[0].line, 3);
+    assert_eq!(report.first_kept_without[0].line, 3);
 }
 
 #[test]
 fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports() {
     let d = desk();
-    let csv = "First Name,Last Name,Email,Country\nAnn,Lee,ann@mailinator.com,Atlantis\nBob,Ray,bob@example.com,GB\n";
+    let csv = "First Name,Last Name,Email,Country\nAnn,Lee,ann@mailinator.com,Atlantis\nBob,Ray,bob@example.com,GB\n,,cy@mailinator.com,Atlantis\n";
     let report = import(&d, "two.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((report.imported, report.rejected), (1, 1));
+    // Ann is kept without her throwaway email and unknown country, each reported with its value.
+    assert_eq!((report.imported, report.rejected, report.kept_without), (2, 1, 1));
+    let kept: Vec<(&str, &str)> = report.first_kept_without.iter().map(|k| (k.field.as_str(), k.value.as_str())).collect();
+    assert_eq!(kept, vec![("country", "Atlantis"), ("email", "ann@mailinator.com")], "{:?}", report.first_kept_without);
+    assert!(report.first_kept_without[1].reason.contains("mailinator.com is a throwaway"), "{:?}", report.first_kept_without);
+    assert_eq!(d.find("ann lee"), vec!["Ann Lee"]);
+    // A row with no name is refused, and says its other problems too.
     let r = &report.first_rejections[0];
-    assert_eq!((r.line, r.field.as_str()), (2, "country"), "{r:?}");
-    assert!(r.reason.contains("Also email: mailinator.com is a throwaway"), "{}", r.reason);
-    // The errors file, fixed, imports as it is; its own columns are not reported as unknown.
+    assert_eq!((r.line, r.field.as_str()), (4, "first_name"), "{r:?}");
+    assert!(r.reason.contains("Also country:") && r.reason.contains("email: mailinator.com is a throwaway"), "{}", r.reason);
     let errors_file = errors_path(&d.dir.path().join("two.csv"));
-    let fixed = fs::read_to_string(&errors_file).unwrap().replace("ann@mailinator.com", "ann@example.com").replace("Atlantis", "IE");
+    let errors = fs::read_to_string(&errors_file).unwrap();
+    assert_eq!(errors.lines().count(), 4, "a line per value left out and per row refused: {errors}");
+    // The errors file, fixed, imports as it is: the refused row comes in, the kept one is not
+    // made twice; its own columns are not reported as unknown.
+    let fixed = errors.replace(",,cy@mailinator.com", ",Cy,cy@example.com");
     let report = import(&d, "two.errors.fixed.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((report.imported, report.rejected), (1, 0), "{:?}", report.first_rejections);
+    assert_eq!((report.imported, report.rejected), (1, 2), "{:?}", report.first_rejections);
     assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
-    // Fixed only in part: its errors file has the error columns once, with the new reason.
-    let half = fs::read_to_string(&errors_file).unwrap().replace("Atlantis", "IE");
-    let report = import(&d, "two.errors.half.csv", half.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!(report.rejected, 1);
-    let again = fs::read_to_string(errors_path(&d.dir.path().join("two.errors.half.csv"))).unwrap();
-    assert_eq!(again.lines().next().unwrap(), "error_line,error_field,error_code,error_reason,First Name,Last Name,Email,Country", "{again}");
-    assert!(again.lines().nth(1).unwrap().starts_with("2,email,disposable_email,"), "{again}");
+    assert_eq!(d.find("ann lee"), vec!["Ann Lee"]);
+    let again = fs::read_to_string(errors_path(&d.dir.path().join("two.errors.fixed.csv"))).unwrap();
+    assert_eq!(again.lines().next().unwrap(), "error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name,Last Name,Email,Country", "{again}");
+    assert!(again.lines().nth(1).unwrap().contains(",already_imported,"), "{again}");
     let many = import(&d, "many.csv", b"First Name,Email,Email Shared,Marketing Consent,Created,Country\nQa,qa@mailinator.com,maybe,perhaps,yesterday,Atlantis\n", &ImportOptions::default()).unwrap();
-    let reason = &many.first_rejections[0].reason;
-    for part in ["\"maybe\" is not yes/no", "marketing_consent:", "created_at:", "country:", "email: mailinator.com"] {
-        assert!(reason.contains(part), "{part} in {reason}");
-    }
+    assert_eq!((many.imported, many.kept_without), (1, 1));
+    let fields: Vec<&str> = many.first_kept_without.iter().map(|k| k.field.as_str()).collect();
+    assert_eq!(fields, vec!["country", "created_at", "email", "email_shared", "marketing_consent"]);
     let future = import(&d, "future.csv", b"First Name,Created\nGus,2999-01-01\nHal,2025-12-31\n", &ImportOptions::default()).unwrap();
-    assert_eq!((future.imported, future.rejected), (1, 1));
-    assert_eq!((future.first_rejections[0].field.as_str(), future.first_rejections[0].code.as_str()), ("created_at", "in_the_future"));
+    assert_eq!((future.imported, future.kept_without), (2, 1));
+    assert_eq!((future.first_kept_without[0].field.as_str(), future.first_kept_without[0].code.as_str()), ("created_at", "in_the_future"));
     let unnamed = import(&d, "unnamed.csv", b"First Name,,Email\nCy,x,cy@example.com\n", &ImportOptions::default()).unwrap();
     assert_eq!(unnamed.ignored_columns, vec!["(column 2 has no name)".to_string()]);
 }
@@ -171,27 +183,29 @@ fn an_edited_export_and_other_systems_ids() {
     // Only an E.164 column: it is the phone (and a bad one is said so).
     let f = desk();
     let report = import(&f, "e164.csv", b"First Name,Phone E164\nCy,+447700900301\nDi,garbage\n", &ImportOptions::default()).unwrap();
-    assert_eq!((report.imported, report.rejected), (1, 1));
-    assert_eq!(report.first_rejections[0].field, "phone");
+    assert_eq!((report.imported, report.kept_without), (2, 1));
+    assert_eq!((report.first_kept_without[0].field.as_str(), report.first_kept_without[0].value.as_str()), ("phone", "garbage"));
     assert_eq!(f.find("900301"), vec!["Cy"]);
-    // Another system's client numbers under "Client ID" / "Customer Number" are left out, not
-    // failing every row; our own ids and codes (an export) are kept.
+    // Another system's client numbers under "Client ID" / "Customer Number" are kept as lines in
+    // remarks, not failing every row; our own ids and codes (an export) are kept as ids.
     let g = desk();
     let report = import(&g, "other.csv", b"Client ID,Customer Number,First Name\n123,A-77,Eve\n124,,Fay\n", &ImportOptions::default()).unwrap();
     assert_eq!((report.imported, report.rejected), (2, 0), "{:?}", report.first_rejections);
-    assert_eq!(report.ignored_columns, vec!["Client ID".to_string(), "Customer Number".to_string()]);
+    assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
+    let eve = g.store.customer(&g.store.search(&frontdesk_core::search::SearchRequest::new("eve")).unwrap().hits[0].code).unwrap();
+    assert_eq!(eve.remarks.as_deref(), Some("Client ID: 123\nCustomer Number: A-77"), "another system's numbers are kept in remarks");
 }
 
 #[test]
 fn an_explicit_mapping_wins_over_a_recognised_header() {
     let d = desk();
     let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";
-    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None };
+    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None, date_order: None };
     let report = import(&d, "pm.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1);
     assert_eq!(report.region, "GB");
     assert!(report.mapping.contains(&("Mobile".to_string(), "phone".to_string())), "{:?}", report.mapping);
-    assert_eq!(report.ignored_columns, vec!["Phone".to_string()]);
+    assert!(report.mapping.contains(&("Phone".to_string(), "extra".to_string())), "the other phone is kept in remarks: {:?}", report.mapping);
     // A column the user said to ignore is not listed as one to map.
     let ignoring = ImportOptions { mappings: vec![("Mobile".into(), "phone".into()), ("phone".into(), "ignore".into())], ..opts.clone() };
     let report = import(&d, "pm3.csv", "Name,Phone,Mobile\nCy Po,020 7946 0001,07700 900998\n".as_bytes(), &ignoring).unwrap();

@@ -39,7 +39,7 @@ pub async fn import_csv(desk: State<'_, Desk>, path: String, region: Option<Stri
     if path.is_empty() {
         return Err(CoreError::validation("path", "required", "Choose the CSV file to import."));
     }
-    let opts = ImportOptions { region: region.filter(|r| !r.trim().is_empty()), mappings: vec![], actor: Some(desk.actor()) };
+    let opts = ImportOptions { region: region.filter(|r| !r.trim().is_empty()), mappings: vec![], actor: Some(desk.actor()), date_order: None };
     blocking(&desk, move |s| {
         let mut progress = throttled(on_progress);
         frontdesk_core::import::import_csv(s, &PathBuf::from(path), &opts, &mut progress)

@@ -267,6 +267,7 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
         consent_at: None,
         consent_by: None,
         phone_e164: None,
+        notices: Vec::new(),
     }
 }
 
@@ -289,7 +290,7 @@ pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progres
     let rows = range.map(move |i| customer(seed, i));
     let actor = Actor::new("demo data");
     let import_id = crate::import::start(store, &format!("demo data (seed {seed})"), &actor)?;
-    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()))?;
+    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()), &mut |_, _| {})?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })
 }

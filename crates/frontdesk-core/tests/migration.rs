@@ -1,0 +1,105 @@
+//! Moving in from another salon system: one fixture per system (tests/fixtures/import/), each
+//! column landing where EXPECTED.md says, dates read in the order the file proves.
+
+mod common;
+
+use std::path::PathBuf;
+
+use frontdesk_core::customers::{Customer, CustomerStatus};
+use frontdesk_core::import::{import_csv, ImportOptions, ImportReport};
+use frontdesk_core::locale::DateOrder;
+use frontdesk_core::search::SearchRequest;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+/// Header → expected target, from the fixture's table in EXPECTED.md.
+fn expected(system: &str) -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(fixture("EXPECTED.md")).unwrap();
+    let section = doc.split(&format!("## {system}.csv")).nth(1).unwrap().split("\n## ").next().unwrap().to_string();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Header"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let target = cells[2];
+            let first = target.split_whitespace().next().unwrap().to_string();
+            (cells[1].to_string(), if first == "extra" && target.contains("fallback") { "phone_other".into() } else { first })
+        })
+        .collect()
+}
+
+fn import(d: &common::Desk, system: &str) -> ImportReport {
+    import_csv(&d.store, &fixture(&format!("{system}.csv")), &ImportOptions::default(), &mut |_, _| {}).unwrap()
+}
+
+fn one(d: &common::Desk, q: &str) -> Customer {
+    let hits = d.store.search(&SearchRequest::new(q)).unwrap().hits;
+    assert_eq!(hits.len(), 1, "{q}: {:?}", hits.iter().map(|h| &h.display_name).collect::<Vec<_>>());
+    d.store.customer(&hits[0].code).unwrap()
+}
+
+#[test]
+fn every_systems_export_lands_column_by_column() {
+    for (system, country) in
+        [("fresha", "GB"), ("square", "US"), ("vagaro", "US"), ("phorest", "GB"), ("mindbody", "US"), ("timely", "GB"), ("booksy", "US"), ("generic", "GB")]
+    {
+        let d = common::desk_in(country);
+        let report = import(&d, system);
+        assert_eq!((report.imported, report.rejected), (report.rows, 0), "{system}: {:?}", report.first_rejections);
+        assert_eq!(report.kept_without, 0, "{system}: {:?}", report.first_kept_without);
+        assert!(report.ignored_columns.is_empty(), "{system}: columns not recognised: {:?}", report.ignored_columns);
+        for (header, want) in expected(system) {
+            let got = report.mapping.iter().find(|(h, _)| *h == header).map(|(_, t)| t.as_str());
+            let ok = match want.as_str() {
+                "ignore" => got.is_none() && report.computed_columns.contains(&header),
+                "status" => matches!(got, Some("status" | "blocked")),
+                "full_name" => got == Some("full_name"),
+                w => got == Some(w),
+            };
+            assert!(ok, "{system}: {header} should go to {want}, went to {got:?}");
+        }
+        // Every date column proves its order (EXPECTED.md: a day over 12 in each file).
+        let want_order = if country == "US" { DateOrder::Mdy } else { DateOrder::Dmy };
+        for c in &report.date_columns {
+            assert_eq!(c.order, want_order, "{system}: {c:?}");
+        }
+    }
+}
+
+#[test]
+fn a_fresha_file_keeps_notes_blocked_clients_and_client_since() {
+    let d = common::desk_in("GB");
+    import(&d, "fresha");
+    let oliver = one(&d, "oliver bennett");
+    assert_eq!(oliver.status, CustomerStatus::Blocked);
+    assert_eq!(oliver.blocked_reason.as_deref(), Some("Too many late cancellations"));
+    let remarks = oliver.remarks.clone().unwrap();
+    assert!(remarks.starts_with("Owes £25 late-cancellation fee"), "{remarks}");
+    assert!(remarks.contains("Gender: Male") && remarks.contains("Referral Source: Walk-In"), "{remarks}");
+    assert!(remarks.contains("Telephone: 44 20 7946 0321"), "the landline beside a mobile is kept: {remarks}");
+    assert_eq!(oliver.birthday, chrono::NaiveDate::from_ymd_opt(1985, 11, 2));
+    let since = oliver.created_at.with_timezone(&chrono::Local).naive_local();
+    assert_eq!(since, chrono::NaiveDate::from_ymd_opt(2021, 8, 9).unwrap().and_hms_opt(16, 40, 0).unwrap());
+    assert_eq!(oliver.phone_e164.as_deref(), Some("+447700900456"), "a country code without + is read as one");
+    let amelia = one(&d, "amelia hart");
+    assert_eq!(amelia.status, CustomerStatus::Active);
+    assert_eq!(amelia.birthday, chrono::NaiveDate::from_ymd_opt(1991, 4, 23));
+}
+
+#[test]
+fn us_exports_read_month_first_and_their_own_marks() {
+    let d = common::desk_in("US");
+    import(&d, "square");
+    let tyrone = one(&d, "tyrone jackson");
+    assert_eq!(tyrone.status, CustomerStatus::Blocked, "blocked from online booking");
+    assert_eq!(tyrone.phone_e164.as_deref(), Some("+13125550178"), "the spreadsheet's apostrophe is not part of the number");
+    assert_eq!(tyrone.birthday, chrono::NaiveDate::from_ymd_opt(1983, 11, 28));
+    let v = common::desk_in("US");
+    import(&v, "vagaro");
+    let marcus = one(&v, "marcus reed");
+    assert_eq!(marcus.status, CustomerStatus::Blocked, "online booking: Don't Allow");
+    assert_eq!(marcus.address_line1, None, "--- is an empty cell");
+    assert_eq!(marcus.birthday, chrono::NaiveDate::from_ymd_opt(1987, 12, 3));
+}
