@@ -314,16 +314,19 @@ async fn first_run_imports_a_csv_with_bad_rows() {
     w.fill("import_path", &csv.display().to_string()).await;
     w.click("import-start").await;
     let summary = w.text_until("import-summary", |t| t.contains("Imported")).await;
-    assert!(summary.contains("Imported 2 of 5 rows"), "{summary}");
+    // A bad email or phone costs only that value; the empty row is refused.
+    assert!(summary.contains("Imported 4 of 5 rows"), "{summary}");
     let rejected = w.client.find_all(fantoccini::Locator::Css("[data-testid=import-rejection]")).await.unwrap();
-    assert_eq!(rejected.len(), 3);
-    let first = rejected[0].text().await.unwrap();
-    assert!(first.starts_with("3") && first.contains("email"), "{first}");
+    assert_eq!(rejected.len(), 1);
+    let kept = w.client.find_all(fantoccini::Locator::Css("[data-testid=import-kept-without]")).await.unwrap();
+    assert_eq!(kept.len(), 2);
+    let first = kept[0].text().await.unwrap();
+    assert!(first.starts_with("3") && first.contains("bea@@example.com"), "{first}");
     assert!(dir.path().join("clients.errors.csv").exists());
     w.shot("import-summary").await;
     w.click("import-done").await;
-    let rows = w.rows_until("the imported customers", |r| r.len() == 2).await;
-    assert!(rows.iter().any(|r| r.contains("Amara Okafor")) && rows.iter().any(|r| r.contains("Chen Wei")), "{rows:?}");
+    let rows = w.rows_until("the imported customers", |r| r.len() == 4).await;
+    assert!(rows.iter().any(|r| r.contains("Amara Okafor")) && rows.iter().any(|r| r.contains("Bea")), "{rows:?}");
     w.close().await;
 }
 
