@@ -283,6 +283,19 @@ async fn quick_create_from_the_search_box_keeps_the_list() {
     w.testid("search").await.send_keys(&format!("{}n", keys::CTRL)).await.unwrap();
     w.testid("quick-create").await;
     assert_eq!(w.field("phone").await.prop("value").await.unwrap().as_deref(), Some("0113 496 0999"));
+    w.css("body").await.send_keys(keys::ESC).await.unwrap();
+
+    // A name and a number together: the name is the name, the number the phone, and a number
+    // that belongs to someone is said so at once.
+    w.search("Bella 0113 496 0000").await;
+    w.testid("no-results").await;
+    w.testid("search").await.send_keys(&format!("{}n", keys::CTRL)).await.unwrap();
+    w.testid("quick-create").await;
+    assert_eq!(w.field("first_name").await.prop("value").await.unwrap().as_deref(), Some("Bella"));
+    assert_eq!(w.field("last_name").await.prop("value").await.unwrap().as_deref(), Some(""));
+    assert_eq!(w.field("phone").await.prop("value").await.unwrap().as_deref(), Some("0113 496 0000"));
+    let warning = w.text_until("duplicate-warning", |t| t.contains("Grace Hopper")).await;
+    assert!(warning.contains("Grace Hopper"), "{warning}");
     w.close().await;
 }
 

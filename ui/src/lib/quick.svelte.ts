@@ -25,12 +25,21 @@ export function closeQuickCreate(): void {
   quick.onDone = null;
 }
 
-/** What was typed in the search box, as the start of a new customer. */
+/** What was typed in the search box, as the start of a new customer: an email (a word with @),
+ *  a phone (the words made of digits and + ( ) . - /, together) and a name (the other words):
+ *  "Bella 07700 900126" → first name Bella, phone 07700 900126. */
 export function draftFromQuery(q: string): Partial<CustomerInput> {
-  const t = q.trim();
-  if (!t) return {};
-  if (t.includes("@")) return { email: t };
-  if (/^[\d\s+().\-/]+$/.test(t) && /\d/.test(t)) return { phone: t };
-  const words = t.split(/\s+/).map((w) => w.charAt(0).toLocaleUpperCase() + w.slice(1));
-  return words.length === 1 ? { first_name: words[0] } : { first_name: words[0], last_name: words.slice(1).join(" ") };
+  const words = q.trim().split(/\s+/).filter((w) => w !== "");
+  const draft: Partial<CustomerInput> = {};
+  const phone: string[] = [];
+  const name: string[] = [];
+  for (const w of words) {
+    if (w.includes("@") && !draft.email) draft.email = w;
+    else if (/^[\d+().\-/]+$/.test(w) && /\d/.test(w)) phone.push(w);
+    else name.push(w.charAt(0).toLocaleUpperCase() + w.slice(1));
+  }
+  if (phone.length) draft.phone = phone.join(" ");
+  if (name.length) draft.first_name = name[0];
+  if (name.length > 1) draft.last_name = name.slice(1).join(" ");
+  return draft;
 }
