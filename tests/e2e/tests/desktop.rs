@@ -249,13 +249,18 @@ async fn blocking_needs_a_reason_and_unblocking_keeps_the_history() {
     w.close().await;
 }
 
-#[tokio::test]
-async fn quick_create_from_the_search_box_keeps_the_list() {
-    let (w, _, _) = open_salon("quick-create").await;
-    w.search("grace hopper").await;
+/// Searches for `query`, sees nothing found, and opens quick create with Ctrl+N.
+async fn quick_create_from(w: &Window, query: &str) {
+    w.search(query).await;
     w.testid("no-results").await;
     w.testid("search").await.send_keys(&format!("{}n", keys::CTRL)).await.unwrap();
     w.testid("quick-create").await;
+}
+
+#[tokio::test]
+async fn quick_create_from_the_search_box_keeps_the_list() {
+    let (w, _, _) = open_salon("quick-create").await;
+    quick_create_from(&w, "grace hopper").await;
     assert_eq!(w.field("first_name").await.prop("value").await.unwrap().as_deref(), Some("Grace"));
     assert_eq!(w.field("last_name").await.prop("value").await.unwrap().as_deref(), Some("Hopper"));
     w.fill("phone", "0113 496 0000").await;
@@ -278,19 +283,13 @@ async fn quick_create_from_the_search_box_keeps_the_list() {
     w.rows_until("John", |r| first_is(r, "John Quayle")).await;
 
     // Digits typed in the search box become the phone.
-    w.search("0113 496 0999").await;
-    w.testid("no-results").await;
-    w.testid("search").await.send_keys(&format!("{}n", keys::CTRL)).await.unwrap();
-    w.testid("quick-create").await;
+    quick_create_from(&w, "0113 496 0999").await;
     assert_eq!(w.field("phone").await.prop("value").await.unwrap().as_deref(), Some("0113 496 0999"));
     w.css("body").await.send_keys(keys::ESC).await.unwrap();
 
     // A name and a number together: the name is the name, the number the phone, and a number
     // that belongs to someone is said so at once.
-    w.search("Bella 0113 496 0000").await;
-    w.testid("no-results").await;
-    w.testid("search").await.send_keys(&format!("{}n", keys::CTRL)).await.unwrap();
-    w.testid("quick-create").await;
+    quick_create_from(&w, "Bella 0113 496 0000").await;
     assert_eq!(w.field("first_name").await.prop("value").await.unwrap().as_deref(), Some("Bella"));
     assert_eq!(w.field("last_name").await.prop("value").await.unwrap().as_deref(), Some(""));
     assert_eq!(w.field("phone").await.prop("value").await.unwrap().as_deref(), Some("0113 496 0000"));

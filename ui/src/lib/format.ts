@@ -1,5 +1,5 @@
 // Display formatting done in the window (for the rows shown only).
-import type { Locale } from "../bindings";
+import type { DateOrder, Locale } from "../bindings";
 import { AsYouType, parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from "libphonenumber-js/min";
 
 const formatted = new Map<string, string>();
@@ -112,12 +112,17 @@ export function parseDay(text: string): string | null {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 
+/** How a date in `order` is written: "DD/MM/YYYY" (with `separator` between the parts). */
+export function orderPattern(order: DateOrder, separator = "/"): string {
+  const s = separator;
+  if (order === "dmy") return `DD${s}MM${s}YYYY`;
+  if (order === "mdy") return `MM${s}DD${s}YYYY`;
+  return "YYYY-MM-DD";
+}
+
 /** The pattern of a date field on this desk: "DD/MM/YYYY". */
 export function datePattern(): string {
-  const s = locale.date_separator;
-  if (locale.date_order === "dmy") return `DD${s}MM${s}YYYY`;
-  if (locale.date_order === "mdy") return `MM${s}DD${s}YYYY`;
-  return "YYYY-MM-DD";
+  return orderPattern(locale.date_order, locale.date_separator);
 }
 
 export function count(n: number, exact = true): string {

@@ -29,8 +29,11 @@ impl Written {
         use chrono::TimeZone;
         let local = |t: NaiveDateTime| match chrono::Local.from_local_datetime(&t) {
             chrono::LocalResult::Single(x) | chrono::LocalResult::Ambiguous(x, _) => x.timestamp_millis(),
-            // In a spring-forward gap: the hour after.
-            chrono::LocalResult::None => t.and_utc().timestamp_millis() - chrono::Local::now().offset().local_minus_utc() as i64 * 1000,
+            // In a spring-forward gap: the same wall time an hour later, which exists.
+            chrono::LocalResult::None => chrono::Local
+                .from_local_datetime(&(t + chrono::Duration::hours(1)))
+                .earliest()
+                .map_or_else(|| t.and_utc().timestamp_millis(), |x| x.timestamp_millis()),
         };
         match self {
             Written::Date(d) => local(d.and_time(NaiveTime::MIN)),
