@@ -33,7 +33,7 @@ use frontdesk_core::export::Format;
 use frontdesk_core::import::{import_csv, ImportOptions};
 use frontdesk_core::search::{ActivityFilter, SearchRequest, SortBy, StatusFilter};
 use frontdesk_core::store::Sources;
-use frontdesk_core::{CoreError, Store};
+use frontdesk_core::{CoreError, CoreResult, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
@@ -73,6 +73,13 @@ enum Command {
         /// what each date column proves, else the desk's order.
         #[arg(long = "date-order", value_name = "ORDER")]
         date_order: Option<String>,
+        /// The branch (code or name) of rows that name none (default: this desk's).
+        #[arg(long)]
+        branch: Option<String>,
+        /// Send the rows of a branch the file names to one the desk has: --branch-map
+        /// 'Leeds City=leeds'. A name not mapped that the desk lacks becomes a new branch.
+        #[arg(long = "branch-map", value_name = "NAME=BRANCH")]
+        branch_map: Vec<String>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -441,14 +448,17 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             }
             Ok(())
         }
-        Command::Import { file, region, mappings, date_order, json } => {
-            let mut maps = Vec::new();
-            for m in mappings {
-                let Some((h, f)) = m.split_once('=') else {
-                    return Err(CoreError::validation("map", "invalid_mapping", format!("--map {m}: write it as 'Column Header=field'.")));
-                };
-                maps.push((h.to_string(), f.to_string()));
-            }
+        Command::Import { file, region, mappings, date_order, branch, branch_map, json } => {
+            let pairs = |flag: &str, field: &str, list: Vec<String>, form: &str| {
+                list.into_iter()
+                    .map(|m| match m.split_once('=') {
+                        Some((a, b)) => Ok((a.to_string(), b.to_string())),
+                        None => Err(CoreError::validation(field, "invalid_mapping", format!("{flag} {m}: write it as '{form}'."))),
+                    })
+                    .collect::<CoreResult<Vec<_>>>()
+            };
+            let maps = pairs("--map", "map", mappings, "Column Header=field")?;
+            let branch_map = pairs("--branch-map", "branch_map", branch_map, "Name in the file=branch")?;
             // Before the desk is opened (or created): a file that is not there changes nothing.
             if !file.is_file() {
                 return Err(CoreError::File {
@@ -460,7 +470,7 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             }
             let store = open(db)?;
             let date_order = date_order.map(|o| frontdesk_core::locale::DateOrder::parse("date-order", &o)).transpose()?;
-            let opts = ImportOptions { region, mappings: maps, actor: None, date_order };
+            let opts = ImportOptions { region, mappings: maps, actor: None, date_order, branch, branch_map };
             let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
             let report = import_csv(&store, &file, &opts, &mut |done, total| {
                 pb.set_length(total);

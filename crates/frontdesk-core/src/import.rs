@@ -64,6 +64,11 @@ pub struct ImportOptions {
     pub actor: Option<Actor>,
     /// How numeric dates are read (default: what the file proves, else the desk's order).
     pub date_order: Option<crate::locale::DateOrder>,
+    /// The branch (code or name) of rows that name none (default: this desk's).
+    pub branch: Option<String>,
+    /// `(name in the file, desk branch code or name)`: rows naming the first go to the second.
+    /// A name not listed that the desk has no branch for becomes a new branch.
+    pub branch_map: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +218,10 @@ impl Lines {
 
 struct Plan {
     delimiter: u8,
+    /// The first [`SAMPLES`] rows, as written.
+    samples: Vec<Vec<String>>,
+    /// Each branch the file names (as first written) and how many rows name it.
+    branch_names: Vec<(String, u64)>,
     lines: std::sync::Arc<Lines>,
     columns: Vec<Option<&'static str>>,
     headers: Vec<String>,
@@ -260,21 +269,25 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
     for (i, (h, f)) in opts.mappings.iter().enumerate() {
         for (h2, f2) in &opts.mappings[..i] {
             if h2.trim().eq_ignore_ascii_case(h.trim()) {
-                return Err(CoreError::validation("map", "mapped_twice", format!("--map {h2}={f2} and --map {h}={f} map the same column; keep one.")));
+                return Err(CoreError::validation("map", "mapped_twice", format!("\"{h2}\" is mapped twice ({h2}={f2}, {h}={f}); keep one.")));
             }
             if !["ignore", "extra"].contains(&f.trim()) && f2.trim() == f.trim() {
-                return Err(CoreError::validation("map", "field_twice", format!("--map {h2}={f2} and --map {h}={f} map two columns to {f}; keep one.")));
+                return Err(CoreError::validation(
+                    "map",
+                    "field_twice",
+                    format!("\"{h2}\" and \"{h}\" are both mapped to {f}; map one of them to another field, to extra (a line in remarks) or to ignore."),
+                ));
             }
         }
         if !FIELDS.contains(&f.as_str()) && !MORE_TARGETS.contains(&f.as_str()) {
             return Err(CoreError::validation(
                 "map",
                 "unknown_field",
-                format!("--map {h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.", FIELDS.join(", ")),
+                format!("{h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.", FIELDS.join(", ")),
             ));
         }
         if !headers.iter().any(|x| x.to_lowercase() == h.trim().to_lowercase()) {
-            return Err(CoreError::validation("map", "unknown_column", format!("--map {h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", "))));
+            return Err(CoreError::validation("map", "unknown_column", format!("{h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", "))));
         }
     }
     let mut columns: Vec<Option<&'static str>> = headers
@@ -299,23 +312,12 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
             }
         }
     }
-    let has = |f: &str| columns.contains(&Some(f));
-    if !(has("first_name") || has("last_name") || has("full_name")) {
-        return Err(file_error(
-            path,
-            Some(1),
-            "no_name_column",
-            format!(
-                "No column holds the customer's name. Columns found: {}. Name one \"First Name\"/\"Last Name\" (or \"Name\"), or map it with --map 'Column=first_name'.",
-                headers.join(", ")
-            ),
-        ));
-    }
     // A column recognised as our id or code by its header ("Client ID", "Customer Number") that
     // holds another system's numbers is not ours: it is left out rather than failing every row.
     let mut ours: Vec<usize> = (0..columns.len()).filter(|&i| matches!(columns[i], Some("id" | "code")) && !explicit[i]).collect();
     let mut evidence: Vec<crate::locale::dates::Evidence> = vec![Default::default(); columns.len()];
     let mut rows = 0u64;
+    let (mut samples, mut branch_names) = (Vec::new(), Vec::<(String, u64)>::new());
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -352,6 +354,18 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
                         e.add(std::str::from_utf8(record.get(i).unwrap_or(b"")).unwrap_or(""));
                     }
                 }
+                if samples.len() < SAMPLES {
+                    samples.push(record.iter().map(|v| String::from_utf8_lossy(v).into_owned()).collect());
+                }
+                for (i, c) in columns.iter().enumerate() {
+                    let v = std::str::from_utf8(record.get(i).unwrap_or(b"")).unwrap_or("").trim();
+                    if *c == Some("branch") && !v.is_empty() {
+                        match branch_names.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(v)) {
+                            Some((_, n)) => *n += 1,
+                            None => branch_names.push((v.to_string(), 1)),
+                        }
+                    }
+                }
                 rows += 1;
             }
             Err(e) => return Err(csv_error(path, e, &lines)),
@@ -376,8 +390,28 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
             DateColumn { column: headers[i].clone(), order, why }
         })
         .collect();
-    Ok(Plan { delimiter, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
+    Ok(Plan { delimiter, samples, branch_names, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
 }
+
+/// Refuses a plan with no column for the customer's name: no row could make a customer.
+fn require_name(path: &Path, plan: &Plan) -> CoreResult<()> {
+    let has = |f: &str| plan.columns.contains(&Some(f));
+    if has("first_name") || has("last_name") || has("full_name") {
+        return Ok(());
+    }
+    Err(file_error(
+        path,
+        Some(1),
+        "no_name_column",
+        format!(
+            "No column holds the customer's name. Columns found: {}. Name one \"First Name\"/\"Last Name\" (or \"Name\"), or map it with --map 'Column=first_name'.",
+            plan.headers.join(", ")
+        ),
+    ))
+}
+
+/// How many rows a preview shows.
+pub const SAMPLES: usize = 5;
 
 fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
     let f = File::open(path).map_err(|e| file_error(path, None, "unreadable", format!("Cannot open {}: {e}", path.display())))?;
@@ -447,6 +481,10 @@ struct Reading {
     headers: Vec<String>,
     orders: Vec<crate::locale::DateOrder>,
     today: chrono::NaiveDate,
+    /// The branch code of rows that name none (`None`: the desk's).
+    branch_default: Option<String>,
+    /// A branch name in the file (lower case) → the desk branch code its rows go to.
+    branch_map: HashMap<String, String>,
 }
 
 /// Reads a status word: blocked (or banned, not allowed) or not; anything else is kept as a
@@ -529,7 +567,7 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
             "state" => input.state = some(),
             "postal_code" => input.postal_code = some(),
             "country" => input.country = some().map(|c| crate::locale::country_code(&c).unwrap_or(c)),
-            "branch" => row.branch = some(),
+            "branch" => row.branch = some().map(|b| how.branch_map.get(&b.to_lowercase()).cloned().unwrap_or(b)),
             "status" | "blocked" => {
                 if let Some(t) = some() {
                     match blocked_word(&t) {
@@ -605,6 +643,9 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
         let remarks = row.input.remarks.take().into_iter().chain(extras).collect::<Vec<_>>().join("\n");
         row.input.remarks = Some(remarks);
     }
+    if row.branch.is_none() {
+        row.branch = how.branch_default.clone();
+    }
     row.notices = notices;
     if problems.is_empty() {
         Ok(row)
@@ -643,11 +684,13 @@ fn region(store: &Store, opts: &ImportOptions) -> CoreResult<String> {
 pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
     let plan = plan(path, opts, store.desk().locale.date_order)?;
+    require_name(path, &plan)?;
     let region = region(store, opts)?;
+    let how = reading(store, &plan, opts)?;
     let actor = opts.actor.clone().unwrap_or_else(|| Actor::new("import"));
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let import_id = start(store, &file_name, &actor)?;
-    let rows = read_rows(path, &plan, reading(store, &plan))?;
+    let rows = read_rows(path, &plan, how)?;
     // (record, line, why)
     let mut rejects: Vec<(u64, u64, CoreError)> = Vec::new();
     let mut kept: Vec<(u64, KeptWithout)> = Vec::new();
@@ -746,11 +789,13 @@ fn read_rows(path: &Path, plan: &Plan, how: Reading) -> CoreResult<impl Iterator
 /// Returns (rows, rows that would be rejected). Measures that part (`bench import --parts`).
 pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<(u64, u64)> {
     let plan = plan(path, opts, store.desk().locale.date_order)?;
+    require_name(path, &plan)?;
     let region = region(store, opts)?;
+    let how = reading(store, &plan, opts)?;
     let desk = store.desk();
     let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let (mut rows, mut invalid) = (0, 0);
-    for mut row in read_rows(path, &plan, reading(store, &plan))? {
+    for mut row in read_rows(path, &plan, how)? {
         rows += 1;
         if bulk::check(&mut row, &region, desk.branch_id, today).is_err() {
             invalid += 1;
@@ -759,12 +804,114 @@ pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult
     Ok((rows, invalid))
 }
 
+/// What importing a file would do, before anything is written: each column's target, the
+/// first rows, how dates are read and which branches the file names.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportPreview {
+    pub file: String,
+    pub rows: u64,
+    pub columns: Vec<PreviewColumn>,
+    pub date_columns: Vec<DateColumn>,
+    pub branches: Vec<FileBranch>,
+    /// Every target a column can be given, with its label, in the order to offer them.
+    pub targets: Vec<(String, String)>,
+    /// Why the file cannot be imported as mapped (no column for the name), if so.
+    pub problem: Option<String>,
+}
+
+/// One column of a file: where its values would go and the first of them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PreviewColumn {
+    pub header: String,
+    /// A field, `extra`, `phone_other`, `blocked`, or `ignore`.
+    pub target: String,
+    /// Why this target: "recognised", "chosen", "figures the other system computed"…
+    pub why: String,
+    /// The values of the first [`SAMPLES`] rows.
+    pub samples: Vec<String>,
+}
+
+/// A branch the file names, how many rows name it and the desk's branch of that name.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FileBranch {
+    pub name: String,
+    pub rows: u64,
+    /// The code of the desk's branch with this name or code; `None`: it would be created.
+    pub existing: Option<String>,
+}
+
+/// Reads `path` as [`import_csv`] would with `opts`, writing nothing.
+pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<ImportPreview> {
+    let plan = plan(path, opts, store.desk().locale.date_order)?;
+    reading(store, &plan, opts)?;
+    let problem = require_name(path, &plan).err().map(|e| match e {
+        CoreError::File { message, .. } => message,
+        other => other.to_string(),
+    });
+    let chosen = |h: &str| opts.mappings.iter().any(|(m, _)| m.trim().eq_ignore_ascii_case(h));
+    let columns = plan
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let target = plan.columns[i].unwrap_or("ignore").to_string();
+            let why = if chosen(h) {
+                "chosen"
+            } else if plan.computed[i] {
+                "a figure the other system computed"
+            } else if plan.columns[i] == Some("extra") && alias(h).is_some_and(|a| a != "extra") {
+                "another column already fills that field, or it holds another system's numbers"
+            } else if plan.columns[i].is_some() {
+                "recognised from its name"
+            } else {
+                "not recognised: choose where it goes"
+            };
+            let samples = plan.samples.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect();
+            PreviewColumn { header: h.clone(), target, why: why.into(), samples }
+        })
+        .collect();
+    let desk_branches = store.branches()?;
+    let branches = plan
+        .branch_names
+        .iter()
+        .map(|(name, rows)| {
+            let existing = desk_branches
+                .iter()
+                .find(|b| b.code.eq_ignore_ascii_case(name.trim()) || b.name.eq_ignore_ascii_case(name.trim()))
+                .map(|b| b.code.clone());
+            FileBranch { name: name.clone(), rows: *rows, existing }
+        })
+        .collect();
+    let targets = FIELDS
+        .iter()
+        .chain(MORE_TARGETS)
+        .map(|t| (t.to_string(), crate::customers::labels::label(t).to_string()))
+        .collect();
+    Ok(ImportPreview { file: path.display().to_string(), rows: plan.rows, columns, date_columns: plan.dates.clone(), branches, targets, problem })
+}
+
 /// How the rows of `plan` are read on this desk.
-fn reading(store: &Store, plan: &Plan) -> Reading {
+fn reading(store: &Store, plan: &Plan, opts: &ImportOptions) -> CoreResult<Reading> {
     let desk_order = store.desk().locale.date_order;
     let orders = plan.headers.iter().map(|h| plan.dates.iter().find(|d| &d.column == h).map_or(desk_order, |d| d.order)).collect();
     let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
-    Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today }
+    let branches = store.branches()?;
+    let find = |field: &str, text: &str| {
+        let t = text.trim();
+        branches.iter().find(|b| b.code.eq_ignore_ascii_case(t) || b.name.eq_ignore_ascii_case(t)).map(|b| b.code.clone()).ok_or_else(|| {
+            let names: Vec<&str> = branches.iter().map(|b| b.name.as_str()).collect();
+            CoreError::validation(field, "unknown_branch", format!("This desk has no branch \"{t}\"; its branches are {}.", names.join(", ")))
+        })
+    };
+    let branch_default = opts.branch.as_deref().filter(|b| !b.trim().is_empty()).map(|b| find("branch", b)).transpose()?;
+    let mut branch_map = HashMap::new();
+    for (name, to) in &opts.branch_map {
+        branch_map.insert(name.trim().to_lowercase(), find("branch_map", to)?);
+    }
+    Ok(Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today, branch_default, branch_map })
 }
 
 /// The columns an errors file has before the row's own.

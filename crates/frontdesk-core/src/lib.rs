@@ -4,6 +4,7 @@
 //! functions. Clocks and id generators are passed in (see [`clock`]) so tests are deterministic.
 
 pub mod backup;
+pub mod branches;
 pub mod bulk;
 pub mod clock;
 pub mod customers;

@@ -250,6 +250,10 @@ impl Store {
             if exists {
                 return Err(CoreError::validation("code", "taken", format!("A branch with code \"{code}\" already exists.")));
             }
+            let named: bool = w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE archived = 0 AND lower(name) = lower(?1))", [&name], |r| r.get(0))?;
+            if named {
+                return Err(CoreError::validation("name", "taken", format!("A branch is already called \"{name}\"; choose a different name.")));
+            }
             let uuid = w.sources.ids.new_uuid(w.now_ms);
             w.conn().execute(
                 "INSERT INTO branches(uuid, code, name, created_at) VALUES (?1, ?2, ?3, ?4)",

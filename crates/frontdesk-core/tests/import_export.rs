@@ -79,7 +79,7 @@ fn a_salon_export_with_aliases_and_bad_rows() {
 fn semicolons_region_and_explicit_mapping() {
     let d = desk();
     let csv = "Client;Telefon;E-Mail\nHans Peter Groß;0171 1234567;hans@example.de\n";
-    let opts = ImportOptions { region: Some("DE".into()), mappings: vec![("Telefon".into(), "phone".into())], actor: None, date_order: None };
+    let opts = ImportOptions { region: Some("DE".into()), mappings: vec![("Telefon".into(), "phone".into())], actor: None, date_order: None, ..Default::default() };
     let report = import(&d, "kunden.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1, "{report:?}");
     let c = d.store.search(&frontdesk_core::search::SearchRequest::new("hans gro")).unwrap().hits[0].clone();
@@ -200,7 +200,7 @@ fn an_edited_export_and_other_systems_ids() {
 fn an_explicit_mapping_wins_over_a_recognised_header() {
     let d = desk();
     let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";
-    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None, date_order: None };
+    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None, date_order: None, ..Default::default() };
     let report = import(&d, "pm.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1);
     assert_eq!(report.region, "GB");

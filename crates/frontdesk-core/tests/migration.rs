@@ -103,3 +103,49 @@ fn us_exports_read_month_first_and_their_own_marks() {
     assert_eq!(marcus.address_line1, None, "--- is an empty cell");
     assert_eq!(marcus.birthday, chrono::NaiveDate::from_ymd_opt(1987, 12, 3));
 }
+
+#[test]
+fn the_preview_shows_targets_first_rows_dates_and_branches_and_the_import_follows_it() {
+    use frontdesk_core::import::preview;
+    let d = common::desk_in("GB");
+    let main = d.store.desk().branch_id;
+    d.store.rename_branch(main, "Belfast City").unwrap();
+    let file = fixture("phorest.csv");
+    let p = preview(&d.store, &file, &ImportOptions::default()).unwrap();
+    assert_eq!(p.rows, 5);
+    assert_eq!(p.problem, None);
+    let col = |p: &frontdesk_core::import::ImportPreview, h: &str| p.columns.iter().find(|c| c.header == h).unwrap().clone();
+    let dob = col(&p, "Date of Birth");
+    assert_eq!((dob.target.as_str(), dob.samples[0].as_str(), dob.samples.len()), ("birthday", "19/03/1990", 5));
+    assert_eq!(col(&p, "Gender").target, "extra");
+    assert_eq!(col(&p, "Client ID").target, "extra"); // another system's ids
+    assert!(p.date_columns.iter().any(|c| c.column == "Date of Birth" && c.order == DateOrder::Dmy));
+    let branches: Vec<_> = p.branches.iter().map(|b| (b.name.as_str(), b.rows, b.existing.as_deref())).collect();
+    assert_eq!(branches, [("Belfast City", 3, Some("main")), ("Lisburn Road", 2, None)]);
+    assert!(p.targets.iter().any(|(t, label)| t == "extra" && label.contains("remarks")));
+    // Changing a target: the preview says it was chosen; taking the name away is a problem.
+    let opts = ImportOptions { mappings: vec![("Gender".into(), "ignore".into())], ..Default::default() };
+    let q = preview(&d.store, &file, &opts).unwrap();
+    assert_eq!((col(&q, "Gender").target.as_str(), col(&q, "Gender").why.as_str()), ("ignore", "chosen"));
+    let no_name = ImportOptions { mappings: vec![("First Name".into(), "ignore".into()), ("Last Name".into(), "ignore".into())], ..Default::default() };
+    assert!(preview(&d.store, &file, &no_name).unwrap().problem.unwrap().contains("name"));
+    // A branch the file names goes where the user said; an unknown target branch is refused.
+    let bad = ImportOptions { branch_map: vec![("Lisburn Road".into(), "Nowhere".into())], ..Default::default() };
+    assert!(matches!(preview(&d.store, &file, &bad), Err(frontdesk_core::CoreError::Validation { code, .. }) if code == "unknown_branch"));
+    let opts = ImportOptions { branch_map: vec![("lisburn road".into(), "Belfast City".into())], ..opts };
+    let report = import_csv(&d.store, &file, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!((report.imported, report.new_branches.len()), (5, 0));
+    assert_eq!(d.store.branches().unwrap().len(), 1);
+    assert!(!one(&d, "Siobhan").remarks.unwrap_or_default().contains("Gender"));
+}
+
+#[test]
+fn rows_without_a_branch_go_to_the_one_chosen() {
+    let d = common::desk_in("GB");
+    let york = d.store.add_branch("york", "York").unwrap();
+    let opts = ImportOptions { branch: Some("York".into()), ..Default::default() };
+    let report = import_csv(&d.store, &fixture("fresha.csv"), &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(report.rejected, 0);
+    let in_york = SearchRequest { filter: frontdesk_core::search::SearchFilter { branch: Some(york.id), ..Default::default() }, ..Default::default() };
+    assert_eq!(d.store.search(&in_york).unwrap().total, report.imported);
+}

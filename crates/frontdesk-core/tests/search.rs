@@ -412,7 +412,7 @@ fn several_name_words_are_counted_exactly_whether_read_in_one_pass_or_not() {
     }
     let path = d.dir.path().join("people.csv");
     std::fs::write(&path, csv).unwrap();
-    let opts = frontdesk_core::import::ImportOptions { region: None, mappings: vec![], actor: None, date_order: None };
+    let opts = frontdesk_core::import::ImportOptions { region: None, mappings: vec![], actor: None, date_order: None, ..Default::default() };
     let report = frontdesk_core::import::import_csv(&d.store, &path, &opts, &mut |_, _| {}).unwrap();
     assert_eq!(report.imported, 3700, "{report:?}");
     for (q, n) in [("anna berg", 700), ("ber ann", 700), ("other person", 3000)] {

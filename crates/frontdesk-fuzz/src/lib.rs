@@ -29,7 +29,7 @@ pub fn csv_import(data: &[u8]) {
     let d = desk();
     let mut file = tempfile::Builder::new().suffix(".csv").tempfile_in(d.dir()).expect("temp file");
     file.write_all(data).expect("write the CSV");
-    let opts = ImportOptions { region: None, mappings: vec![], actor: None, date_order: None };
+    let opts = ImportOptions { region: None, mappings: vec![], actor: None, date_order: None, ..Default::default() };
     let checked = never_storage("reading the import", frontdesk_core::import::check_csv(&d.store, file.path(), &opts));
     let pick = data.iter().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(*b)));
     if pick % 16 != 0 {

@@ -1,6 +1,7 @@
 //! Customers: the record, its write path (row + timeline event + outbox in one transaction),
 //! reads, and the timeline.
 
+pub mod labels;
 mod model;
 mod read;
 mod timeline;

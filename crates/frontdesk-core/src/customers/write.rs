@@ -11,7 +11,7 @@ use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
 use super::timeline::{encode, FieldChange};
 use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult};
-use crate::ids::CustomerId;
+use crate::ids::{BranchId, CustomerId};
 use crate::normalize;
 use crate::search::index::{self, IndexKeys};
 use crate::settings::branch_exists;
@@ -348,6 +348,18 @@ impl Writer<'_> {
         }
         self.touch(seq, actor, "updated", &changes, None)?;
         Ok(changes)
+    }
+
+    /// Puts a customer in branch `to`; `false` when they are there already.
+    pub fn move_to_branch(&mut self, actor: &Actor, id: CustomerId, to: BranchId) -> CoreResult<bool> {
+        let (seq, old) = self.load(id)?;
+        if old.branch_id == to {
+            return Ok(false);
+        }
+        self.tx.prepare_cached("UPDATE customers SET branch_id = ?2 WHERE seq = ?1")?.execute(params![seq, to.0])?;
+        let changes = [FieldChange { field: "branch_id".into(), old: json!(old.branch_id), new: json!(to) }];
+        self.touch(seq, actor, "updated", &changes, None)?;
+        Ok(true)
     }
 
     /// Blocks a customer; the reason is required and kept in the status history.
