@@ -15,7 +15,9 @@ pub use desk::{database_path, Desk};
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     // Ids and timestamps that cross the bridge fit in 53 bits (seq, ms, branch ids).
-    tauri_specta::Builder::<tauri::Wry>::new().dangerously_cast_bigints_to_number().disable_serde_phases().commands(tauri_specta::collect_commands![
+    tauri_specta::Builder::<tauri::Wry>::new().dangerously_cast_bigints_to_number().disable_serde_phases()
+        .constant("FIELD_LABELS", frontdesk_core::customers::labels::FIELD_LABELS.iter().copied().collect::<std::collections::BTreeMap<_, _>>())
+        .commands(tauri_specta::collect_commands![
         search,
         customer_detail,
         timeline,
@@ -29,6 +31,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         desk_info,
         update_settings,
         add_branch,
+        rename_branch,
+        archive_branch,
+        move_customers,
+        preview_import,
         import_csv,
         load_demo,
         book_appointment,

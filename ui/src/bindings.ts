@@ -25,11 +25,22 @@ export const commands = {
 	deskInfo: () => typedError<DeskInfo, CoreError>(__TAURI_INVOKE("desk_info")),
 	updateSettings: (input: SettingsInput) => typedError<DeskSettings, CoreError>(__TAURI_INVOKE("update_settings", { input })),
 	addBranch: (code: string, name: string) => typedError<Branch, CoreError>(__TAURI_INVOKE("add_branch", { code, name })),
+	/**  Gives a branch a new name (the first branch too). */
+	renameBranch: (id: BranchId, name: string) => typedError<Branch, CoreError>(__TAURI_INVOKE("rename_branch", { id, name })),
+	/**  Archives a branch no customer belongs to. */
+	archiveBranch: (id: BranchId) => typedError<null, CoreError>(__TAURI_INVOKE("archive_branch", { id })),
+	/**  Moves the customers `ids` — or, with `matching`, everyone that search matches — to `to`. */
+	moveCustomers: (ids: string[], matching: SearchRequest | null, to: BranchId) => typedError<MoveReport, CoreError>(__TAURI_INVOKE("move_customers", { ids, matching, to })),
+	/**
+	 *  What importing a file would do (columns and their targets, first rows, dates, branches),
+	 *  writing nothing.
+	 */
+	previewImport: (path: string, choice: ImportChoice) => typedError<ImportPreview, CoreError>(__TAURI_INVOKE("preview_import", { path, choice })),
 	/**
 	 *  Imports a CSV file; rejected rows go to `<file>.errors.csv` and the first ones are listed
 	 *  in the report.
 	 */
-	importCsv: (path: string, region: string | null, onProgress: Channel<Progress>) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_csv", { path, region, onProgress })),
+	importCsv: (path: string, choice: ImportChoice, onProgress: Channel<Progress>) => typedError<ImportReport, CoreError>(__TAURI_INVOKE("import_csv", { path, choice, onProgress })),
 	/**
 	 *  Adds `count` demo customers with their history (a fresh data set each time, so a second
 	 *  load adds new people). Progress counts customers written, then customers given a history.
@@ -70,6 +81,9 @@ export const commands = {
 	/**  Exports every record into a new folder `frontdesk-export-…` inside `parent`. */
 	exportEverything: (parent: string) => typedError<EverythingReport, CoreError>(__TAURI_INVOKE("export_everything", { parent })),
 };
+
+/* Constants */
+export const FIELD_LABELS = {"address_line1":"Address line 1","address_line2":"Address line 2","birthday":"Birthday","blocked":"Blocked (yes/no)","blocked_reason":"Block reason","branch":"Branch","branch_id":"Branch","city":"Town / city","code":"Customer code","country":"Country","created_at":"Client since","email":"Email","email_shared":"Email shared with family (yes/no)","extra":"Add to remarks (a labelled line)","first_name":"First name","full_name":"Full name (split into first and last)","id":"Frontdesk id","ignore":"Do not import","last_name":"Last name","marketing_consent":"Marketing consent (yes/no)","marketing_consent_at":"Marketing consent date","marketing_consent_by":"Marketing consent recorded by","phone":"Phone","phone_e164":"Phone (international form)","phone_other":"Other phone (used when there is no phone)","phone_raw":"Phone","phone_shared":"Phone shared with family (yes/no)","postal_code":"Postcode","remarks":"Internal remarks","state":"County / state","status":"Status (blocked or not)","tags":"Profile notes","updated_at":"Last updated"} as const;
 
 /* Types */
 /**  Activity filters, answered from the running stats' indexes. */
@@ -490,6 +504,43 @@ export type FieldChange = {
 	new: Value,
 };
 
+/**  A branch the file names, how many rows name it and the desk's branch of that name. */
+export type FileBranch = {
+	name: string,
+	rows: number,
+	/**  The code of the desk's branch with this name or code; `None`: it would be created. */
+	existing: string | null,
+};
+
+/**  How the window asks for a file to be read: the choices the preview offers. */
+export type ImportChoice = {
+	/**  Country of phone numbers without a country code (`None`: the desk's). */
+	region: string | null,
+	/**  `(column header, target)` for each column the user set. */
+	mappings: ([string, string])[],
+	date_order: DateOrder | null,
+	/**  Branch (code) of rows that name none (`None`: this desk's). */
+	branch: string | null,
+	/**  `(branch name in the file, desk branch code)`. */
+	branch_map: ([string, string])[],
+};
+
+/**
+ *  What importing a file would do, before anything is written: each column's target, the
+ *  first rows, how dates are read and which branches the file names.
+ */
+export type ImportPreview = {
+	file: string,
+	rows: number,
+	columns: PreviewColumn[],
+	date_columns: DateColumn[],
+	branches: FileBranch[],
+	/**  Every target a column can be given, with its label, in the order to offer them. */
+	targets: ([string, string])[],
+	/**  Why the file cannot be imported as mapped (no column for the name), if so. */
+	problem: string | null,
+};
+
 export type ImportReport = {
 	file: string,
 	/**  The country phone numbers without a country code were read in (`--region`, or the desk's). */
@@ -590,6 +641,13 @@ export type MarketingConsent = {
 /**  How a hit matched, best first. */
 export type MatchTier = "exact" | "prefix" | "fragment";
 
+/**  What a move did. */
+export type MoveReport = {
+	moved: number,
+	/**  Customers who were in that branch already. */
+	already_there: number,
+};
+
 export type Order = {
 	id: OrderId,
 	customer: CustomerRef,
@@ -681,6 +739,17 @@ export type Payment = {
 };
 
 export type PaymentMethod = "cash" | "card" | "voucher" | "other";
+
+/**  One column of a file: where its values would go and the first of them. */
+export type PreviewColumn = {
+	header: string,
+	/**  A field, `extra`, `phone_other`, `blocked`, or `ignore`. */
+	target: string,
+	/**  Why this target: "recognised", "chosen", "figures the other system computed"… */
+	why: string,
+	/**  The values of the first [`SAMPLES`] rows. */
+	samples: string[],
+};
 
 /**  Rows done of `total` (`total` is 0 while unknown). */
 export type Progress = {

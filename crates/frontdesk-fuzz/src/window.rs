@@ -6,7 +6,7 @@ use frontdesk_core::customers::{Actor, CustomerInput};
 use frontdesk_core::history::{AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput};
 use frontdesk_core::search::SearchRequest;
 use frontdesk_core::settings::SettingsInput;
-use frontdesk_core::{CoreError, CoreResult, ServiceId, StaffId, Store};
+use frontdesk_core::{BranchId, CoreError, CoreResult, ServiceId, StaffId, Store};
 use serde::Deserialize;
 
 /// The commands whose arguments are data (the others take only paths of this computer, or
@@ -26,6 +26,9 @@ pub enum Call {
     CheckCustomer { input: CustomerInput, except: Option<String> },
     UpdateSettings { input: SettingsInput },
     AddBranch { code: String, name: String },
+    RenameBranch { id: BranchId, name: String },
+    ArchiveBranch { id: BranchId },
+    MoveCustomers { ids: Vec<String>, matching: Option<SearchRequest>, to: BranchId },
     BookAppointment { input: BookingInput },
     SetAppointmentStatus { id: String, status: AppointmentStatus },
     CancelAppointment { id: String, by: CancelledBy, reason: String },
@@ -47,7 +50,7 @@ pub enum Call {
 
 /// Commands that take no data from the window, or only paths on this computer.
 pub const NOT_DATA: &[&str] =
-    &["backup_status", "backup_now", "list_backups", "inspect_backup", "restore_backup", "export_everything", "import_csv", "load_demo"];
+    &["backup_status", "backup_now", "list_backups", "inspect_backup", "restore_backup", "export_everything", "preview_import", "import_csv", "load_demo"];
 
 fn id<T: std::str::FromStr>(what: &str, id: &str) -> CoreResult<T> {
     id.parse().map_err(|_| CoreError::validation("id", "invalid_id", format!("'{id}' is not {what} id.")))
@@ -73,6 +76,15 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         // Region, currency, branch … on a desk other calls share: valid changes are kept.
         Call::UpdateSettings { input } => s.update_settings(&input).map(drop),
         Call::AddBranch { code, name } => s.add_branch(&code, &name).map(drop),
+        Call::RenameBranch { id: b, name } => s.rename_branch(b, &name).map(drop),
+        Call::ArchiveBranch { id: b } => s.archive_branch(b),
+        Call::MoveCustomers { ids, matching, to } => {
+            let movers = match matching {
+                Some(req) => frontdesk_core::branches::Movers::Matching(req),
+                None => frontdesk_core::branches::Movers::Ids(ids.iter().map(|i| id("a customer", i)).collect::<CoreResult<_>>()?),
+            };
+            s.move_customers(&actor, &movers, to).map(drop)
+        }
         Call::BookAppointment { input } => s.book_appointment(&actor, &input).map(drop),
         Call::SetAppointmentStatus { id: a, status } => s.set_appointment_status(&actor, id("an appointment", &a)?, status).map(drop),
         Call::CancelAppointment { id: a, by, reason } => s.cancel_appointment(&actor, id("an appointment", &a)?, by, &reason).map(drop),

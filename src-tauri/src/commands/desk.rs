@@ -2,12 +2,13 @@
 
 use frontdesk_core::search::SearchRequest;
 use frontdesk_core::history::{Service, StaffMember};
+use frontdesk_core::branches::{MoveReport, Movers};
 use frontdesk_core::settings::{Branch, DeskSettings, SettingsInput};
-use frontdesk_core::CoreResult;
+use frontdesk_core::{BranchId, CoreError, CoreResult};
 use serde::Serialize;
 use tauri::State;
 
-use super::blocking;
+use super::{blocking, customer_id};
 use crate::Desk;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -53,4 +54,34 @@ pub async fn update_settings(desk: State<'_, Desk>, input: SettingsInput) -> Cor
 #[specta::specta]
 pub async fn add_branch(desk: State<'_, Desk>, code: String, name: String) -> CoreResult<Branch> {
     blocking(&desk, move |s| s.add_branch(&code, &name)).await
+}
+
+/// Gives a branch a new name (the first branch too).
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_branch(desk: State<'_, Desk>, id: BranchId, name: String) -> CoreResult<Branch> {
+    blocking(&desk, move |s| s.rename_branch(id, &name)).await
+}
+
+/// Archives a branch no customer belongs to.
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_branch(desk: State<'_, Desk>, id: BranchId) -> CoreResult<()> {
+    blocking(&desk, move |s| s.archive_branch(id)).await
+}
+
+/// Moves the customers `ids` — or, with `matching`, everyone that search matches — to `to`.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_customers(desk: State<'_, Desk>, ids: Vec<String>, matching: Option<SearchRequest>, to: BranchId) -> CoreResult<MoveReport> {
+    let movers = match matching {
+        Some(_) if !ids.is_empty() => {
+            return Err(CoreError::validation("ids", "both", "Move either the selected customers or those matching the search, not both."))
+        }
+        Some(req) => Movers::Matching(req),
+        None if ids.is_empty() => return Err(CoreError::validation("ids", "required", "Select the customers to move.")),
+        None => Movers::Ids(ids.iter().map(|i| customer_id(i)).collect::<CoreResult<_>>()?),
+    };
+    let actor = desk.actor();
+    blocking(&desk, move |s| s.move_customers(&actor, &movers, to)).await
 }

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use frontdesk_core::import::{ImportOptions, ImportReport};
+use frontdesk_core::import::{ImportOptions, ImportPreview, ImportReport};
+use frontdesk_core::locale::DateOrder;
 use frontdesk_core::{CoreError, CoreResult};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -30,19 +31,54 @@ fn throttled(channel: Channel<Progress>) -> impl FnMut(u64, u64) {
     }
 }
 
-/// Imports a CSV file; rejected rows go to `<file>.errors.csv` and the first ones are listed
-/// in the report.
-#[tauri::command]
-#[specta::specta]
-pub async fn import_csv(desk: State<'_, Desk>, path: String, region: Option<String>, on_progress: Channel<Progress>) -> CoreResult<ImportReport> {
+/// How the window asks for a file to be read: the choices the preview offers.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+pub struct ImportChoice {
+    /// Country of phone numbers without a country code (`None`: the desk's).
+    pub region: Option<String>,
+    /// `(column header, target)` for each column the user set.
+    pub mappings: Vec<(String, String)>,
+    pub date_order: Option<DateOrder>,
+    /// Branch (code) of rows that name none (`None`: this desk's).
+    pub branch: Option<String>,
+    /// `(branch name in the file, desk branch code)`.
+    pub branch_map: Vec<(String, String)>,
+}
+
+fn options(desk: &Desk, path: &str, choice: ImportChoice) -> CoreResult<(PathBuf, ImportOptions)> {
     let path = path.trim().trim_matches('"').to_string();
     if path.is_empty() {
         return Err(CoreError::validation("path", "required", "Choose the CSV file to import."));
     }
-    let opts = ImportOptions { region: region.filter(|r| !r.trim().is_empty()), mappings: vec![], actor: Some(desk.actor()), date_order: None };
+    let opts = ImportOptions {
+        region: choice.region.filter(|r| !r.trim().is_empty()),
+        mappings: choice.mappings,
+        actor: Some(desk.actor()),
+        date_order: choice.date_order,
+        branch: choice.branch,
+        branch_map: choice.branch_map,
+    };
+    Ok((PathBuf::from(path), opts))
+}
+
+/// What importing a file would do (columns and their targets, first rows, dates, branches),
+/// writing nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_import(desk: State<'_, Desk>, path: String, choice: ImportChoice) -> CoreResult<ImportPreview> {
+    let (path, opts) = options(&desk, &path, choice)?;
+    blocking(&desk, move |s| frontdesk_core::import::preview(s, &path, &opts)).await
+}
+
+/// Imports a CSV file; rejected rows go to `<file>.errors.csv` and the first ones are listed
+/// in the report.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_csv(desk: State<'_, Desk>, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CoreResult<ImportReport> {
+    let (path, opts) = options(&desk, &path, choice)?;
     blocking(&desk, move |s| {
         let mut progress = throttled(on_progress);
-        frontdesk_core::import::import_csv(s, &PathBuf::from(path), &opts, &mut progress)
+        frontdesk_core::import::import_csv(s, &path, &opts, &mut progress)
     })
     .await
 }

@@ -324,6 +324,8 @@ async fn first_run_imports_a_csv_with_bad_rows() {
     })
     .await;
     w.fill("import_path", &csv.display().to_string()).await;
+    w.click("import-preview-button").await;
+    w.testid("import-preview").await;
     w.click("import-start").await;
     let summary = w.text_until("import-summary", |t| t.contains("Imported")).await;
     // A bad email or phone costs only that value; the empty row is refused.

@@ -25,6 +25,8 @@ class SearchState {
   next = $state<string | null>(null);
   understood = $state.raw<ParsedQuery | null>(null);
   selected = $state(-1);
+  /** Customers ticked in the list (ids), for actions on several at once. */
+  marked = $state<string[]>([]);
   loading = $state(false);
   error = $state<string | null>(null);
   /** A search has answered at least once. */
@@ -56,6 +58,11 @@ export async function settled(): Promise<void> {
  *  in-window benchmark over WebDriver. */
 export const paintTimes: { query: string; ms: number; at: number; ipc: number; dom: number }[] = [];
 (window as unknown as { __frontdesk: object }).__frontdesk = { paintTimes };
+
+/** The search on screen (query, filters, sort) as the core takes it. */
+export function currentRequest(): ReturnType<typeof request> {
+  return request(null);
+}
 
 function request(after: string | null) {
   return {
