@@ -52,7 +52,7 @@ export const commands = {
 	cancelAppointment: (id: string, by: CancelledBy, reason: string) => typedError<Appointment, CoreError>(__TAURI_INVOKE("cancel_appointment", { id, by, reason })),
 	createOrder: (input: OrderInput) => typedError<Order, CoreError>(__TAURI_INVOKE("create_order", { input })),
 	payOrder: (id: string, method: PaymentMethod, amountMinor: number) => typedError<Order, CoreError>(__TAURI_INVOKE("pay_order", { id, method, amountMinor })),
-	refundOrder: (id: string, amountMinor: number, reason: string) => typedError<Order, CoreError>(__TAURI_INVOKE("refund_order", { id, amountMinor, reason })),
+	refundOrder: (id: string, method: PaymentMethod, amountMinor: number, reason: string) => typedError<Order, CoreError>(__TAURI_INVOKE("refund_order", { id, method, amountMinor, reason })),
 	redeemPoints: (id: string, points: number) => typedError<Order, CoreError>(__TAURI_INVOKE("redeem_points", { id, points })),
 	cancelOrder: (id: string, reason: string) => typedError<Order, CoreError>(__TAURI_INVOKE("cancel_order", { id, reason })),
 	directoryStats: () => typedError<DirectoryStats, CoreError>(__TAURI_INVOKE("directory_stats")),
@@ -389,7 +389,7 @@ export type CustomerStats = {
 	visits: number,
 	/**  Every appointment booked, whatever became of it. */
 	appointment_count: number,
-	/**  Cancelled appointments (by the customer or the business), late ones included. */
+	/**  Appointments the customer cancelled, late ones included (not those the business did). */
 	cancellations: number,
 	/**  Cancelled by the customer within the desk's late-cancellation window. */
 	late_cancellations: number,
@@ -569,6 +569,13 @@ export type ImportReport = {
 	first_kept_without: KeptWithout[],
 	/**  Branches the file named that the desk did not have: created for its rows. */
 	new_branches: string[],
+	/**
+	 *  Rows holding an email or phone an earlier row of the file holds: all imported, the
+	 *  contact marked shared on each (a desk customer holding it refuses them all instead).
+	 */
+	shared_in_file: number,
+	/**  The first [`FIRST_REJECTIONS`] of them, in file order. */
+	first_shared_in_file: SharedInFile[],
 	took_ms: number,
 };
 
@@ -764,6 +771,8 @@ export type RankedCustomer = {
 };
 
 export type Refund = {
+	/**  How the money went back (`None`: a refund recorded before refunds said). */
+	method: PaymentMethod | null,
 	amount_minor: number,
 	reason: string,
 	at: string,
@@ -856,6 +865,20 @@ export type SettingsInput = {
 	loyalty: LoyaltyRule | null,
 	/**  Replaces every override (a `None` inside: follow the country). */
 	locale: LocaleChoice | null,
+};
+
+/**
+ *  Two rows of one import with the same email or phone: both written, the contact marked
+ *  shared on each (a family's number, or one person twice — to merge).
+ */
+export type SharedInFile = {
+	field: string,
+	value: string,
+	line: number,
+	customer: string,
+	/**  The earlier row holding it. */
+	other_line: number,
+	other_customer: string,
 };
 
 export type SortBy = 

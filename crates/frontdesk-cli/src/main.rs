@@ -497,6 +497,12 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 if !report.new_branches.is_empty() {
                     outln!("New branches, named in the file: {}", report.new_branches.join(", "));
                 }
+                if report.shared_in_file > 0 {
+                    outln!("{} rows hold an email or phone an earlier row holds: all imported, the contact marked shared on each (merge them if they are one person):", report.shared_in_file);
+                    for p in &report.first_shared_in_file {
+                        outln!("  line {} ({}) and line {} ({}): {} {}", p.other_line, p.other_customer, p.line, p.customer, p.field, p.value);
+                    }
+                }
                 outln!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
                 if report.mapping.iter().any(|(_, f)| f == "phone") {
                     outln!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);

@@ -125,6 +125,22 @@ pub struct BulkReport {
     pub rejected: u64,
     /// Branches the rows named that did not exist, created for them.
     pub new_branches: Vec<String>,
+    /// Rows that hold an email or phone an earlier row of the same import holds.
+    pub shared: Vec<SharedInFile>,
+}
+
+/// Two rows of one import with the same email or phone: both written, the contact marked
+/// shared on each (a family's number, or one person twice — to merge).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SharedInFile {
+    pub field: String,
+    pub value: String,
+    pub line: u64,
+    pub customer: String,
+    /// The earlier row holding it.
+    pub other_line: u64,
+    pub other_customer: String,
 }
 
 /// A row and what validating it gave: the record and its search keys (computed here, on the
@@ -170,6 +186,8 @@ where
             }
         });
         let mut branches = Branches::default();
+        // (seq, line) of each row written, in seq order: names the earlier row of a pair.
+        let mut lines_by_seq: Vec<(i64, u64)> = Vec::new();
         let mut pending: Vec<Checked> = Vec::with_capacity(BATCH);
         let mut flush = |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut Branches| -> CoreResult<()> {
             if pending.is_empty() {
@@ -177,14 +195,21 @@ where
             }
             let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
             let mut kept: Vec<(BulkRow, String)> = Vec::new();
+            let mut shared: Vec<SharedInFile> = Vec::new();
+            let lines_before = lines_by_seq.len();
             let written = store.write(|w| {
                 w.defer_search_index();
                 let mut written = 0u64;
                 let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {
                     match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
-                        Ok((seq, code)) => {
+                        Ok(Written { seq, code, shares }) => {
                             written += 1;
+                            lines_by_seq.push((seq, row.line));
+                            for (field, value, owner_seq, other_customer) in shares {
+                                let other_line = lines_by_seq.binary_search_by_key(&owner_seq, |(s, _)| *s).map_or(0, |i| lines_by_seq[i].1);
+                                shared.push(SharedInFile { field, value, line: row.line, customer: code.clone(), other_line, other_customer });
+                            }
                             if !row.notices.is_empty() {
                                 kept.push((row, code));
                             }
@@ -208,9 +233,11 @@ where
                 Err(e) => {
                     // Rolled back: branches this batch created are gone again.
                     *branches = Branches { ids: HashMap::new(), created: std::mem::take(&mut report.new_branches) };
+                    lines_by_seq.truncate(lines_before);
                     return Err(e);
                 }
             };
+            report.shared.extend(shared);
             report.new_branches = branches.created.clone();
             report.written += written;
             report.rejected += rejects.len() as u64;
@@ -351,11 +378,35 @@ fn write_one(
     mut v: ValidCustomer,
     keys: IndexKeys,
     branches: &mut Branches,
-) -> CoreResult<(i64, String)> {
+) -> CoreResult<Written> {
     if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         v.branch_id = branch_for(w, b, branches)?;
     }
-    w.check_unique(&v, None)?;
+    // An email or phone an earlier row of this import holds: both keep it, marked shared. One
+    // a customer of the desk already held refuses the row (and refused that earlier row too).
+    let mut shares: Vec<(String, String, i64, String)> = Vec::new();
+    loop {
+        match w.check_unique(&v, None) {
+            Ok(()) => break,
+            Err(CoreError::Duplicate { field, existing }) if import_id.is_some() => {
+                let (owner_seq, owner_import, _) = w.contact_owner(existing.id)?;
+                if owner_import != import_id || shares.iter().any(|(f, ..)| *f == field) {
+                    return Err(CoreError::Duplicate { field, existing });
+                }
+                let value = if field == "email" {
+                    v.email_shared = true;
+                    v.email.clone()
+                } else {
+                    v.phone_shared = true;
+                    v.phone_e164.clone()
+                };
+                let note = format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
+                w.mark_contact_shared(owner_seq, actor, &field, &note)?;
+                shares.push((field, value.unwrap_or_default(), owner_seq, existing.code));
+            }
+            Err(e) => return Err(e),
+        }
+    }
     let opts = InsertOptions {
         id: row.id,
         code: row.code.clone().filter(|c| !c.trim().is_empty()),
@@ -368,7 +419,15 @@ fn write_one(
         keys: Some(keys),
     };
     let done = w.insert_customer(actor, &v, &opts)?;
-    Ok((done.seq, done.code))
+    Ok(Written { seq: done.seq, code: done.code, shares })
+}
+
+/// A row written: its seq, its code, and the contacts it shares with earlier rows (field,
+/// value, the earlier row's seq and code).
+struct Written {
+    seq: i64,
+    code: String,
+    shares: Vec<(String, String, i64, String)>,
 }
 
 /// Branches rows named: found or created so far (by lower-case code or name), and the names of

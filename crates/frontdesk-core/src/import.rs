@@ -99,6 +99,11 @@ pub struct ImportReport {
     pub first_kept_without: Vec<KeptWithout>,
     /// Branches the file named that the desk did not have: created for its rows.
     pub new_branches: Vec<String>,
+    /// Rows holding an email or phone an earlier row of the file holds: all imported, the
+    /// contact marked shared on each (a desk customer holding it refuses them all instead).
+    pub shared_in_file: u64,
+    /// The first [`FIRST_REJECTIONS`] of them, in file order.
+    pub first_shared_in_file: Vec<crate::bulk::SharedInFile>,
     pub took_ms: u64,
 }
 
@@ -275,7 +280,7 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
                 return Err(CoreError::validation(
                     "map",
                     "field_twice",
-                    format!("\"{h2}\" and \"{h}\" are both mapped to {f}; map one of them to another field, to extra (a line in remarks) or to ignore."),
+                    format!("\"{h2}\" and \"{h}\" are both mapped to {f}; keep one, and map the other to another field, to extra (a line in remarks) or to ignore."),
                 ));
             }
         }
@@ -750,6 +755,8 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         date_columns: plan.dates.clone(),
         kept_without: report.kept_without,
         first_kept_without,
+        shared_in_file: report.shared.len() as u64,
+        first_shared_in_file: report.shared.iter().take(FIRST_REJECTIONS).cloned().collect(),
         new_branches: report.new_branches,
         took_ms: started.elapsed().as_millis() as u64,
     })

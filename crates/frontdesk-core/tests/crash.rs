@@ -348,7 +348,7 @@ fn bookings(store: &Store, rng: &mut StdRng, run: u64) -> Res<()> {
         let (oid, total): (OrderId, i64) = (o.id, o.total_minor);
         w.one("change", Kind::Order, &key, |_: &_| key.clone(), &format!("{total} 0"), || store.pay_order(&actor, oid, PaymentMethod::Card, total))?;
         if rng.random_bool(0.5) {
-            w.one("change", Kind::Order, &key, |_: &_| key.clone(), &format!("{total} {}", total / 2), || store.refund_order(&actor, oid, total / 2, "Crash test"))?;
+            w.one("change", Kind::Order, &key, |_: &_| key.clone(), &format!("{total} {}", total / 2), || store.refund_order(&actor, oid, PaymentMethod::Card, total / 2, "Crash test"))?;
         }
     }
     Ok(())

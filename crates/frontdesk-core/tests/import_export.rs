@@ -24,20 +24,19 @@ fn a_salon_export_with_aliases_and_bad_rows() {
         Tim,Fox,tim@example.com,0791,,,North,0\n\
         Ana,Gil,ana@example.com,+34 612 345 678,,,North,3\n";
     let report = import(&d, "clients.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
-    // A bad email or phone costs only that value; no name, or a contact someone else holds,
-    // costs the row.
-    assert_eq!((report.rows, report.imported, report.rejected, report.kept_without), (6, 4, 2, 2));
+    // A bad email or phone costs only that value; no name costs the row. Ann has Zoë's email
+    // (an earlier row of the file): both are in, the email marked shared on each.
+    assert_eq!((report.rows, report.imported, report.rejected, report.kept_without), (6, 5, 1, 2));
+    assert_eq!((report.shared_in_file, report.first_shared_in_file[0].other_line, report.first_shared_in_file[0].line), (1, 2, 5));
     assert!(report.ignored_columns.contains(&"Loyalty Points".to_string()));
     assert!(report.mapping.contains(&("Zip".to_string(), "extra".to_string())), "the first postcode column wins; the other is kept in remarks");
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("clients.csv"))).unwrap();
     let lines: Vec<&str> = errors.lines().collect();
-    assert_eq!(lines.len(), 5, "{errors}");
+    assert_eq!(lines.len(), 4, "{errors}");
     assert!(lines[0].starts_with("error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name"));
     assert!(lines[1].starts_with("3,first_name,required,"), "{}", lines[1]);
     assert!(lines[2].starts_with("4,email,invalid_email,") && lines[2].contains(",not-an-email,imported as "), "{}", lines[2]);
-    assert!(lines[3].starts_with("5,email,duplicate,"), "{}", lines[3]);
-    assert!(lines[3].contains("Zoë Müller"));
-    assert!(lines[4].starts_with("6,phone,invalid_phone,") && lines[4].contains(",0791,imported as "), "{}", lines[4]);
+    assert!(lines[3].starts_with("6,phone,invalid_phone,") && lines[3].contains(",0791,imported as "), "{}", lines[3]);
     assert_eq!(d.find("bob ray"), vec!["Bob Ray"], "kept without the bad email");
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
     // The desk had only its main branch: "North" was created for the rows (the rejected ones'
@@ -49,23 +48,24 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     assert_eq!(detail.timeline[0].kind, "imported");
     assert_eq!(detail.timeline[0].import_file.as_deref(), Some("clients.csv"));
     // The import is one outbox record naming the range of customers it created, and no
-    // per-customer events: a large import does not multiply the database.
-    assert_eq!(d.count("SELECT count(*) FROM events"), 0);
+    // per-customer events (a large import does not multiply the database) but Zoë's: her email
+    // became shared when Ann's row came.
+    assert_eq!(d.count("SELECT count(*) FROM events"), 1);
+    assert_eq!(d.count("SELECT count(*) FROM events WHERE kind = 'updated' AND data LIKE '%line 5%'"), 1);
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'import'"), 1);
-    assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'customer'"), 0);
-    let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox", [], |x| x.get(0))?)).unwrap();
+    assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'customer' AND field = 'email_shared'"), 1);
+    let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox WHERE entity = 'import'", [], |x| x.get(0))?)).unwrap();
     let range: serde_json::Value = serde_json::from_str(&range).unwrap();
-    assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 3);
+    assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 4);
 
     // Fix the rows in the errors file and import it again: only the rejected ones come in; the
     // ones already in are not made twice.
     let fixed = errors
         .replace(",,nobody@example.com,", ",Nora,nobody@example.com,")
         .replace("Bob,Ray,not-an-email", "Bob,Ray,bob@example.com")
-        .replace("Ann,Lee,ZOE@example.com", "Ann,Lee,ann@example.com")
         .replace("Tim,Fox,tim@example.com,0791,", "Tim,Fox,tim@example.com,07911 654321,");
     let again = import(&d, "clients.errors.csv", fixed.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!((again.rows, again.imported, again.rejected), (4, 2, 2), "{again:?}");
+    assert_eq!((again.rows, again.imported, again.rejected), (3, 1, 2), "{again:?}");
     assert!(again.first_rejections.iter().all(|r| r.code == "already_imported"), "{:?}", again.first_rejections);
     assert_eq!(d.find("bob ray"), vec!["Bob Ray"]);
     for c in ["Error Line", "error_line", "error_field", "error_code", "error_reason", "error_value", "error_outcome"] {

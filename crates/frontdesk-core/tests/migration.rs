@@ -149,3 +149,50 @@ fn rows_without_a_branch_go_to_the_one_chosen() {
     let in_york = SearchRequest { filter: frontdesk_core::search::SearchFilter { branch: Some(york.id), ..Default::default() }, ..Default::default() };
     assert_eq!(d.store.search(&in_york).unwrap().total, report.imported);
 }
+
+/// Writes `text` to a file in the desk's folder and imports it.
+fn import_text(d: &common::Desk, name: &str, text: &str) -> ImportReport {
+    let path = d.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    import_csv(&d.store, &path, &ImportOptions::default(), &mut |_, _| {}).unwrap()
+}
+
+#[test]
+fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_order() {
+    for flipped in [false, true] {
+        let d = common::desk_in("GB");
+        let (olivia, evie) = ("Olivia,Hart,olivia@example.com,07700 900001,31/02/1990", "Evie,Hart,OLIVIA@example.com,07700 900002,");
+        let (a, b) = if flipped { (evie, olivia) } else { (olivia, evie) };
+        let family = "Amy,Lowe,,07700 900100,\nBen,Lowe,,+44 7700 900100,\nCat,Lowe,,07700900100,";
+        let r = import_text(&d, "clients.csv", &format!("First Name,Last Name,Email,Mobile,Date of Birth\n{a}\n{b}\n{family}\n"));
+        // Nobody refused: Olivia's bad birthday is left out, her sister keeps the email too.
+        assert_eq!((r.imported, r.rejected, r.kept_without), (5, 0, 1), "{:?}", r.first_rejections);
+        let pairs: Vec<_> = r.first_shared_in_file.iter().map(|p| (p.field.as_str(), p.other_line, p.line)).collect();
+        assert_eq!(pairs, [("email", 2, 3), ("phone", 4, 5), ("phone", 4, 6)]);
+        assert_eq!(r.shared_in_file, 3);
+        for q in ["900001", "900002"] {
+            assert!(one(&d, q).email_shared, "{q}");
+        }
+        for q in ["amy lowe", "ben lowe", "cat lowe"] {
+            assert!(one(&d, q).phone_shared, "{q}");
+        }
+        // The first of a pair says so on its timeline.
+        let first = one(&d, if flipped { "900002" } else { "900001" });
+        let events = d.store.timeline(first.id, None, 10).unwrap();
+        assert!(events.iter().any(|e| e.kind == "updated" && e.note.as_deref().is_some_and(|n| n.contains("line 3"))), "{events:?}");
+    }
+}
+
+#[test]
+fn rows_sharing_a_contact_a_desk_customer_holds_are_all_refused() {
+    let d = common::desk_in("GB");
+    d.add("Zoe", "Hart", Some("zoe@example.com"), Some("07700 900500"));
+    let r = import_text(&d, "clients.csv", "First Name,Last Name,Email,Mobile\nAnn,Lee,zoe@example.com,\nBea,Lee,Zoe@Example.com,\nCid,Lee,,07700 900500\n");
+    assert_eq!((r.imported, r.rejected, r.shared_in_file), (0, 3, 0));
+    assert!(r.first_rejections.iter().all(|x| x.code == "duplicate" && x.reason.contains("Zoe Hart")), "{:?}", r.first_rejections);
+    // Imported later, an earlier import's customer is a desk customer: refused, not shared.
+    let first = import_text(&d, "a.csv", "First Name,Last Name,Email\nDee,Moss,dee@example.com\n");
+    let second = import_text(&d, "b.csv", "First Name,Last Name,Email\nEd,Moss,dee@example.com\n");
+    assert_eq!((first.imported, second.imported, second.rejected), (1, 0, 1));
+    assert!(!one(&d, "dee moss").email_shared);
+}

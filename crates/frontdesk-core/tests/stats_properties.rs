@@ -114,7 +114,7 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
             Op::Refund { order, percent } => match orders.get(*order) {
                 Some(id) => {
                     let o = d.store.order(*id).unwrap();
-                    d.store.refund_order(&me(), *id, (o.paid_minor * percent / 100).max(1), "Because").map(|_| ())
+                    d.store.refund_order(&me(), *id, PaymentMethod::Card, (o.paid_minor * percent / 100).max(1), "Because").map(|_| ())
                 }
                 None => Ok(()),
             },
@@ -176,4 +176,69 @@ proptest! {
             .unwrap();
         run(&d, &ops)?;
     }
+}
+
+/// Pay or refund on an order, as a share of what can be paid or refunded.
+#[derive(Debug, Clone)]
+enum Money {
+    Pay(i64),
+    Refund(i64),
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Points are the rate in force when the order was paid applied to the money it keeps:
+    /// the same net amount gives the same points, however payments and refunds interleave and
+    /// whatever the rule becomes after (£123.50 paid, £28.50 back: 95 points, not 94).
+    #[test]
+    fn an_orders_points_depend_on_its_net_paid_amount_only(
+        total in 1i64..50_000,
+        steps in prop::collection::vec(prop_oneof![(1i64..=100).prop_map(Money::Pay), (1i64..=100).prop_map(Money::Refund)], 1..12),
+        later_rule in 0i64..20,
+    ) {
+        let d = common::desk();
+        let rule = |per_unit| SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 0, points_per_unit: per_unit, point_value_minor: 1 }), ..Default::default() };
+        d.store.update_settings(&rule(1)).unwrap();
+        let c = d.add("Ann", "Lee", None, None);
+        let line = OrderLineInput { kind: LineKind::Product, service: None, description: Some("Colour".into()), quantity: 1, unit_price_minor: Some(total) };
+        let id = d.store.create_order(&me(), &OrderInput { customer: c.id, lines: vec![line], appointment: None, notes: None, branch: None }).unwrap().id;
+        let mut earned_at: Option<i64> = None;
+        for step in &steps {
+            let o = d.store.order(id).unwrap();
+            let r = match step {
+                Money::Pay(p) => d.store.pay_order(&me(), id, PaymentMethod::Cash, ((o.total_minor - o.paid_minor + o.refunded_minor) * p / 100).max(1)).map(|_| ()),
+                Money::Refund(p) => d.store.refund_order(&me(), id, PaymentMethod::Card, ((o.paid_minor - o.refunded_minor) * p / 100).max(1), "Back").map(|_| ()),
+            };
+            if let Err(e) = r {
+                prop_assert!(expected(&e), "{e:?}");
+            }
+            let o = d.store.order(id).unwrap();
+            if o.status != frontdesk_core::history::OrderStatus::Open && earned_at.is_none() {
+                earned_at = Some(1);
+                // The rule changes once the order has earned: its points keep the old rate.
+                d.store.update_settings(&rule(later_rule)).unwrap();
+            }
+            let want = match earned_at {
+                Some(rate) => (o.paid_minor - o.refunded_minor) * rate / 100,
+                None => 0,
+            };
+            prop_assert_eq!(o.points_earned, want, "{:?} after {:?}", o, steps);
+            let balance = d.store.customer_detail(&c.code, 1).unwrap().history.stats.loyalty_points;
+            prop_assert_eq!(balance, want);
+        }
+    }
+}
+
+#[test]
+fn the_points_of_a_part_refunded_order_are_those_of_its_net_amount() {
+    let d = common::desk();
+    d.store.update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 1 }), ..Default::default() }).unwrap();
+    let c = d.add("Ann", "Lee", None, None);
+    let line = OrderLineInput { kind: LineKind::Product, service: None, description: Some("Colour".into()), quantity: 1, unit_price_minor: Some(12_350) };
+    let id = d.store.create_order(&me(), &OrderInput { customer: c.id, lines: vec![line], appointment: None, notes: None, branch: None }).unwrap().id;
+    assert_eq!(d.store.pay_order(&me(), id, PaymentMethod::Card, 12_350).unwrap().points_earned, 123);
+    let o = d.store.refund_order(&me(), id, PaymentMethod::Cash, 2_850, "Toner not used").unwrap();
+    assert_eq!(o.points_earned, 95);
+    assert_eq!(o.refunds[0].method, Some(PaymentMethod::Cash));
 }

@@ -56,9 +56,9 @@ pub async fn pay_order(desk: State<'_, Desk>, id: String, method: PaymentMethod,
 
 #[tauri::command]
 #[specta::specta]
-pub async fn refund_order(desk: State<'_, Desk>, id: String, amount_minor: i64, reason: String) -> CoreResult<Order> {
+pub async fn refund_order(desk: State<'_, Desk>, id: String, method: PaymentMethod, amount_minor: i64, reason: String) -> CoreResult<Order> {
     let (id, actor) = (order_id(&id)?, desk.actor());
-    blocking(&desk, move |s| s.refund_order(&actor, id, amount_minor, &reason)).await
+    blocking(&desk, move |s| s.refund_order(&actor, id, method, amount_minor, &reason)).await
 }
 
 #[tauri::command]

@@ -350,6 +350,24 @@ impl Writer<'_> {
         Ok(changes)
     }
 
+    /// The customer (seq) a live contact belongs to and the import that wrote them, if any.
+    pub(crate) fn contact_owner(&self, id: CustomerId) -> CoreResult<(i64, Option<i64>, i64)> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT seq, import_id, shared_contacts FROM customers WHERE id = ?1")?
+            .query_row([id.0.as_bytes().to_vec()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+    }
+
+    /// Marks a customer's email or phone as shared with family, saying with whom.
+    pub(crate) fn mark_contact_shared(&mut self, seq: i64, actor: &Actor, field: &str, note: &str) -> CoreResult<()> {
+        let (bit, name) = if field == "email" { (EMAIL_SHARED, "email_shared") } else { (PHONE_SHARED, "phone_shared") };
+        self.tx
+            .prepare_cached("UPDATE customers SET shared_contacts = shared_contacts | ?2 WHERE seq = ?1")?
+            .execute(params![seq, bit])?;
+        let changes = [FieldChange { field: name.into(), old: json!(false), new: json!(true) }];
+        self.touch(seq, actor, "updated", &changes, Some(note))
+    }
+
     /// Puts a customer in branch `to`; `false` when they are there already.
     pub fn move_to_branch(&mut self, actor: &Actor, id: CustomerId, to: BranchId) -> CoreResult<bool> {
         let (seq, old) = self.load(id)?;

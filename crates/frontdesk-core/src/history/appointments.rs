@@ -380,7 +380,8 @@ impl Writer<'_> {
                     .execute(params![seq, by.as_str(), reason, late])?;
                 changes.push(change("cancelled_by", Value::Null, json!(by.as_str())));
                 changes.push(change("late_cancel", json!(false), json!(late)));
-                delta.cancellations = 1;
+                // Only the customer's own cancellations count against them.
+                delta.cancellations = (by == CancelledBy::Customer) as i64;
                 delta.late_cancellations = late as i64;
                 note = Some(reason);
             }

@@ -130,6 +130,8 @@ pub struct Payment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Refund {
+    /// How the money went back (`None`: a refund recorded before refunds said).
+    pub method: Option<PaymentMethod>,
     pub amount_minor: i64,
     pub reason: String,
     pub at: DateTime<Utc>,
@@ -179,6 +181,8 @@ struct Totals {
     points_redeemed: i64,
     discount: i64,
     currency: String,
+    /// Points per currency unit, fixed when the order earned.
+    points_rate: Option<i64>,
 }
 
 impl Totals {
@@ -194,8 +198,8 @@ impl Totals {
 
 fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
     conn.prepare_cached(
-        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor, currency \
-         FROM orders WHERE id = ?1",
+        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor, currency, \
+         points_rate FROM orders WHERE id = ?1",
     )?
     .query_row([id.bytes()], |r| {
         Ok(Totals {
@@ -209,6 +213,7 @@ fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
             points_redeemed: r.get(7)?,
             discount: r.get(8)?,
             currency: r.get(9)?,
+            points_rate: r.get(10)?,
         })
     })
     .optional()?
@@ -280,9 +285,12 @@ fn fill(conn: &Connection, seq: i64, o: &mut Order) -> CoreResult<()> {
             Ok(Payment { method: PaymentMethod::parse(&r.get::<_, String>(0)?), amount_minor: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare_cached("SELECT amount_minor, reason, at, actor FROM refunds WHERE order_seq = ?1 ORDER BY seq")?;
+    let mut st = conn.prepare_cached("SELECT amount_minor, reason, at, actor, method FROM refunds WHERE order_seq = ?1 ORDER BY seq")?;
     o.refunds = st
-        .query_map([seq], |r| Ok(Refund { amount_minor: r.get(0)?, reason: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? }))?
+        .query_map([seq], |r| {
+            let method = r.get::<_, Option<String>>(4)?.map(|m| PaymentMethod::parse(&m));
+            Ok(Refund { method, amount_minor: r.get(0)?, reason: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(())
 }
@@ -346,26 +354,41 @@ impl Writer<'_> {
         self.conn()
             .prepare_cached(
                 "UPDATE orders SET status = ?2, total_minor = ?3, paid_minor = ?4, refunded_minor = ?5, points_earned = ?6, \
-                 points_redeemed = ?7, discount_minor = ?8, updated_at = ?9 WHERE seq = ?1",
+                 points_redeemed = ?7, discount_minor = ?8, updated_at = ?9, points_rate = ?10 WHERE seq = ?1",
             )?
-            .execute(params![t.seq, t.status.to_db(), t.total, t.paid, t.refunded, t.points_earned, t.points_redeemed, t.discount, self.now_ms()])?;
+            .execute(params![
+                t.seq,
+                t.status.to_db(),
+                t.total,
+                t.paid,
+                t.refunded,
+                t.points_earned,
+                t.points_redeemed,
+                t.discount,
+                self.now_ms(),
+                t.points_rate
+            ])?;
         Ok(())
     }
 
-    /// An order earns points once, when it becomes paid: on the money kept, at the rule in
-    /// force then. A later refund takes back the same share of them as of the money (rounded
-    /// so that a refund never adds points, whatever the rule has become since).
+    /// An order earns points when it becomes paid, at the rule in force then, which it keeps:
+    /// its points are that rate on the money it keeps (paid − refunded), so they depend on the
+    /// net amount only, not on the order of payments and refunds. Orders that earned before the
+    /// rate was kept lose the same share of their points as of the money on a refund.
     fn settle_points(&self, t: &mut Totals, kept_before: i64) -> CoreResult<Option<FieldChange>> {
         if !matches!(t.status, OrderStatus::Paid | OrderStatus::Refunded) {
             return Ok(None);
         }
-        let due = if t.points_earned == 0 && kept_before == t.kept() {
-            // Just paid: earn.
-            points_for(t.kept(), self.desk().loyalty.points_per_unit, &t.currency)
-        } else if kept_before > 0 {
-            t.points_earned * t.kept() / kept_before
-        } else {
-            0
+        let due = match t.points_rate {
+            Some(rate) => points_for(t.kept(), rate, &t.currency),
+            None if t.points_earned == 0 && kept_before == t.kept() => {
+                // Just paid: earn, and keep the rate.
+                let rate = self.desk().loyalty.points_per_unit;
+                t.points_rate = Some(rate);
+                points_for(t.kept(), rate, &t.currency)
+            }
+            None if kept_before > 0 => t.points_earned * t.kept() / kept_before,
+            None => 0,
         };
         let diff = due - t.points_earned;
         if diff == 0 {
@@ -521,7 +544,7 @@ impl Writer<'_> {
     }
 
     /// Gives back `amount` (at most what was paid and not yet refunded), with a reason.
-    pub fn refund_order(&mut self, actor: &Actor, id: OrderId, amount: i64, reason: &str) -> CoreResult<()> {
+    pub fn refund_order(&mut self, actor: &Actor, id: OrderId, method: PaymentMethod, amount: i64, reason: &str) -> CoreResult<()> {
         let mut t = totals(self.conn(), id)?;
         let reason = validate::single_line("reason", reason, 500)?;
         if reason.is_empty() {
@@ -545,12 +568,12 @@ impl Writer<'_> {
             ));
         }
         self.conn()
-            .prepare_cached("INSERT INTO refunds(order_seq, amount_minor, reason, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![t.seq, amount, reason, self.now_ms(), actor.0])?;
+            .prepare_cached("INSERT INTO refunds(order_seq, amount_minor, reason, at, actor, method) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![t.seq, amount, reason, self.now_ms(), actor.0, method.as_str()])?;
         let old_refunded = t.refunded;
         let kept_before = t.kept();
         t.refunded += amount;
-        let mut changes = vec![change("refunded_minor", json!(old_refunded), json!(t.refunded))];
+        let mut changes = vec![change("refunded_minor", json!(old_refunded), json!(t.refunded)), change("method", Value::Null, json!(method.as_str()))];
         if t.status == OrderStatus::Paid && t.refunded == t.paid {
             t.status = OrderStatus::Refunded;
             changes.push(change("status", json!("paid"), json!("refunded")));
@@ -662,8 +685,8 @@ impl Store {
         self.write(|w| w.pay_order(actor, id, method, amount_minor))?;
         self.order(id)
     }
-    pub fn refund_order(&self, actor: &Actor, id: OrderId, amount_minor: i64, reason: &str) -> CoreResult<Order> {
-        self.write(|w| w.refund_order(actor, id, amount_minor, reason))?;
+    pub fn refund_order(&self, actor: &Actor, id: OrderId, method: PaymentMethod, amount_minor: i64, reason: &str) -> CoreResult<Order> {
+        self.write(|w| w.refund_order(actor, id, method, amount_minor, reason))?;
         self.order(id)
     }
     pub fn redeem_points(&self, actor: &Actor, id: OrderId, points: i64) -> CoreResult<Order> {

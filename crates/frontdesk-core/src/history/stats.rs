@@ -16,7 +16,7 @@ pub struct CustomerStats {
     pub visits: i64,
     /// Every appointment booked, whatever became of it.
     pub appointment_count: i64,
-    /// Cancelled appointments (by the customer or the business), late ones included.
+    /// Appointments the customer cancelled, late ones included (not those the business did).
     pub cancellations: i64,
     /// Cancelled by the customer within the desk's late-cancellation window.
     pub late_cancellations: i64,
@@ -186,7 +186,7 @@ impl Writer<'_> {
 pub(crate) fn recompute(conn: &Connection, customer_seq: i64) -> CoreResult<Counters> {
     let (visits, count, cancellations, late, no_shows, last_visit, next): (i64, i64, i64, i64, i64, i64, Option<i64>) = conn
         .prepare_cached(
-            "SELECT count(*) FILTER (WHERE status = 3), count(*), count(*) FILTER (WHERE status = 4), \
+            "SELECT count(*) FILTER (WHERE status = 3), count(*), count(*) FILTER (WHERE status = 4 AND cancelled_by = 'customer'), \
              count(*) FILTER (WHERE status = 4 AND late_cancel), count(*) FILTER (WHERE status = 5), \
              coalesce(max(starts_at) FILTER (WHERE status = 3), 0), min(starts_at) FILTER (WHERE status IN (0, 1, 2)) \
              FROM appointments WHERE customer_seq = ?1",

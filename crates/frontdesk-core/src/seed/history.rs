@@ -190,7 +190,7 @@ fn play(w: &mut Writer<'_>, actor: &Actor, customer: CustomerId, steps: Vec<(i64
                 if let Some(id) = done.orders[n] {
                     let paid: i64 = w.conn().query_row("SELECT paid_minor - refunded_minor FROM orders WHERE id = ?1", [id.0.as_bytes().to_vec()], |r| r.get(0))?;
                     let amount = (paid * percent / 100).max(1);
-                    w.refund_order(actor, id, amount, REFUND_REASONS[reason])?;
+                    w.refund_order(actor, id, PaymentMethod::Card, amount, REFUND_REASONS[reason])?;
                 }
             }
         }

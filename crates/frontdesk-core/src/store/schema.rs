@@ -57,6 +57,13 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         include_str!("../../../../migrations/20261123080000_names_written_together.sql"),
         Some(After::RefillNames),
     ),
+    ("20261204000000_order_points_rate", include_str!("../../../../migrations/20261204000000_order_points_rate.sql"), None),
+    ("20261204010000_refund_method", include_str!("../../../../migrations/20261204010000_refund_method.sql"), None),
+    (
+        "20261204020000_cancellations_by_the_customer",
+        include_str!("../../../../migrations/20261204020000_cancellations_by_the_customer.sql"),
+        None,
+    ),
 ];
 
 pub(super) fn version() -> usize {
