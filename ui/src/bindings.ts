@@ -102,6 +102,14 @@ export type ActivityFilter =
  */
 { kind: "upcoming" };
 
+/**
+ *  One line of an address as it is printed: text, or the country (named in the reader's
+ *  language by whoever shows it).
+ */
+export type AddressLine = { type: "Text"; data: string } | 
+/**  ISO code of the country. */
+{ type: "Country"; data: string };
+
 export type Appointment = {
 	id: AppointmentId,
 	customer: CustomerRef,
@@ -305,6 +313,8 @@ export type CustomerDetail = {
 	timeline: TimelineEvent[],
 	/**  Appointments, orders, loyalty and the running stats. */
 	history: CustomerHistory,
+	/**  The address as its country writes it (empty: no address). */
+	address: AddressLine[],
 };
 
 /**  A customer's history as the profile shows it. */
@@ -602,6 +612,11 @@ export type Locale = {
 	/**  4:30 PM rather than 16:30. */
 	hour12: boolean,
 	first_weekday: Weekday,
+	/**
+	 *  How money and counts are written: the BCP 47 tag of the country's main language with
+	 *  the country (`en-GB`: £1,234.50; `de-DE`: 1.234,50 €).
+	 */
+	number_locale: string,
 };
 
 /**  What a manager chose instead of the country's conventions (`None`: the country's). */

@@ -196,3 +196,24 @@ fn rows_sharing_a_contact_a_desk_customer_holds_are_all_refused() {
     assert_eq!((first.imported, second.imported, second.rejected), (1, 0, 1));
     assert!(!one(&d, "dee moss").email_shared);
 }
+
+#[test]
+fn a_profile_gives_the_address_in_its_countrys_order() {
+    use frontdesk_core::customers::CustomerInput;
+    use frontdesk_core::locale::address::AddressLine::{Country, Text};
+    let d = common::desk_in("GB");
+    let input = |line1: &str, city: &str, postcode: &str, country: &str| CustomerInput {
+        first_name: "Ann".into(),
+        last_name: city.into(),
+        address_line1: Some(line1.into()),
+        city: Some(city.into()),
+        postal_code: Some(postcode.into()),
+        country: Some(country.into()),
+        ..Default::default()
+    };
+    let gb = d.store.create_customer(&common::me(), &input("3 Wood Street", "Wakefield", "WF1 1HX", "GB")).unwrap();
+    let de = d.store.create_customer(&common::me(), &input("Hauptstraße 1", "Berlin", "10115", "DE")).unwrap();
+    let lines = |code: &str| d.store.customer_detail(code, 1).unwrap().address;
+    assert_eq!(lines(&gb.code), [Text("3 Wood Street".into()), Text("Wakefield".into()), Text("WF1 1HX".into()), Country("GB".into())]);
+    assert_eq!(lines(&de.code), [Text("Hauptstraße 1".into()), Text("10115 Berlin".into()), Country("DE".into())]);
+}

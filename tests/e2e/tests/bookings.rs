@@ -156,11 +156,18 @@ async fn books_a_walk_in_created_inline_without_losing_the_draft() {
     w.fill("picker_email", "nadia.okafor@example.com").await;
     w.click("picker-save-contact").await;
     w.text_until("picked-email", |t| t == "nadia.okafor@example.com").await;
+    // A walk-in starts now (not at the next half hour the form proposes) ...
+    w.click("booking-now").await;
     w.shot("booking-walk-in").await;
     w.click("save").await;
     w.text_until("profile-name", |t| t == "Nadia Okafor").await;
     let upcoming = w.texts("[data-testid=upcoming] [data-testid=appointment-row]").await;
     assert!(upcoming.len() == 1 && upcoming[0].contains("Colour"), "{upcoming:?}");
+    // ... so it can be finished as soon as she is done.
+    let finish = w.css("[data-testid=upcoming] [data-testid=appointment-finish]").await;
+    assert!(finish.attr("disabled").await.unwrap().is_none(), "Finish is open for an appointment booked now");
+    finish.click().await.unwrap();
+    w.text_until("stat-visits", |t| t == "1").await;
     assert_eq!(w.customers_with_email("nadia.okafor@example.com"), 1);
     assert_eq!(w.query_i64("SELECT count(*) FROM appointments WHERE notes = 'Walk-in, patch test done'", &[]), 1);
     w.close().await;
@@ -215,8 +222,11 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     w.click("order-refund").await;
     w.fill("amount", "12.50").await;
     w.fill("reason", "Shampoo returned unopened").await;
+    // The money goes back in cash.
+    w.css("[data-testid=action-dialog] [name=method]").await.select_by_value("cash").await.unwrap();
     w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
     w.text_until("order-refunded", |t| t.contains("12.50")).await;
+    assert_eq!(w.query_i64("SELECT count(*) FROM refunds WHERE method = 'cash' AND amount_minor = 1250", &[]), 1);
     w.text_until("stat-spent", |t| t.contains("35.00")).await;
 
     // The customer cancels the one in three hours: inside the 24-hour window, a late cancellation.
@@ -228,9 +238,9 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     let past = w.texts("[data-testid=past] [data-testid=appointment-row]").await;
     assert!(past.iter().any(|r| r.contains("Cancelled") && r.contains("late") && r.contains("Car broke down")), "{past:?}");
     assert!(past.iter().any(|r| r.contains("Finished")), "{past:?}");
-    // Loyalty: 10 for the visit; 47 for the 47.50 paid, of which the refund of 12.50 took back
-    // its share (47 × 35 / 47.5 = 34.6 → 34 kept).
-    w.text_until("stat-loyalty", |t| t == "44").await;
+    // Loyalty: 10 for the visit; the order's points are its rate on what it kept: 35 for the
+    // 47.50 paid less the 12.50 refunded (not 34, the share of the 47 first earned).
+    w.text_until("stat-loyalty", |t| t == "45").await;
     let timeline = w.texts("[data-testid=timeline] li").await.join("\n");
     for kind in ["Appointment cancelled", "Refund", "Payment", "Order", "Visit finished", "Appointment booked"] {
         assert!(timeline.contains(kind), "{kind} missing from the timeline:\n{timeline}");
@@ -246,11 +256,11 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     assert_eq!(stored, recomputed);
     assert_eq!(
         (stored.visits, stored.total_spent_minor, stored.refunded_minor, stored.cancellations, stored.late_cancellations, stored.loyalty_points),
-        (1, 3500, 1250, 1, 1, 44)
+        (1, 3500, 1250, 1, 1, 45)
     );
     drop(store);
 
-    // Points pay part of the next sale (44 points at 1p each).
+    // Points pay part of the next sale (45 points at 1p each).
     w.click("sell").await;
     w.text_until("picked-name", |t| t == "Zoë Müller").await;
     w.click("add-product").await;
@@ -259,12 +269,12 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     w.click("create-order").await;
     w.text_until("order-summary-due", |t| t.contains("1.00")).await;
     w.click("redeem").await;
+    w.fill("points", "46").await;
+    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
+    w.text_until("error-points", |t| t.contains("45 points")).await;
     w.fill("points", "45").await;
     w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
-    w.text_until("error-points", |t| t.contains("44 points")).await;
-    w.fill("points", "44").await;
-    w.css("[data-testid=action-dialog] [data-testid=save]").await.click().await.unwrap();
-    w.text_until("order-summary-due", |t| t.contains("0.56")).await;
+    w.text_until("order-summary-due", |t| t.contains("0.55")).await;
     assert_eq!(w.query_i64("SELECT loyalty_points FROM customers WHERE code = ?1", &[&s.zoe.code]), 0);
     w.close().await;
 }

@@ -12,15 +12,16 @@ const LAST: [&str; 5] = ["Hart", "Shaw", "Booth", "Pratt", "Lowe"];
 /// 40 clients as Fresha exports them: line 2 is Amelia Hart, born 14/03/1988, blocked with a
 /// note; client 26 holds 07700 900126; 25 in Leeds and 15 in Wakefield.
 fn fresha_file() -> String {
-    let mut s = String::from("Client ID,First Name,Last Name,Mobile Number,Email,Date of Birth,Note,Blocked,Block Reason,Added,Location,Referral Source,Total Visits\n");
+    let mut s = String::from("Client ID,First Name,Last Name,Mobile Number,Email,Date of Birth,Note,Blocked,Block Reason,Added,Location,Referral Source,Total Visits,Address,City,Post Code\n");
     for i in 0..40 {
         let (first, last) = (FIRST[i % 8], LAST[i / 8]);
         // Days 1..28: some over 12 (which proves the order), most not.
         let birthday = if i == 0 { "14/03/1988".to_string() } else { format!("{:02}/{:02}/19{}", i % 28 + 1, i % 12 + 1, 70 + i) };
         let (note, blocked, reason) = if i == 0 { ("Owes £20 — deposit only", "Yes", "") } else if i == 7 { ("", "TRUE", "Rude to staff") } else { ("", "No", "") };
         let location = if i < 25 { "Leeds" } else { "Wakefield" };
+        let address = if i == 0 { "3 Wood Street,Wakefield,WF1 1HX" } else { ",," };
         s.push_str(&format!(
-            "{},{first},{last},07700 9001{:02},{}.{}{i}@example.com,{birthday},{note},{blocked},{reason},{:02}/03/2021 10:12,{location},Instagram,{}\n",
+            "{},{first},{last},07700 9001{:02},{}.{}{i}@example.com,{birthday},{note},{blocked},{reason},{:02}/03/2021 10:12,{location},Instagram,{},{address}\n",
             900_000 + i,
             i,
             first.to_lowercase(),
@@ -102,6 +103,8 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     assert!(profile.contains("Owes £20 — deposit only"), "{profile}");
     assert!(profile.contains("Blocked"), "{profile}");
     assert!(profile.contains("customer since 01/03/2021 10:12"), "24-hour times: {profile}");
+    let address = w.texts("[data-testid=profile-address]").await;
+    assert_eq!(address, ["3 Wood Street | Wakefield | WF1 1HX"], "the town before the postcode");
     assert!(!profile.contains(" PM") && !profile.contains(" AM"), "24-hour times: {profile}");
     w.shot("uk-profile").await;
     w.css("body").await.send_keys(keys::ESC).await.unwrap();

@@ -56,10 +56,11 @@ export function countryName(code: string | null | undefined): string {
 
 // How this desk writes dates and times (its country's conventions, or the manager's choice):
 // set from the desk's settings when they load.
-let locale: Locale = { country: "US", date_order: "mdy", date_separator: "/", hour12: true, first_weekday: "sun" };
+let locale: Locale = { country: "US", date_order: "mdy", date_separator: "/", hour12: true, first_weekday: "sun", number_locale: "en-US" };
 
 export function setLocale(l: Locale): void {
   locale = l;
+  moneyFormats.clear();
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
@@ -76,6 +77,20 @@ export function dateText(y: number, m: number, d: number): string {
 export function timeText(h: number, m: number): string {
   if (!locale.hour12) return `${pad(h)}:${pad(m)}`;
   return `${h % 12 === 0 ? 12 : h % 12}:${pad(m)} ${h < 12 ? "AM" : "PM"}`;
+}
+
+/** What a person typed as a time ("16:30", "4:30 PM", "4pm", "1630", "9.15") → "HH:MM", or null. */
+export function parseTime(text: string): string | null {
+  const m = /^(\d{1,2})(?:[:.h]?(\d{2}))?\s*([ap])?\.?\s*m?\.?$/i.exec(text.trim());
+  if (!m) return null;
+  let h = Number(m[1]);
+  const min = Number(m[2] ?? "0");
+  const half = m[3]?.toLowerCase();
+  if (half && (h < 1 || h > 12)) return null;
+  if (half === "p" && h < 12) h += 12;
+  if (half === "a" && h === 12) h = 0;
+  if (h > 23 || min > 59) return null;
+  return `${pad(h)}:${pad(min)}`;
 }
 
 /** UTC timestamps from the core, shown in this desk's time zone. */
@@ -126,18 +141,28 @@ export function datePattern(): string {
 }
 
 export function count(n: number, exact = true): string {
-  return exact ? n.toLocaleString() : `${n.toLocaleString()}+`;
+  const t = n.toLocaleString(numberLocale());
+  return exact ? t : `${t}+`;
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** The desk's number conventions, when this window's engine knows them. */
+function numberLocale(): string | undefined {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([locale.number_locale]).length ? locale.number_locale : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function moneyFormat(currency: string): Intl.NumberFormat {
   let f = moneyFormats.get(currency);
   if (!f) {
     try {
-      f = new Intl.NumberFormat(undefined, { style: "currency", currency });
+      f = new Intl.NumberFormat(numberLocale(), { style: "currency", currency });
     } catch {
-      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      f = new Intl.NumberFormat(numberLocale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     moneyFormats.set(currency, f);
   }

@@ -13,20 +13,42 @@ pub struct Parts<'a> {
     pub country: &'a str,
 }
 
+/// One line of an address as it is printed: text, or the country (named in the reader's
+/// language by whoever shows it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", content = "data")]
+pub enum AddressLine {
+    Text(String),
+    /// ISO code of the country.
+    Country(String),
+}
+
 /// The lines of the address in the order of its country (or the desk's, when it names none);
 /// the country's name is a last line only when it is not the desk's.
 pub fn lines(p: &Parts<'_>, desk_country: &str, country_name: &dyn Fn(&str) -> String) -> Vec<String> {
+    layout(p, desk_country)
+        .into_iter()
+        .map(|l| match l {
+            AddressLine::Text(t) => t,
+            AddressLine::Country(c) => country_name(&c),
+        })
+        .collect()
+}
+
+/// [`lines`], with the country left as its code.
+pub fn layout(p: &Parts<'_>, desk_country: &str) -> Vec<AddressLine> {
     let own = p.country.is_empty() || p.country.eq_ignore_ascii_case(desk_country);
     let format = super::country(if own { desk_country } else { p.country }).address;
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<AddressLine> = Vec::new();
     let mut has_country = false;
     for line in format.split('|') {
         match line.trim() {
-            "street" => out.extend([p.line1, p.line2].into_iter().map(str::trim).filter(|l| !l.is_empty()).map(String::from)),
+            "street" => out.extend([p.line1, p.line2].into_iter().map(str::trim).filter(|l| !l.is_empty()).map(|l| AddressLine::Text(l.into()))),
             "country" => {
                 has_country = true;
                 if !own {
-                    out.push(country_name(p.country));
+                    out.push(AddressLine::Country(p.country.to_uppercase()));
                 }
             }
             line => {
@@ -62,13 +84,13 @@ pub fn lines(p: &Parts<'_>, desk_country: &str, country_name: &dyn Fn(&str) -> S
                 let text = words.join(" ");
                 let text = text.trim_end_matches(',');
                 if !text.is_empty() {
-                    out.push(text.to_string());
+                    out.push(AddressLine::Text(text.to_string()));
                 }
             }
         }
     }
     if !own && !has_country {
-        out.push(country_name(p.country));
+        out.push(AddressLine::Country(p.country.to_uppercase()));
     }
     out
 }

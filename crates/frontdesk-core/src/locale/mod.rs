@@ -102,6 +102,9 @@ pub struct Locale {
     /// 4:30 PM rather than 16:30.
     pub hour12: bool,
     pub first_weekday: Weekday,
+    /// How money and counts are written: the BCP 47 tag of the country's main language with
+    /// the country (`en-GB`: £1,234.50; `de-DE`: 1.234,50 €).
+    pub number_locale: String,
 }
 
 /// What a manager chose instead of the country's conventions (`None`: the country's).
@@ -122,6 +125,8 @@ pub struct CountryRow {
     pub first_weekday: Weekday,
     /// Lines separated by `|`, with `street`, `city`, `state`, `postcode`, `country`.
     pub address: String,
+    /// The country's main language (ISO 639-1).
+    pub language: String,
 }
 
 fn table() -> &'static HashMap<String, CountryRow> {
@@ -134,7 +139,14 @@ fn table() -> &'static HashMap<String, CountryRow> {
             let (Ok(order), Some(weekday)) = (DateOrder::parse("date_order", &get(1)), Weekday::parse(&get(4))) else { continue };
             out.insert(
                 get(0).to_uppercase(),
-                CountryRow { date_order: order, separator: get(2), hour12: get(3) == "yes", first_weekday: weekday, address: get(5) },
+                CountryRow {
+                    date_order: order,
+                    separator: get(2),
+                    hour12: get(3) == "yes",
+                    first_weekday: weekday,
+                    address: get(5),
+                    language: get(6),
+                },
             );
         }
         out
@@ -149,6 +161,7 @@ pub fn country(country: &str) -> CountryRow {
         hour12: false,
         first_weekday: Weekday::Mon,
         address: "street|postcode city|country".into(),
+        language: "en".into(),
     })
 }
 
@@ -169,6 +182,7 @@ pub fn resolve(desk_country: &str, choice: &LocaleChoice) -> Locale {
         date_separator,
         hour12: choice.hour12.unwrap_or(row.hour12),
         first_weekday: choice.first_weekday.unwrap_or(row.first_weekday),
+        number_locale: format!("{}-{}", row.language, desk_country.to_uppercase()),
     }
 }
 
