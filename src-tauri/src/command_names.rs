@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "archive_customer",
     "restore_customer",
     "check_customer",
+    "draft_customer",
     "desk_info",
     "update_settings",
     "add_branch",

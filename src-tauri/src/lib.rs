@@ -28,6 +28,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         archive_customer,
         restore_customer,
         check_customer,
+        draft_customer,
         desk_info,
         update_settings,
         add_branch,

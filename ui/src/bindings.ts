@@ -22,6 +22,8 @@ export const commands = {
 	restoreCustomer: (id: string) => typedError<Customer, CoreError>(__TAURI_INVOKE("restore_customer", { id })),
 	/**  Checks a form while it is typed; `except` is the customer being edited. */
 	checkCustomer: (input: CustomerInput, except: string | null) => typedError<CustomerCheck, CoreError>(__TAURI_INVOKE("check_customer", { input, except })),
+	/**  What was typed in a search box, as a new customer's first values (name, phone, email). */
+	draftCustomer: (query: string) => typedError<CustomerInput, CoreError>(__TAURI_INVOKE("draft_customer", { query })),
 	deskInfo: () => typedError<DeskInfo, CoreError>(__TAURI_INVOKE("desk_info")),
 	updateSettings: (input: SettingsInput) => typedError<DeskSettings, CoreError>(__TAURI_INVOKE("update_settings", { input })),
 	addBranch: (code: string, name: string) => typedError<Branch, CoreError>(__TAURI_INVOKE("add_branch", { code, name })),

@@ -446,7 +446,7 @@ fn parse_bool(field: &str, v: &str) -> CoreResult<Option<bool>> {
 }
 
 /// Words that start a family name when written in lower case ("Mary Ann van der Berg").
-const NAME_PARTICLES: &[&str] = &[
+pub(crate) const NAME_PARTICLES: &[&str] = &[
     "van", "von", "vom", "zu", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "des", "la", "le", "ter", "ten", "te", "bin",
     "ibn", "al", "el",
 ];

@@ -24,6 +24,7 @@ pub enum Call {
     ArchiveCustomer { id: String },
     RestoreCustomer { id: String },
     CheckCustomer { input: CustomerInput, except: Option<String> },
+    DraftCustomer { query: String },
     UpdateSettings { input: SettingsInput },
     AddBranch { code: String, name: String },
     RenameBranch { id: BranchId, name: String },
@@ -72,6 +73,10 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::CheckCustomer { input, except } => {
             let except = except.map(|e| id("a customer", &e)).transpose()?;
             s.check_customer(&input, except).map(drop)
+        }
+        Call::DraftCustomer { query } => {
+            frontdesk_core::customers::draft_from_query(&query);
+            Ok(())
         }
         // Region, currency, branch … on a desk other calls share: valid changes are kept.
         Call::UpdateSettings { input } => s.update_settings(&input).map(drop),

@@ -83,3 +83,10 @@ pub async fn check_customer(desk: State<'_, Desk>, input: CustomerInput, except:
     let except = except.as_deref().map(customer_id).transpose()?;
     blocking(&desk, move |s| s.check_customer(&input, except)).await
 }
+
+/// What was typed in a search box, as a new customer's first values (name, phone, email).
+#[tauri::command]
+#[specta::specta]
+pub fn draft_customer(query: String) -> CoreResult<CustomerInput> {
+    Ok(frontdesk_core::customers::draft_from_query(&query))
+}

@@ -1,6 +1,7 @@
 // The quick-create dialog, reusable from any flow: the caller gets the customer back
 // (created, or an existing one the receptionist chose to use) and stays where it was.
 import type { Customer, CustomerInput } from "../bindings";
+import { call, commands } from "./api";
 
 export interface Picked {
   id: string;
@@ -25,21 +26,14 @@ export function closeQuickCreate(): void {
   quick.onDone = null;
 }
 
-/** What was typed in the search box, as the start of a new customer: an email (a word with @),
- *  a phone (the words made of digits and + ( ) . - /, together) and a name (the other words):
- *  "Bella 07700 900126" → first name Bella, phone 07700 900126. */
-export function draftFromQuery(q: string): Partial<CustomerInput> {
-  const words = q.trim().split(/\s+/).filter((w) => w !== "");
-  const draft: Partial<CustomerInput> = {};
-  const phone: string[] = [];
-  const name: string[] = [];
-  for (const w of words) {
-    if (w.includes("@") && !draft.email) draft.email = w;
-    else if (/^[\d+().\-/]+$/.test(w) && /\d/.test(w)) phone.push(w);
-    else name.push(w.charAt(0).toLocaleUpperCase() + w.slice(1));
+/** Opens quick create with what was typed (`q`) read as a name, a phone and an email by the
+ *  core ("Bella 07700 900126" → first name Bella, phone 07700 900126). */
+export async function quickCreateFrom(q: string, onDone: (c: Picked, created: Customer | null) => void): Promise<void> {
+  let draft: Partial<CustomerInput> = {};
+  try {
+    draft = await call(commands.draftCustomer(q));
+  } catch {
+    draft = { first_name: q.trim() }; // the form still opens, with the words as typed
   }
-  if (phone.length) draft.phone = phone.join(" ");
-  if (name.length) draft.first_name = name[0];
-  if (name.length > 1) draft.last_name = name.slice(1).join(" ");
-  return draft;
+  openQuickCreate(draft, onDone);
 }

@@ -1,12 +1,14 @@
 //! Customers: the record, its write path (row + timeline event + outbox in one transaction),
 //! reads, and the timeline.
 
+mod draft;
 pub mod labels;
 mod model;
 mod read;
 mod timeline;
 mod write;
 
+pub use draft::draft_from_query;
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 pub use read::{ContactOwner, CustomerCheck, CustomerDetail};
 pub use timeline::{FieldChange, Subject, TimelineEvent};
