@@ -98,6 +98,17 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     let (ok, _, err) = frontdesk(&db, &["import", dated.to_str().unwrap(), "--date-order", "sideways"]);
     assert!(!ok && err.contains("not a date order"), "{err}");
 
+    // Branches: a named one sent to the desk's, rows naming none to a chosen one; two rows
+    // with one phone both come in, listed as a pair.
+    let branched = dir.path().join("branched.csv");
+    std::fs::write(&branched, "First Name,Mobile,Location\nEd,07700 900001,Leeds City\nFay,07700 900001,\n").unwrap();
+    let (ok, _, err) = frontdesk(&db, &["import", branched.to_str().unwrap(), "--branch-map", "Leeds City=Nowhere"]);
+    assert!(!ok && err.contains("no branch \"Nowhere\""), "{err}");
+    let (ok, out, err) = frontdesk(&db, &["import", branched.to_str().unwrap(), "--branch-map", "Leeds City=main", "--branch", "Main", "--region", "GB"]);
+    assert!(ok, "{err}");
+    assert!(!out.contains("New branches"), "{out}");
+    assert!(out.contains("line 2") && out.contains("line 3") && out.contains("phone +447700900001"), "{out}");
+
     std::fs::write(&file, "Name,Email\nAnn Lee,ann@example.com,extra\n").unwrap();
     let (ok, _, err) = frontdesk(&db, &["import", file.to_str().unwrap()]);
     assert!(!ok);
