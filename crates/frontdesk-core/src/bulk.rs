@@ -389,7 +389,7 @@ fn write_one(
         match w.check_unique(&v, None) {
             Ok(()) => break,
             Err(CoreError::Duplicate { field, existing }) if import_id.is_some() => {
-                let (owner_seq, owner_import, _) = w.contact_owner(existing.id)?;
+                let (owner_seq, owner_import, owner_shared) = w.contact_owner(existing.id)?;
                 if owner_import != import_id || shares.iter().any(|(f, ..)| *f == field) {
                     return Err(CoreError::Duplicate { field, existing });
                 }
@@ -400,8 +400,11 @@ fn write_one(
                     v.phone_shared = true;
                     v.phone_e164.clone()
                 };
-                let note = format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
-                w.mark_contact_shared(owner_seq, actor, &field, &note)?;
+                // Marked once, when the first other row with it comes.
+                if owner_shared & crate::customers::shared_bit(&field) == 0 {
+                    let note = format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
+                    w.mark_contact_shared(owner_seq, actor, &field, &note)?;
+                }
                 shares.push((field, value.unwrap_or_default(), owner_seq, existing.code));
             }
             Err(e) => return Err(e),

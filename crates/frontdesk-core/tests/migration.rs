@@ -176,6 +176,9 @@ fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_o
         for q in ["amy lowe", "ben lowe", "cat lowe"] {
             assert!(one(&d, q).phone_shared, "{q}");
         }
+        // Amy, whom two later rows share a phone with, is marked once.
+        let amy = d.store.timeline(one(&d, "amy lowe").id, None, 10).unwrap();
+        assert_eq!(amy.iter().filter(|e| e.kind == "updated").count(), 1, "{amy:?}");
         // The first of a pair says so on its timeline.
         let first = one(&d, if flipped { "900002" } else { "900001" });
         let events = d.store.timeline(first.id, None, 10).unwrap();

@@ -16,6 +16,7 @@ pub use write::{Imported, InsertOptions};
 
 pub(crate) use read::{customer_from_row, find};
 pub(crate) use timeline::encode_about;
+pub(crate) use write::shared_bit;
 
 pub(crate) fn read_columns() -> &'static str {
     read::COLUMNS

@@ -59,6 +59,15 @@ fn shared_bits(v: &ValidCustomer) -> i64 {
     (if v.phone_shared { PHONE_SHARED } else { 0 }) | (if v.email_shared { EMAIL_SHARED } else { 0 })
 }
 
+/// The bit of `shared_contacts` that marks the `email` or `phone` as shared.
+pub(crate) fn shared_bit(field: &str) -> i64 {
+    if field == "email" {
+        EMAIL_SHARED
+    } else {
+        PHONE_SHARED
+    }
+}
+
 impl Writer<'_> {
     fn today(&self) -> chrono::NaiveDate {
         ms_to_datetime(self.now_ms).date_naive()
@@ -360,7 +369,7 @@ impl Writer<'_> {
 
     /// Marks a customer's email or phone as shared with family, saying with whom.
     pub(crate) fn mark_contact_shared(&mut self, seq: i64, actor: &Actor, field: &str, note: &str) -> CoreResult<()> {
-        let (bit, name) = if field == "email" { (EMAIL_SHARED, "email_shared") } else { (PHONE_SHARED, "phone_shared") };
+        let (bit, name) = (shared_bit(field), if field == "email" { "email_shared" } else { "phone_shared" });
         self.tx
             .prepare_cached("UPDATE customers SET shared_contacts = shared_contacts | ?2 WHERE seq = ?1")?
             .execute(params![seq, bit])?;
