@@ -437,7 +437,7 @@ fn rewind(db: &Path) -> Res<()> {
          CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2');
          CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
          CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
-         PRAGMA user_version = 6;",
+         ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 6;",
     )
     .map_err(err("rewind"))
 }

@@ -71,7 +71,7 @@ fn upgrading_refills_the_email_search_index() {
              DROP TABLE customer_phone4_fts;
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0');
              DROP TABLE customer_email_pairs_fts;
-             PRAGMA user_version = 4;",
+             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 4;",
         )
         .unwrap();
         let mut st = c.prepare("SELECT email FROM customers WHERE email IS NOT NULL ORDER BY seq LIMIT 40").unwrap();
@@ -106,7 +106,7 @@ fn upgrading_refills_every_search_index() {
              CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
              DROP TABLE customer_email_pairs_fts;
-             PRAGMA user_version = 6;",
+             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 6;",
         )
         .unwrap();
         let mut st = c
@@ -153,7 +153,7 @@ fn upgrading_adds_word_pairs_to_the_search_index() {
             "DROP TABLE customer_name_fts;
              CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11', tokenize='unicode61 remove_diacritics 2');
              DROP TABLE customer_email_pairs_fts;
-             PRAGMA user_version = 8;",
+             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 8;",
         )
         .unwrap();
         let mut st = c.prepare("SELECT seq, code, first_name, last_name, email FROM customers WHERE archived_at IS NULL ORDER BY seq").unwrap();
@@ -208,7 +208,7 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
     let apostrophes: i64 = {
         // The name table as the previous version wrote it: no names written together.
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); PRAGMA user_version = 9;").unwrap();
+        c.execute_batch("INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 9;").unwrap();
         let mut st = c.prepare("SELECT seq, first_name, last_name, email FROM customers WHERE archived_at IS NULL").unwrap();
         let rows: Vec<(i64, String, String, Option<String>)> =
             st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
@@ -303,4 +303,36 @@ fn a_desk_at_an_unusual_path_is_read_beside_its_writer() {
     drop(store);
     // Free again once the writer closed.
     drop(Store::open(&path, Sources::default()).unwrap());
+}
+
+/// A desk from before orders kept their points rate, refunds their method and cancellations
+/// counted only the customer's: it opens with the two columns added and every customer's
+/// cancellations recounted, so the running stats agree with a recomputation.
+#[test]
+fn upgrading_counts_only_the_customers_own_cancellations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    {
+        let store = Store::open(&path, Sources::default()).unwrap();
+        frontdesk_core::seed::seed_demo(&store, 300, 7, 6.0, &mut |_, _| {}).unwrap();
+    }
+    let by_us: i64 = {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method;
+             UPDATE customers SET cancellations = (SELECT count(*) FROM appointments a WHERE a.customer_seq = customers.seq AND a.status = 4);
+             PRAGMA user_version = 10;",
+        )
+        .unwrap();
+        c.query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'business'", [], |r| r.get(0)).unwrap()
+    };
+    assert!(by_us > 0, "the demo history has cancellations by the business");
+    let store = Store::open(&path, Sources::default()).unwrap();
+    assert!(store.audit_stats(None).unwrap().is_empty());
+    let counted: i64 = store.read(|r| Ok(r.conn().query_row("SELECT sum(cancellations) FROM customers", [], |x| x.get(0))?)).unwrap();
+    let own: i64 = store
+        .read(|r| Ok(r.conn().query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'customer'", [], |x| x.get(0))?))
+        .unwrap();
+    assert_eq!(counted, own);
+    store.read(|r| Ok(r.conn().query_row("SELECT (SELECT count(points_rate) FROM orders) + (SELECT count(method) FROM refunds)", [], |x| x.get::<_, i64>(0))?)).unwrap();
 }
