@@ -77,6 +77,12 @@ async fn finds_customers_by_name_phone_fragment_email_and_code() {
     assert!(rows[0].contains(&zoe.code), "{rows:?}");
     let marked = w.js("return [...document.querySelectorAll('[data-testid=customer-row] mark')].map(m => m.textContent)").await;
     assert!(marked.to_string().contains("Zoë") && marked.to_string().contains("Mül"), "highlighted: {marked}");
+    // The name is on screen in its column, after the row's tick box (not pushed out by it).
+    let shown = w
+        .js("const m = document.querySelector('[data-testid=customer-row] .col.name mark'); const r = m.getBoundingClientRect(); \
+             return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === m")
+        .await;
+    assert_eq!(shown, serde_json::json!(true), "the first row's name is visible in the Name column");
     w.shot("directory-search-name").await;
 
     w.search("900 12").await;
