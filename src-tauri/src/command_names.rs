@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "add_branch",
     "rename_branch",
     "archive_branch",
+    "restore_branch",
     "move_customers",
     "preview_import",
     "import_csv",

@@ -34,6 +34,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         add_branch,
         rename_branch,
         archive_branch,
+        restore_branch,
         move_customers,
         preview_import,
         import_csv,

@@ -31,6 +31,8 @@ export const commands = {
 	renameBranch: (id: BranchId, name: string) => typedError<Branch, CoreError>(__TAURI_INVOKE("rename_branch", { id, name })),
 	/**  Archives a branch no customer belongs to. */
 	archiveBranch: (id: BranchId) => typedError<null, CoreError>(__TAURI_INVOKE("archive_branch", { id })),
+	/**  Brings an archived branch back. */
+	restoreBranch: (id: BranchId) => typedError<Branch, CoreError>(__TAURI_INVOKE("restore_branch", { id })),
 	/**  Moves the customers `ids` — or, with `matching`, everyone that search matches — to `to`. */
 	moveCustomers: (ids: string[], matching: SearchRequest | null, to: BranchId) => typedError<MoveReport, CoreError>(__TAURI_INVOKE("move_customers", { ids, matching, to })),
 	/**
@@ -451,6 +453,8 @@ export type DemoReport = {
 export type DeskInfo = {
 	settings: DeskSettings,
 	branches: Branch[],
+	/**  Archived branches (restorable; old records still name them). */
+	archived_branches: Branch[],
 	/**  The database file this window works on. */
 	database: string,
 	/**  Live customers, exact up to the search count cap (`customers_exact`). */
@@ -522,6 +526,8 @@ export type FileBranch = {
 	rows: number,
 	/**  The code of the desk's branch with this name or code; `None`: it would be created. */
 	existing: string | null,
+	/**  The desk's branch of that name is archived: the import brings it back. */
+	archived: boolean,
 };
 
 /**  How the window asks for a file to be read: the choices the preview offers. */

@@ -93,6 +93,34 @@ impl Store {
         })
     }
 
+    /// Branches archived so far, by name.
+    pub fn archived_branches(&self) -> CoreResult<Vec<Branch>> {
+        self.read(|r| {
+            let mut st = r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 1 ORDER BY name")?;
+            let rows = st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Brings an archived branch back (unless a live branch has taken its name meanwhile).
+    pub fn restore_branch(&self, id: BranchId) -> CoreResult<Branch> {
+        self.write(|w| {
+            let (code, name): (String, String) = w
+                .conn()
+                .query_row("SELECT code, name FROM branches WHERE id = ?1 AND archived = 1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or_else(|| CoreError::validation("branch_id", "not_archived", format!("There is no archived branch with id {id}.")))?;
+            let taken: bool = w
+                .conn()
+                .query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE archived = 0 AND lower(name) = lower(?1))", [&name], |r| r.get(0))?;
+            if taken {
+                return Err(CoreError::validation("name", "taken", format!("Another branch is called \"{name}\" now; rename it before restoring this one.")));
+            }
+            w.conn().execute("UPDATE branches SET archived = 0 WHERE id = ?1", [id.0])?;
+            Ok(Branch { id, code, name })
+        })
+    }
+
     /// Moves customers to branch `to`, each with a timeline entry and outbox record like any
     /// edit. Written in batches: a failure leaves the batches before it moved, the rest not.
     pub fn move_customers(&self, actor: &Actor, movers: &Movers, to: BranchId) -> CoreResult<MoveReport> {

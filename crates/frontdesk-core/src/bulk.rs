@@ -379,9 +379,6 @@ fn write_one(
     keys: IndexKeys,
     branches: &mut Branches,
 ) -> CoreResult<Written> {
-    if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        v.branch_id = branch_for(w, b, branches)?;
-    }
     // An email or phone an earlier row of this import holds: both keep it, marked shared. One
     // a customer of the desk already held refuses the row (and refused that earlier row too).
     let mut shares: Vec<(String, String, i64, String)> = Vec::new();
@@ -409,6 +406,10 @@ fn write_one(
             }
             Err(e) => return Err(e),
         }
+    }
+    // After the uniqueness check: a refused row makes or restores no branch.
+    if let Some(b) = row.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        v.branch_id = branch_for(w, b, branches)?;
     }
     let opts = InsertOptions {
         id: row.id,
@@ -450,11 +451,19 @@ fn branch_for(w: &mut Writer<'_>, text: &str, branches: &mut Branches) -> CoreRe
     let name = validate::single_line("branch", text, 100)?;
     let id = match settings::branch_by_code_or_name(w.conn(), &name)? {
         Some(id) => id,
-        None => {
-            let id = settings::insert_branch(w, &name)?;
-            branches.created.push(name.clone());
-            id
-        }
+        // An archived branch of that name or code comes back rather than being made twice.
+        None => match settings::archived_branch_by_code_or_name(w.conn(), &name)? {
+            Some(id) => {
+                w.conn().execute("UPDATE branches SET archived = 0 WHERE id = ?1", [id.0])?;
+                branches.created.push(format!("{name} (restored)"));
+                id
+            }
+            None => {
+                let id = settings::insert_branch(w, &name)?;
+                branches.created.push(name.clone());
+                id
+            }
+        },
     };
     branches.ids.insert(key, id);
     Ok(id)

@@ -848,6 +848,8 @@ pub struct FileBranch {
     pub rows: u64,
     /// The code of the desk's branch with this name or code; `None`: it would be created.
     pub existing: Option<String>,
+    /// The desk's branch of that name is archived: the import brings it back.
+    pub archived: bool,
 }
 
 /// Reads `path` as [`import_csv`] would with `opts`, writing nothing.
@@ -880,16 +882,17 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
             PreviewColumn { header: h.clone(), target, why: why.into(), samples }
         })
         .collect();
-    let desk_branches = store.branches()?;
+    let (live, archived) = (store.branches()?, store.archived_branches()?);
+    let named = |list: &[crate::settings::Branch], name: &str| {
+        list.iter().find(|b| b.code.eq_ignore_ascii_case(name.trim()) || b.name.eq_ignore_ascii_case(name.trim())).map(|b| b.code.clone())
+    };
     let branches = plan
         .branch_names
         .iter()
         .map(|(name, rows)| {
-            let existing = desk_branches
-                .iter()
-                .find(|b| b.code.eq_ignore_ascii_case(name.trim()) || b.name.eq_ignore_ascii_case(name.trim()))
-                .map(|b| b.code.clone());
-            FileBranch { name: name.clone(), rows: *rows, existing }
+            let existing = named(&live, name);
+            let archived = existing.is_none() && named(&archived, name).is_some();
+            FileBranch { name: name.clone(), rows: *rows, existing, archived }
         })
         .collect();
     let targets = FIELDS

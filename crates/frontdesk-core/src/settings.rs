@@ -246,9 +246,18 @@ impl Store {
             return Err(CoreError::validation("name", "required", "A branch needs a name."));
         }
         self.write(|w| {
-            let exists: bool = w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE code = ?1)", [&code], |r| r.get(0))?;
-            if exists {
-                return Err(CoreError::validation("code", "taken", format!("A branch with code \"{code}\" already exists.")));
+            let archived: Option<bool> =
+                w.conn().query_row("SELECT archived FROM branches WHERE code = ?1", [&code], |r| r.get(0)).optional()?;
+            match archived {
+                Some(true) => {
+                    return Err(CoreError::validation(
+                        "code",
+                        "taken",
+                        format!("The archived branch has code \"{code}\"; restore it under Archived branches, or choose another code."),
+                    ))
+                }
+                Some(false) => return Err(CoreError::validation("code", "taken", format!("A branch with code \"{code}\" already exists."))),
+                None => {}
             }
             let named: bool = w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE archived = 0 AND lower(name) = lower(?1))", [&name], |r| r.get(0))?;
             if named {
@@ -278,6 +287,18 @@ pub(crate) fn branch_by_code_or_name(conn: &Connection, text: &str) -> CoreResul
     Ok(conn
         .query_row(
             "SELECT id FROM branches WHERE archived = 0 AND (code = lower(?1) OR lower(name) = lower(?1)) LIMIT 1",
+            [text.trim()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .map(BranchId))
+}
+
+/// An archived branch with this code or name (case-insensitive).
+pub(crate) fn archived_branch_by_code_or_name(conn: &Connection, text: &str) -> CoreResult<Option<BranchId>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM branches WHERE archived = 1 AND (code = lower(?1) OR lower(name) = lower(?1)) ORDER BY id DESC LIMIT 1",
             [text.trim()],
             |r| r.get(0),
         )

@@ -82,3 +82,32 @@ fn customers_move_by_selection_or_by_filter_with_history() {
     d.store.archive_branch(main).unwrap_err(); // still the desk's branch
     assert_eq!(code(d.store.move_customers(&common::me(), &Movers::Ids(vec![people[0].id]), frontdesk_core::ids::BranchId(77)).unwrap_err()), "unknown_branch");
 }
+
+#[test]
+fn an_archived_branch_comes_back_rather_than_being_made_twice() {
+    let d = common::desk();
+    let wakefield = d.store.add_branch("wakefield", "Wakefield").unwrap();
+    d.store.archive_branch(wakefield.id).unwrap();
+    assert_eq!(d.store.archived_branches().unwrap().iter().map(|b| b.id).collect::<Vec<_>>(), [wakefield.id]);
+    // Adding it again by hand says where it is.
+    let e = d.store.add_branch("wakefield", "Wakefield").unwrap_err();
+    assert!(e.to_string().contains("archived"), "{e}");
+    // A file naming it: the preview says it is archived; the import restores it.
+    let path = d.dir.path().join("clients.csv");
+    std::fs::write(&path, "First Name,Location\nAnn,Wakefield\n").unwrap();
+    let opts = frontdesk_core::import::ImportOptions::default();
+    let p = frontdesk_core::import::preview(&d.store, &path, &opts).unwrap();
+    assert!(p.branches[0].archived && p.branches[0].existing.is_none(), "{:?}", p.branches);
+    let r = frontdesk_core::import::import_csv(&d.store, &path, &opts, &mut |_, _| {}).unwrap();
+    assert_eq!(r.new_branches, ["Wakefield (restored)"]);
+    let live: Vec<_> = d.store.branches().unwrap().into_iter().map(|b| b.code).collect();
+    assert_eq!(live, ["main", "wakefield"], "no wakefield-2");
+    // Restored by hand: refused while a live branch has its name.
+    d.store.move_customers(&common::me(), &Movers::Matching(SearchRequest::default()), d.store.desk().branch_id).unwrap();
+    d.store.archive_branch(wakefield.id).unwrap();
+    let other = d.store.add_branch("wf", "Wakefield").unwrap();
+    assert_eq!(code(d.store.restore_branch(wakefield.id).unwrap_err()), "taken");
+    d.store.rename_branch(other.id, "Wakefield Westgate").unwrap();
+    assert_eq!(d.store.restore_branch(wakefield.id).unwrap().name, "Wakefield");
+    assert_eq!(code(d.store.restore_branch(wakefield.id).unwrap_err()), "not_archived");
+}

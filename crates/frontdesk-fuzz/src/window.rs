@@ -29,6 +29,7 @@ pub enum Call {
     AddBranch { code: String, name: String },
     RenameBranch { id: BranchId, name: String },
     ArchiveBranch { id: BranchId },
+    RestoreBranch { id: BranchId },
     MoveCustomers { ids: Vec<String>, matching: Option<SearchRequest>, to: BranchId },
     BookAppointment { input: BookingInput },
     SetAppointmentStatus { id: String, status: AppointmentStatus },
@@ -83,6 +84,7 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::AddBranch { code, name } => s.add_branch(&code, &name).map(drop),
         Call::RenameBranch { id: b, name } => s.rename_branch(b, &name).map(drop),
         Call::ArchiveBranch { id: b } => s.archive_branch(b),
+        Call::RestoreBranch { id: b } => s.restore_branch(b).map(drop),
         Call::MoveCustomers { ids, matching, to } => {
             let movers = match matching {
                 Some(req) => frontdesk_core::branches::Movers::Matching(req),

@@ -15,6 +15,8 @@ use crate::Desk;
 pub struct DeskInfo {
     pub settings: DeskSettings,
     pub branches: Vec<Branch>,
+    /// Archived branches (restorable; old records still name them).
+    pub archived_branches: Vec<Branch>,
     /// The database file this window works on.
     pub database: String,
     /// Live customers, exact up to the search count cap (`customers_exact`).
@@ -34,6 +36,7 @@ pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
         Ok(DeskInfo {
             settings: s.desk(),
             branches: s.branches()?,
+            archived_branches: s.archived_branches()?,
             database,
             customers: count.total,
             customers_exact: count.total_exact,
@@ -68,6 +71,13 @@ pub async fn rename_branch(desk: State<'_, Desk>, id: BranchId, name: String) ->
 #[specta::specta]
 pub async fn archive_branch(desk: State<'_, Desk>, id: BranchId) -> CoreResult<()> {
     blocking(&desk, move |s| s.archive_branch(id)).await
+}
+
+/// Brings an archived branch back.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_branch(desk: State<'_, Desk>, id: BranchId) -> CoreResult<Branch> {
+    blocking(&desk, move |s| s.restore_branch(id)).await
 }
 
 /// Moves the customers `ids` — or, with `matching`, everyone that search matches — to `to`.

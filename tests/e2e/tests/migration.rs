@@ -136,5 +136,27 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     w.css("[data-testid=branch-row][data-code=wakefield] [data-testid=branch-archive]").await.click().await.unwrap();
     w.until("Wakefield archived", || async { (w.texts("[data-testid=branch-row]").await.len() == 1).then_some(()) }).await;
     assert_eq!(w.query_i64("SELECT count(*) FROM customers c JOIN branches b ON b.id = c.branch_id WHERE b.name = 'Leeds'", &[]), 40);
+    w.until("archived branch listed", || async { (w.texts("[data-testid=archived-branch-row]").await.len() == 1).then_some(()) }).await;
+
+    // Back in the directory the filter on the archived branch is gone: all 40 are listed, and
+    // a moved customer's timeline names both branches.
+    w.css("body").await.send_keys(keys::ESC).await.unwrap();
+    w.text_until("result-count", |t| t.starts_with("40 ")).await;
+    w.search("isla pratt").await;
+    w.rows_until("Isla", |r| r.first().is_some_and(|x| x.contains("Isla Pratt"))).await;
+    w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
+    w.text_until("timeline", |t| t.contains("Branch: Wakefield → Leeds")).await;
+
+    // The same file again: every row is refused (they are all in), and no branch is made or
+    // brought back for them.
+    w.click("settings").await;
+    w.click("import-csv").await;
+    w.fill("import_path", &csv.display().to_string()).await;
+    w.click("import-preview-button").await;
+    w.testid("import-preview").await;
+    w.click("import-start").await;
+    let summary = w.text_until("import-summary", |t| t.contains("Imported")).await;
+    assert!(summary.contains("Imported 0 of 40 rows") && !summary.contains("New branches"), "{summary}");
+    assert_eq!(w.query_i64("SELECT count(*) FROM branches", &[]), 2);
     w.close().await;
 }
