@@ -19,14 +19,15 @@ fn fresha_file() -> String {
         let birthday = if i == 0 { "14/03/1988".to_string() } else { format!("{:02}/{:02}/19{}", i % 28 + 1, i % 12 + 1, 70 + i) };
         let (note, blocked, reason) = if i == 0 { ("Owes £20 — deposit only", "Yes", "") } else if i == 7 { ("", "TRUE", "Rude to staff") } else { ("", "No", "") };
         let location = if i < 25 { "Leeds" } else { "Wakefield" };
+        // Amelia was added in summer (British Summer Time): her "client since" keeps 16:49.
+        let added = if i == 0 { "22/08/2021 16:49".to_string() } else { format!("{:02}/03/2021 10:12", i % 28 + 1) };
         let address = if i == 0 { "3 Wood Street,Wakefield,WF1 1HX" } else { ",," };
         s.push_str(&format!(
-            "{},{first},{last},07700 9001{:02},{}.{}{i}@example.com,{birthday},{note},{blocked},{reason},{:02}/03/2021 10:12,{location},Instagram,{},{address}\n",
+            "{},{first},{last},07700 9001{:02},{}.{}{i}@example.com,{birthday},{note},{blocked},{reason},{added},{location},Instagram,{},{address}\n",
             900_000 + i,
             i,
             first.to_lowercase(),
             last.to_lowercase(),
-            i % 28 + 1,
             i * 3
         ));
     }
@@ -35,6 +36,9 @@ fn fresha_file() -> String {
 
 #[tokio::test]
 async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
+    // The desk's computer is in the UK: summer times are an hour off UTC. (The only test in
+    // this binary, so no other test sees the change.)
+    std::env::set_var("TZ", "Europe/London");
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("fresha-clients.csv");
     std::fs::write(&csv, fresha_file()).unwrap();
@@ -94,7 +98,7 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     assert_eq!(w.query_i64("SELECT count(*) FROM customers WHERE status = 1", &[]), 2);
     assert_eq!(w.query_i64("SELECT count(*) FROM customers WHERE remarks LIKE '%Instagram%'", &[]), 0);
 
-    // Amelia: blocked, with her note, born 14/03/1988, a client since 01/03/2021 10:12.
+    // Amelia: blocked, with her note, born 14/03/1988, a client since 22/08/2021 16:49.
     w.search("amelia hart").await;
     w.rows_until("Amelia", |r| r.first().is_some_and(|x| x.contains("Amelia Hart"))).await;
     w.testid("search").await.send_keys(keys::ENTER).await.unwrap();
@@ -102,7 +106,7 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     let profile = w.text_until("profile", |t| t.contains("14/03/1988")).await;
     assert!(profile.contains("Owes £20 — deposit only"), "{profile}");
     assert!(profile.contains("Blocked"), "{profile}");
-    assert!(profile.contains("customer since 01/03/2021 10:12"), "24-hour times: {profile}");
+    assert!(profile.contains("customer since 22/08/2021 16:49"), "24-hour times, the wall time as written: {profile}");
     let address = w.texts("[data-testid=profile-address]").await;
     assert_eq!(address, ["3 Wood Street | Wakefield | WF1 1HX"], "the town before the postcode");
     assert!(!profile.contains(" PM") && !profile.contains(" AM"), "24-hour times: {profile}");
