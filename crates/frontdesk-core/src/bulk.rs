@@ -323,8 +323,23 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
             }
         }
     };
+    let v = keep_left_out_in_remarks(v, &row.notices);
     let keys = IndexKeys::of_valid(&v);
     Ok((v, keys))
+}
+
+/// The values left out are kept on the record too, as lines of its remarks: the errors file
+/// may be lost or written over, the customer's record is not.
+fn keep_left_out_in_remarks(mut v: ValidCustomer, notices: &[Notice]) -> ValidCustomer {
+    let lines: Vec<String> = notices
+        .iter()
+        .filter(|n| n.field != "remarks" && !n.value.trim().is_empty())
+        .map(|n| format!("Not valid when imported, left out — {}: {}", crate::customers::labels::label(&n.field), n.value.trim()))
+        .collect();
+    if !lines.is_empty() {
+        v.remarks = Some(v.remarks.take().into_iter().chain(lines).collect::<Vec<_>>().join("\n"));
+    }
+    v
 }
 
 /// A row's validation errors as one: the first one's field and code, and every reason, so the

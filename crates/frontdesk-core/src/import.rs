@@ -154,6 +154,17 @@ pub fn errors_path(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}.errors.csv"))
 }
 
+/// [`errors_path`], or `clients.errors-2.csv`, `-3`… when that file is there: an errors file
+/// someone may be fixing is never written over.
+fn free_errors_path(path: &Path) -> PathBuf {
+    let first = errors_path(path);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+    std::iter::once(first)
+        .chain((2..).map(|n| path.with_file_name(format!("{stem}.errors-{n}.csv"))))
+        .find(|p| !p.exists())
+        .expect("a free name")
+}
+
 fn file_error(path: &Path, line: Option<u64>, code: &str, message: String) -> CoreError {
     CoreError::File { path: path.display().to_string(), line, code: code.into(), message }
 }
@@ -223,6 +234,7 @@ impl Lines {
 
 struct Plan {
     delimiter: u8,
+    file_name: String,
     /// The first [`SAMPLES`] rows, as written.
     samples: Vec<Vec<String>>,
     /// Each branch the file names (as first written) and how many rows name it.
@@ -395,7 +407,8 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
             DateColumn { column: headers[i].clone(), order, why }
         })
         .collect();
-    Ok(Plan { delimiter, samples, branch_names, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
+    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Plan { delimiter, file_name, samples, branch_names, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
 }
 
 /// Refuses a plan with no column for the customer's name: no row could make a customer.
@@ -490,6 +503,8 @@ struct Reading {
     branch_default: Option<String>,
     /// A branch name in the file (lower case) → the desk branch code its rows go to.
     branch_map: HashMap<String, String>,
+    /// Who a marketing consent the file gives without its recorder was recorded by.
+    consent_by: String,
 }
 
 /// Reads a status word: blocked (or banned, not allowed) or not; anything else is kept as a
@@ -651,6 +666,10 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
     if row.branch.is_none() {
         row.branch = how.branch_default.clone();
     }
+    // A consent from the other system: recorded by the file, not by whoever imported it.
+    if row.input.marketing_consent.is_some() && row.consent_by.is_none() {
+        row.consent_by = Some(how.consent_by.clone());
+    }
     row.notices = notices;
     if problems.is_empty() {
         Ok(row)
@@ -726,7 +745,7 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
     let errors_file = if rejects.is_empty() && kept.is_empty() {
         None
     } else {
-        let err_path = errors_path(path);
+        let err_path = free_errors_path(path);
         write_errors(path, &err_path, &plan, rejects, &kept)?;
         Some(err_path.display().to_string())
     };
@@ -921,7 +940,8 @@ fn reading(store: &Store, plan: &Plan, opts: &ImportOptions) -> CoreResult<Readi
     for (name, to) in &opts.branch_map {
         branch_map.insert(name.trim().to_lowercase(), find("branch_map", to)?);
     }
-    Ok(Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today, branch_default, branch_map })
+    let file = plan.file_name.clone();
+    Ok(Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today, branch_default, branch_map, consent_by: format!("the file {file}") })
 }
 
 /// The columns an errors file has before the row's own.
@@ -933,7 +953,7 @@ const IMPORTED_AS: &str = "imported as ";
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
 fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>, kept: &[(u64, KeptWithout)]) -> CoreResult<()> {
     let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
-    let f = File::create(err_path).map_err(|x| unwritable(&x))?;
+    let f = File::options().write(true).create_new(true).open(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
     // `error_*`: not a customer field, so the file, once fixed, imports as it is (the four
     // columns are ignored).

@@ -86,6 +86,9 @@ fn a_fresha_file_keeps_notes_blocked_clients_and_client_since() {
     let amelia = one(&d, "amelia hart");
     assert_eq!(amelia.status, CustomerStatus::Active);
     assert_eq!(amelia.birthday, chrono::NaiveDate::from_ymd_opt(1991, 4, 23));
+    // Her consent is the file's, not the receptionist's who imported it.
+    let consent = amelia.marketing_consent.unwrap();
+    assert_eq!((consent.granted, consent.by.as_str()), (true, "the file fresha.csv"));
 }
 
 #[test]
@@ -170,6 +173,10 @@ fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_o
         let pairs: Vec<_> = r.first_shared_in_file.iter().map(|p| (p.field.as_str(), p.other_line, p.line)).collect();
         assert_eq!(pairs, [("email", 2, 3), ("phone", 4, 5), ("phone", 4, 6)]);
         assert_eq!(r.shared_in_file, 3);
+        // Olivia's bad birthday is left out, and kept on her record as well as in the errors file.
+        let olivia = one(&d, "900001");
+        assert_eq!(olivia.birthday, None);
+        assert!(olivia.remarks.as_deref().unwrap_or("").contains("left out — Birthday: 31/02/1990"), "{:?}", olivia.remarks);
         for q in ["900001", "900002"] {
             assert!(one(&d, q).email_shared, "{q}");
         }
@@ -184,6 +191,20 @@ fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_o
         let events = d.store.timeline(first.id, None, 10).unwrap();
         assert!(events.iter().any(|e| e.kind == "updated" && e.note.as_deref().is_some_and(|n| n.contains("line 3"))), "{events:?}");
     }
+}
+
+#[test]
+fn an_errors_file_is_never_written_over() {
+    let d = common::desk_in("GB");
+    let text = "First Name,Last Name,Email\nAnn,Lee,ann@@example.com\n";
+    let first = import_text(&d, "clients.csv", text);
+    let path = std::path::PathBuf::from(first.errors_file.unwrap());
+    // Someone starts fixing it; the same file is imported again by mistake.
+    std::fs::write(&path, "being fixed").unwrap();
+    let again = import_text(&d, "clients.csv", text);
+    let second = again.errors_file.unwrap();
+    assert!(second.ends_with("clients.errors-2.csv"), "{second}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "being fixed");
 }
 
 #[test]
