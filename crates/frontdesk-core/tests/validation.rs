@@ -57,8 +57,36 @@ fn country_length_control_characters_birthday() {
     i.birthday = Some("2030-01-01".into());
     assert_eq!(rejects(i), ("birthday".into(), "in_future".into()));
     let mut i = input("Ann", "Lee", None, None);
-    i.birthday = Some("23/04/1990".into());
+    i.birthday = Some("31/02/1990".into());
     assert_eq!(rejects(i), ("birthday".into(), "invalid_date".into()));
+}
+
+/// A birthday typed as the desk writes dates is read that way; one that is not a date is said
+/// so in the desk's order.
+#[test]
+fn a_birthday_is_read_in_the_desks_order() {
+    let d = desk(); // a UK desk: day first
+    let born = |text: &str| {
+        let mut i = input("Ann", "Lee", None, None);
+        i.birthday = Some(text.into());
+        d.store.create_customer(&me(), &i).map(|c| c.birthday)
+    };
+    let day = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd);
+    assert_eq!(born("23/04/1990").unwrap(), day(1990, 4, 23));
+    assert_eq!(born("14/3/88").unwrap(), day(1988, 3, 14));
+    assert_eq!(born("1990-04-23").unwrap(), day(1990, 4, 23));
+    match born("31/02/1990") {
+        Err(CoreError::Validation { field, message, .. }) => assert!(field == "birthday" && message.contains("DD/MM/YYYY"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // Every problem at once, the birthday's too, while the form is typed.
+    let mut i = input("", "", Some("ann@@example.com"), None);
+    i.birthday = Some("32/13/1990".into());
+    let fields: Vec<String> = d.store.validate_customer(&i).into_iter().filter_map(|e| e.field().map(String::from)).collect();
+    assert!(fields.contains(&"birthday".to_string()) && fields.contains(&"email".to_string()), "{fields:?}");
+    // A US desk reads month first.
+    d.store.update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() }).unwrap();
+    assert_eq!(born("04/23/1990").unwrap(), day(1990, 4, 23));
 }
 
 #[test]

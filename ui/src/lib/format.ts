@@ -115,12 +115,17 @@ export function parseDay(text: string): string | null {
   const t = text.trim();
   let y: number, m: number, d: number;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  const local = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  const local = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$/.exec(t);
   if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else if (local) {
     const [a, b] = [Number(local[1]), Number(local[2])];
     [d, m] = locale.date_order === "mdy" ? [b, a] : [a, b];
     y = Number(local[3]);
+    if (local[3].length === 2) {
+      // 88 → 1988, 24 → 2024: the latest year ending so that is not after this one (as the core reads it).
+      const now = new Date().getFullYear();
+      y += now - (now % 100) - (y > now % 100 ? 100 : 0);
+    }
   } else return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;

@@ -59,6 +59,22 @@ fn shared_bits(v: &ValidCustomer) -> i64 {
     (if v.phone_shared { PHONE_SHARED } else { 0 }) | (if v.email_shared { EMAIL_SHARED } else { 0 })
 }
 
+/// The form with a birthday typed in the desk's order (`14/03/1988` or `14/3/88` on a UK desk)
+/// as `YYYY-MM-DD`; one that is not a date is left out and said why, in the desk's order.
+fn birthday_as_typed(input: &CustomerInput, locale: &crate::locale::Locale, today: chrono::NaiveDate) -> (CustomerInput, Option<CoreError>) {
+    let Some(text) = input.birthday.as_deref().map(str::trim).filter(|b| !b.is_empty()) else {
+        return (input.clone(), None);
+    };
+    match crate::locale::dates::parse(text, locale.date_order, today) {
+        Ok(crate::locale::dates::Written::Date(d)) => (CustomerInput { birthday: Some(d.format("%Y-%m-%d").to_string()), ..input.clone() }, None),
+        Ok(_) => (
+            CustomerInput { birthday: None, ..input.clone() },
+            Some(CoreError::validation("birthday", "invalid_date", format!("\"{text}\" has a time; a birthday is a date, e.g. {}.", locale.format_date(chrono::NaiveDate::from_ymd_opt(1990, 4, 23).unwrap_or(today))))),
+        ),
+        Err(why) => (CustomerInput { birthday: None, ..input.clone() }, Some(CoreError::validation("birthday", "invalid_date", why))),
+    }
+}
+
 /// The bit of `shared_contacts` that marks the `email` or `phone` as shared.
 pub(crate) fn shared_bit(field: &str) -> i64 {
     if field == "email" {
@@ -75,7 +91,11 @@ impl Writer<'_> {
 
     /// Validates a form against this desk's region and branch.
     pub fn validate(&self, input: &CustomerInput) -> CoreResult<ValidCustomer> {
-        let v = validate::validate_customer(input, &self.desk.default_region, self.desk.branch_id, self.today())
+        let (input, bad_birthday) = birthday_as_typed(input, &self.desk.locale, self.today());
+        if let Some(e) = bad_birthday {
+            return Err(e);
+        }
+        let v = validate::validate_customer(&input, &self.desk.default_region, self.desk.branch_id, self.today())
             .map_err(first_error)?;
         branch_exists(&self.tx, v.branch_id)?;
         Ok(v)
@@ -488,6 +508,9 @@ impl Store {
     pub fn validate_customer(&self, input: &CustomerInput) -> Vec<CoreError> {
         let desk = self.desk();
         let today = ms_to_datetime(self.sources().clock.now_ms()).date_naive();
-        validate::validate_customer(input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default()
+        let (input, bad_birthday) = birthday_as_typed(input, &desk.locale, today);
+        let mut errors = validate::validate_customer(&input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default();
+        errors.extend(bad_birthday);
+        errors
     }
 }
