@@ -455,6 +455,8 @@ export type DeskInfo = {
 	branches: Branch[],
 	/**  Archived branches (restorable; old records still name them). */
 	archived_branches: Branch[],
+	/**  The country this computer is set to (its locale, `en_GB.UTF-8` → GB), if it says. */
+	system_country: string | null,
 	/**  The database file this window works on. */
 	database: string,
 	/**  Live customers, exact up to the search count cap (`customers_exact`). */

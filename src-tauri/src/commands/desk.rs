@@ -17,6 +17,8 @@ pub struct DeskInfo {
     pub branches: Vec<Branch>,
     /// Archived branches (restorable; old records still name them).
     pub archived_branches: Vec<Branch>,
+    /// The country this computer is set to (its locale, `en_GB.UTF-8` → GB), if it says.
+    pub system_country: Option<String>,
     /// The database file this window works on.
     pub database: String,
     /// Live customers, exact up to the search count cap (`customers_exact`).
@@ -37,6 +39,7 @@ pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
             settings: s.desk(),
             branches: s.branches()?,
             archived_branches: s.archived_branches()?,
+            system_country: system_country(),
             database,
             customers: count.total,
             customers_exact: count.total_exact,
@@ -45,6 +48,15 @@ pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
         })
     })
     .await
+}
+
+/// The country of the first locale variable set (as the C library reads them).
+fn system_country() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .next()
+        .and_then(|v| frontdesk_core::locale::country_of_locale_name(&v))
 }
 
 #[tauri::command]

@@ -3,7 +3,6 @@
 //! the import preview; then dates shown the UK way, branches renamed and moved, and quick create
 //! warning about a number another client holds.
 
-use frontdesk_core::settings::SettingsInput;
 use frontdesk_e2e::{keys, Window};
 
 const FIRST: [&str; 8] = ["Amelia", "Olivia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Grace"];
@@ -39,14 +38,18 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     // The desk's computer is in the UK: summer times are an hour off UTC. (The only test in
     // this binary, so no other test sees the change.)
     std::env::set_var("TZ", "Europe/London");
+    std::env::set_var("LANG", "en_GB.UTF-8");
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("fresha-clients.csv");
     std::fs::write(&csv, fresha_file()).unwrap();
-    let w = Window::open("uk-salon", |s| {
-        s.update_settings(&SettingsInput { business_name: Some("Hart & Co".into()), default_region: Some("GB".into()), ..Default::default() }).unwrap();
+    let w = Window::open("uk-salon", |_| {}).await;
+    w.testid("first-run").await;
+    // A new desk on a computer set to British English starts in the United Kingdom.
+    w.until("the desk's country from the computer's", || async {
+        (w.field("default_region").await.prop("value").await.ok()??.as_str() == "GB").then_some(())
     })
     .await;
-    w.testid("first-run").await;
+    assert_eq!(w.query_i64("SELECT count(*) FROM settings WHERE key = 'default_region' AND value = 'GB'", &[]), 1);
 
     // The first branch is renamed to where the desk is.
     w.click("settings").await;

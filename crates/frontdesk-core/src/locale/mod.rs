@@ -207,6 +207,15 @@ pub(crate) fn choice_to(c: &LocaleChoice) -> [Option<String>; 3] {
     ]
 }
 
+/// The country of a POSIX locale name as the system sets it (`en_GB.UTF-8`, `de_AT@euro` →
+/// GB, AT); `None` for `C`, `POSIX` or a name without a country.
+pub fn country_of_locale_name(name: &str) -> Option<String> {
+    let name = name.split(['.', '@']).next()?;
+    let (lang, country) = name.split_once(['_', '-'])?;
+    let ok = (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic()) && country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic());
+    ok.then(|| country.to_uppercase())
+}
+
 /// A country's two-letter code from what a file may hold: the code itself or its English name
 /// ("United Kingdom", "UK", "England" → GB).
 pub fn country_code(text: &str) -> Option<String> {
@@ -254,6 +263,13 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_systems_locale_name_gives_its_country() {
+        for (name, want) in [("en_GB.UTF-8", Some("GB")), ("de_AT@euro", Some("AT")), ("fr_FR", Some("FR")), ("en-IE", Some("IE")), ("C.UTF-8", None), ("POSIX", None), ("en", None), ("", None)] {
+            assert_eq!(country_of_locale_name(name).as_deref(), want, "{name}");
+        }
+    }
 
     #[test]
     fn every_row_of_the_table_reads() {
