@@ -604,6 +604,7 @@ export type KeptWithout = {
 	line: number,
 	/**  The code of the customer the row became. */
 	customer: string,
+	name: string,
 	field: string,
 	code: string,
 	value: string,
@@ -901,9 +902,11 @@ export type SharedInFile = {
 	value: string,
 	line: number,
 	customer: string,
+	name: string,
 	/**  The earlier row holding it. */
 	other_line: number,
 	other_customer: string,
+	other_name: string,
 };
 
 export type SortBy = 

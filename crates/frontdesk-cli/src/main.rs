@@ -488,9 +488,9 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                         outln!("{n}{rows} rejected; each is listed with its line, field and reason in {f}");
                     }
                     if report.kept_without > 0 {
+                        let who = if report.kept_without == 1 { "1 customer was".to_string() } else { format!("{} customers were", report.kept_without) };
                         outln!(
-                            "{} customers were imported without a value that was not valid (a birthday, an email…); each value is listed with its line, field and reason in {f}, to fix on the customer",
-                            report.kept_without
+                            "{who} imported without a value that was not valid (a birthday, an email…); each value is listed with its line, field and reason in {f}, and kept in the customer's remarks, to fix on the customer"
                         );
                     }
                 }
@@ -498,9 +498,10 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     outln!("New branches, named in the file: {}", report.new_branches.join(", "));
                 }
                 if report.shared_in_file > 0 {
-                    outln!("{} rows hold an email or phone an earlier row holds: all imported, the contact marked shared on each (merge them if they are one person):", report.shared_in_file);
+                    let rows = if report.shared_in_file == 1 { "1 row holds".to_string() } else { format!("{} rows hold", report.shared_in_file) };
+                    outln!("{rows} an email or phone an earlier row holds: all imported, the contact marked shared on each (merge them if they are one person):");
                     for p in &report.first_shared_in_file {
-                        outln!("  line {} ({}) and line {} ({}): {} {}", p.other_line, p.other_customer, p.line, p.customer, p.field, p.value);
+                        outln!("  line {} ({} {}) and line {} ({} {}): {} {}", p.other_line, p.other_name, p.other_customer, p.line, p.name, p.customer, p.field, p.value);
                     }
                 }
                 outln!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));

@@ -81,7 +81,7 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     let (ok, out, err) = frontdesk(&db, &["import", file.to_str().unwrap(), "--region", "GB"]);
     assert!(ok, "{err}");
     // A bad phone costs only the phone: the customer is in, the value is in the errors file.
-    assert!(out.contains("Imported 2 of 2 rows") && out.contains("1 customers were imported without a value"), "{out}");
+    assert!(out.contains("Imported 2 of 2 rows") && out.contains("1 customer was imported without a value"), "{out}");
     let errors = std::fs::read_to_string(dir.path().join("clients.errors.csv")).unwrap();
     assert!(errors.contains("3,phone,invalid_phone") && errors.contains(",12,imported as "), "{errors}");
     // Dates written day first, proven by the values; a bad --date-order is said so.

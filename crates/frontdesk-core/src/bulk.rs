@@ -138,9 +138,11 @@ pub struct SharedInFile {
     pub value: String,
     pub line: u64,
     pub customer: String,
+    pub name: String,
     /// The earlier row holding it.
     pub other_line: u64,
     pub other_customer: String,
+    pub other_name: String,
 }
 
 /// A row and what validating it gave: the record and its search keys (computed here, on the
@@ -157,7 +159,7 @@ pub fn write_rows<I>(
     rows: I,
     progress: &mut dyn FnMut(u64),
     on_reject: &mut dyn FnMut(&BulkRow, &CoreError) -> CoreResult<()>,
-    on_kept: &mut dyn FnMut(&BulkRow, &str),
+    on_kept: &mut dyn FnMut(&BulkRow, &str, &str),
 ) -> CoreResult<BulkReport>
 where
     I: Iterator<Item = BulkRow> + Send,
@@ -194,7 +196,7 @@ where
                 return Ok(());
             }
             let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
-            let mut kept: Vec<(BulkRow, String)> = Vec::new();
+            let mut kept: Vec<(BulkRow, String, String)> = Vec::new();
             let mut shared: Vec<SharedInFile> = Vec::new();
             let lines_before = lines_by_seq.len();
             let written = store.write(|w| {
@@ -203,15 +205,16 @@ where
                 let mut seqs: Option<(i64, i64)> = None;
                 for (row, checked) in pending.drain(..) {
                     match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
-                        Ok(Written { seq, code, shares }) => {
+                        Ok(Written { seq, code, name, shares }) => {
                             written += 1;
                             lines_by_seq.push((seq, row.line));
-                            for (field, value, owner_seq, other_customer) in shares {
+                            for (field, value, owner_seq, other) in shares {
                                 let other_line = lines_by_seq.binary_search_by_key(&owner_seq, |(s, _)| *s).map_or(0, |i| lines_by_seq[i].1);
-                                shared.push(SharedInFile { field, value, line: row.line, customer: code.clone(), other_line, other_customer });
+                                let (other_customer, other_name) = (other.code, other.display_name);
+                                shared.push(SharedInFile { field, value, line: row.line, customer: code.clone(), name: name.clone(), other_line, other_customer, other_name });
                             }
                             if !row.notices.is_empty() {
-                                kept.push((row, code));
+                                kept.push((row, code, name));
                             }
                             seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
                         }
@@ -245,8 +248,8 @@ where
                 on_reject(row, e)?;
             }
             report.kept_without += kept.len() as u64;
-            for (row, code) in &kept {
-                on_kept(row, code);
+            for (row, code, name) in &kept {
+                on_kept(row, code, name);
             }
             progress(report.written + report.rejected);
             Ok(())
@@ -396,7 +399,7 @@ fn write_one(
 ) -> CoreResult<Written> {
     // An email or phone an earlier row of this import holds: both keep it, marked shared. One
     // a customer of the desk already held refuses the row (and refused that earlier row too).
-    let mut shares: Vec<(String, String, i64, String)> = Vec::new();
+    let mut shares: Vec<(String, String, i64, crate::error::CustomerRef)> = Vec::new();
     loop {
         match w.check_unique(&v, None) {
             Ok(()) => break,
@@ -417,7 +420,7 @@ fn write_one(
                     let note = format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
                     w.mark_contact_shared(owner_seq, actor, &field, &note)?;
                 }
-                shares.push((field, value.unwrap_or_default(), owner_seq, existing.code));
+                shares.push((field, value.unwrap_or_default(), owner_seq, existing));
             }
             Err(e) => return Err(e),
         }
@@ -438,15 +441,17 @@ fn write_one(
         keys: Some(keys),
     };
     let done = w.insert_customer(actor, &v, &opts)?;
-    Ok(Written { seq: done.seq, code: done.code, shares })
+    let name = crate::customers::display_name(&v.first_name, &v.last_name);
+    Ok(Written { seq: done.seq, code: done.code, name, shares })
 }
 
-/// A row written: its seq, its code, and the contacts it shares with earlier rows (field,
-/// value, the earlier row's seq and code).
+/// A row written: its seq, code and name, and the contacts it shares with earlier rows (field,
+/// value, the earlier row's seq and who it is).
 struct Written {
     seq: i64,
     code: String,
-    shares: Vec<(String, String, i64, String)>,
+    name: String,
+    shares: Vec<(String, String, i64, crate::error::CustomerRef)>,
 }
 
 /// Branches rows named: found or created so far (by lower-case code or name), and the names of

@@ -142,6 +142,7 @@ pub struct KeptWithout {
     pub line: u64,
     /// The code of the customer the row became.
     pub customer: String,
+    pub name: String,
     pub field: String,
     pub code: String,
     pub value: String,
@@ -730,10 +731,11 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
             rejects.push((row.record, row.line, e.clone()));
             Ok(())
         },
-        &mut |row, code| {
+        &mut |row, code, name| {
             for n in &row.notices {
                 let (field, value, reason) = (n.field.clone(), n.value.clone(), n.reason.clone());
-                kept.push((row.record, KeptWithout { line: row.line, customer: code.to_string(), field, code: n.code.clone(), value, reason }));
+                let (customer, name) = (code.to_string(), name.to_string());
+                kept.push((row.record, KeptWithout { line: row.line, customer, name, field, code: n.code.clone(), value, reason }));
             }
         },
     )?;
@@ -890,8 +892,10 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
                 "chosen"
             } else if plan.computed[i] {
                 "a figure the other system computed"
+            } else if plan.columns[i] == Some("extra") && alias(h).is_some_and(|a| matches!(a, "id" | "code")) {
+                "another system's numbers: kept as a line in remarks"
             } else if plan.columns[i] == Some("extra") && alias(h).is_some_and(|a| a != "extra") {
-                "another column already fills that field, or it holds another system's numbers"
+                "another column already fills that field: kept as a line in remarks"
             } else if plan.columns[i].is_some() {
                 "recognised from its name"
             } else {

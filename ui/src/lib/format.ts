@@ -145,6 +145,11 @@ export function datePattern(): string {
   return orderPattern(locale.date_order, locale.date_separator);
 }
 
+/** 1 → "1 row", 3 → "3 rows" (`many` when the plural is not one + "s"). */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
 export function count(n: number, exact = true): string {
   const t = n.toLocaleString(numberLocale());
   return exact ? t : `${t}+`;

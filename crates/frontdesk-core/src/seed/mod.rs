@@ -290,7 +290,7 @@ pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progres
     let rows = range.map(move |i| customer(seed, i));
     let actor = Actor::new("demo data");
     let import_id = crate::import::start(store, &format!("demo data (seed {seed})"), &actor)?;
-    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()), &mut |_, _| {})?;
+    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()), &mut |_, _, _| {})?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })
 }
