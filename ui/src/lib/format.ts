@@ -145,6 +145,24 @@ export function datePattern(): string {
   return orderPattern(locale.date_order, locale.date_separator);
 }
 
+/** What the address fields are called where the desk is (Town / County / Postcode in the UK). */
+export function addressLabels(): { city: string; state: string; postcode: string } {
+  switch (locale.country) {
+    case "GB":
+      return { city: "Town / city", state: "County", postcode: "Postcode" };
+    case "IE":
+      return { city: "Town / city", state: "County", postcode: "Eircode" };
+    case "US":
+      return { city: "City", state: "State", postcode: "ZIP code" };
+    case "CA":
+      return { city: "City", state: "Province", postcode: "Postal code" };
+    case "AU":
+      return { city: "Suburb / town", state: "State", postcode: "Postcode" };
+    default:
+      return { city: "City", state: "State / region", postcode: "Postal code" };
+  }
+}
+
 /** 1 → "1 row", 3 → "3 rows" (`many` when the plural is not one + "s"). */
 export function counted(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
