@@ -441,7 +441,9 @@ fn write_one(
         keys: Some(keys),
     };
     let done = w.insert_customer(actor, &v, &opts)?;
-    let name = crate::customers::display_name(&v.first_name, &v.last_name);
+    // Only a row the report names needs its name.
+    let named = !row.notices.is_empty() || !shares.is_empty();
+    let name = if named { crate::customers::display_name(&v.first_name, &v.last_name) } else { String::new() };
     Ok(Written { seq: done.seq, code: done.code, name, shares })
 }
 
