@@ -15,53 +15,61 @@ pub use desk::{database_path, Desk};
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use commands::*;
     // Ids and timestamps that cross the bridge fit in 53 bits (seq, ms, branch ids).
-    tauri_specta::Builder::<tauri::Wry>::new().dangerously_cast_bigints_to_number().disable_serde_phases()
-        .constant("FIELD_LABELS", frontdesk_core::customers::labels::FIELD_LABELS.iter().copied().collect::<std::collections::BTreeMap<_, _>>())
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+        .constant(
+            "FIELD_LABELS",
+            frontdesk_core::customers::labels::FIELD_LABELS
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         .commands(tauri_specta::collect_commands![
-        search,
-        customer_detail,
-        timeline,
-        create_customer,
-        update_customer,
-        block_customer,
-        unblock_customer,
-        archive_customer,
-        restore_customer,
-        check_customer,
-        draft_customer,
-        desk_info,
-        update_settings,
-        add_branch,
-        rename_branch,
-        archive_branch,
-        restore_branch,
-        move_customers,
-        preview_import,
-        import_csv,
-        load_demo,
-        book_appointment,
-        set_appointment_status,
-        cancel_appointment,
-        create_order,
-        pay_order,
-        refund_order,
-        redeem_points,
-        cancel_order,
-        directory_stats,
-        add_service,
-        update_service,
-        add_staff,
-        update_staff,
-        past_appointments,
-        customer_orders,
-        backup_status,
-        backup_now,
-        list_backups,
-        set_backup_folder,
-        inspect_backup,
-        restore_backup,
-        export_everything,
-    ])
+            search,
+            customer_detail,
+            timeline,
+            create_customer,
+            update_customer,
+            block_customer,
+            unblock_customer,
+            archive_customer,
+            restore_customer,
+            check_customer,
+            draft_customer,
+            desk_info,
+            update_settings,
+            add_branch,
+            rename_branch,
+            archive_branch,
+            restore_branch,
+            move_customers,
+            preview_import,
+            import_csv,
+            load_demo,
+            book_appointment,
+            set_appointment_status,
+            cancel_appointment,
+            create_order,
+            pay_order,
+            refund_order,
+            redeem_points,
+            cancel_order,
+            directory_stats,
+            add_service,
+            update_service,
+            add_staff,
+            update_staff,
+            past_appointments,
+            customer_orders,
+            backup_status,
+            backup_now,
+            list_backups,
+            set_backup_folder,
+            inspect_backup,
+            restore_backup,
+            export_everything,
+        ])
 }
 
 /// Writes the TypeScript the UI imports (the commands and every type they take or return).
@@ -84,7 +92,11 @@ fn open_desk() -> Desk {
     });
     opened.unwrap_or_else(|message| {
         eprintln!("{message}");
-        let _ = rfd::MessageDialog::new().set_level(rfd::MessageLevel::Error).set_title("Frontdesk cannot start").set_description(&message).show();
+        let _ = rfd::MessageDialog::new()
+            .set_level(rfd::MessageLevel::Error)
+            .set_title("Frontdesk cannot start")
+            .set_description(&message)
+            .show();
         std::process::exit(1);
     })
 }
@@ -150,7 +162,9 @@ fn quit_on_termination(app: &tauri::AppHandle) {
         use tokio::signal::unix::{signal, SignalKind};
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
-            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else { return };
+            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+                return;
+            };
             tokio::select! {
                 _ = term.recv() => {}
                 _ = int.recv() => {}

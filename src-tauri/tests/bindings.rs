@@ -28,8 +28,11 @@ fn committed_bindings_match_the_commands() {
 
 #[test]
 fn the_window_may_call_every_command_and_nothing_else() {
-    let cap: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join("src-tauri/capabilities/main-window.json")).unwrap()).unwrap();
-    let mut granted: Vec<String> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    let cap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("src-tauri/capabilities/main-window.json")).unwrap())
+            .unwrap();
+    let mut granted: Vec<String> =
+        cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
     granted.sort();
     let mut expected: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
     expected.push("dialog:allow-open".into());
@@ -38,7 +41,8 @@ fn the_window_may_call_every_command_and_nothing_else() {
 
     // The commands the bindings invoke are exactly the ones the window is granted.
     let bindings = std::fs::read_to_string(root().join("ui/src/bindings.ts")).unwrap();
-    let mut invoked: Vec<&str> = bindings.split("__TAURI_INVOKE(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    let mut invoked: Vec<&str> =
+        bindings.split("__TAURI_INVOKE(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     invoked.sort();
     let mut commands = COMMANDS.to_vec();
     commands.sort();

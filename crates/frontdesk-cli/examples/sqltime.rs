@@ -5,9 +5,13 @@ fn main() {
     for sql in &args[2..] {
         let mut st = conn.prepare(sql).unwrap();
         let mut n = 0;
-        for _ in 0..3 { n = st.query_map([], |_| Ok(())).unwrap().count(); }
+        for _ in 0..3 {
+            n = st.query_map([], |_| Ok(())).unwrap().count();
+        }
         let t = std::time::Instant::now();
-        for _ in 0..20 { n = st.query_map([], |_| Ok(())).unwrap().count(); }
+        for _ in 0..20 {
+            n = st.query_map([], |_| Ok(())).unwrap().count();
+        }
         println!("{:>9.3} ms  {n:>6} rows  {sql}", t.elapsed().as_secs_f64() * 1000.0 / 20.0);
     }
 }

@@ -70,7 +70,13 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
                 outln!("No backups in {}.", shown.display());
             } else {
                 for b in &list {
-                    outln!("{}  {:>9}  {}  {}", when(b.taken_at_ms), megabytes(b.bytes), describe_counts(&b.counts), b.path);
+                    outln!(
+                        "{}  {:>9}  {}  {}",
+                        when(b.taken_at_ms),
+                        megabytes(b.bytes),
+                        describe_counts(&b.counts),
+                        b.path
+                    );
                 }
             }
             Ok(())
@@ -82,9 +88,15 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
                 outln!("{}", serde_json::to_string(&status).unwrap_or_default());
                 return Ok(());
             }
-            outln!("Backups go to {}{}", status.folder, if status.folder_chosen { "" } else { " (beside the database, on the same disk)" });
+            outln!(
+                "Backups go to {}{}",
+                status.folder,
+                if status.folder_chosen { "" } else { " (beside the database, on the same disk)" }
+            );
             match &status.last_ok {
-                Some(b) => outln!("Last good backup: {} — {} — {}", when(b.taken_at_ms), describe_counts(&b.counts), b.path),
+                Some(b) => {
+                    outln!("Last good backup: {} — {} — {}", when(b.taken_at_ms), describe_counts(&b.counts), b.path)
+                }
                 None => outln!("No backup yet."),
             }
             if let Some(f) = &status.last_failure {

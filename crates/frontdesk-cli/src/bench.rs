@@ -82,7 +82,8 @@ pub(crate) fn bench_db(db: Option<&Path>, count: u64) -> PathBuf {
 /// Opens (seeding as needed) a database of at least `count` customers.
 pub(crate) fn seeded(db: &Path, count: u64) -> Result<Store, CoreError> {
     let store = crate::open(db)?;
-    let have: u64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM customers", [], |x| x.get::<_, i64>(0))? as u64))?;
+    let have: u64 =
+        store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM customers", [], |x| x.get::<_, i64>(0))? as u64))?;
     if have < count {
         eprintln!("Seeding {} customers into {} …", count - have, db.display());
         let pb = crate::bar(count - have, "seeding");
@@ -148,7 +149,9 @@ pub(crate) fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usi
             "prefix_1_2" => Some(chars(&last, rng.random_range(1..=2))),
             "prefix_3plus" => Some(chars(&last, rng.random_range(3..=5))),
             "two_words" => Some(format!("{} {}", chars(&fold(&s.first), 3), chars(&last, 3))),
-            "diacritics" => (!format!("{}{}", s.first, s.last).is_ascii()).then(|| format!("{} {}", s.first, chars(&s.last, 4))),
+            "diacritics" => {
+                (!format!("{}{}", s.first, s.last).is_ascii()).then(|| format!("{} {}", s.first, chars(&s.last, 4)))
+            }
             "phone_3_4" => digits.filter(|d| d.len() > 8).map(|d| {
                 let len = rng.random_range(3..=4);
                 let at = rng.random_range(2..d.len() - len);
@@ -186,8 +189,20 @@ pub(crate) fn queries(kind: &str, samples: &[Sample], rng: &mut SmallRng, n: usi
 }
 
 pub const KINDS: &[&str] = &[
-    "prefix_1_2", "prefix_3plus", "two_words", "diacritics", "phone_3_4", "phone_formatted", "last_4",
-    "email_fragment", "exact_email", "email_typed", "email_domain", "code", "no_match_text", "no_match_digits",
+    "prefix_1_2",
+    "prefix_3plus",
+    "two_words",
+    "diacritics",
+    "phone_3_4",
+    "phone_formatted",
+    "last_4",
+    "email_fragment",
+    "exact_email",
+    "email_typed",
+    "email_domain",
+    "code",
+    "no_match_text",
+    "no_match_digits",
 ];
 
 /// The naive search most customer lists use: LIKE '%q%' over every column, first page.
@@ -256,7 +271,14 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
                 totals.sort();
                 outln!(
                     "| {kind} | {:.3} | {:.3} | {:.3} | {:.1} | {:.1} | {:.0}× | `{}` | median {} |",
-                    o.p50, o.p95, o.p99, b.p50, b.p99, b.p50 / o.p50.max(1e-9), qs[0], totals[totals.len() / 2]
+                    o.p50,
+                    o.p95,
+                    o.p99,
+                    b.p50,
+                    b.p99,
+                    b.p50 / o.p50.max(1e-9),
+                    qs[0],
+                    totals[totals.len() / 2]
                 );
                 std::io::stdout().flush().ok();
             }
@@ -266,7 +288,10 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
             let path = bench_db(db, count);
             let store = seeded(&path, count)?;
             let actor = Actor::new("bench");
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0) as u64;
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0) as u64;
             let base = 10_000_000 + nanos % 1_000_000 * 1000;
             // As the desktop app saves: the desk tidied (search segments merged, log written
             // back) between saves, as its background step does every two seconds; then the
@@ -324,7 +349,8 @@ pub fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
             print_size(&db_path)
         }
         BenchCommand::Size => {
-            let path = db.map(Path::to_path_buf).ok_or_else(|| CoreError::validation("db", "required", "Pass --db FILE."))?;
+            let path =
+                db.map(Path::to_path_buf).ok_or_else(|| CoreError::validation("db", "required", "Pass --db FILE."))?;
             print_size(&path)
         }
     }
@@ -338,10 +364,21 @@ fn print_import_parts(store: &Store, csv_path: &Path) -> Result<(), CoreError> {
     outln!("Parts of importing {} rows, each measured alone (the writing parts in a transaction rolled back):", p.rows);
     outln!("| part | s | µs per row |");
     outln!("|---|---|---|");
-    outln!("| read, validate, search keys (one thread, no writes) | {:.2} | {:.1} |", p.read_and_check, per_row(p.read_and_check));
+    outln!(
+        "| read, validate, search keys (one thread, no writes) | {:.2} | {:.1} |",
+        p.read_and_check,
+        per_row(p.read_and_check)
+    );
     outln!("| the rows alone (INSERT … SELECT, no indexes) | {:.2} | {:.1} |", p.rows_alone, per_row(p.rows_alone));
-    let list: Vec<String> = p.indexes.iter().map(|(n, s)| format!("{} {:.2}", n.trim_start_matches("customers_"), s)).collect();
-    outln!("| {} customer indexes, each built once, sorted ({}) | {:.2} | {:.1} |", p.indexes.len(), list.join(", "), indexes, per_row(indexes));
+    let list: Vec<String> =
+        p.indexes.iter().map(|(n, s)| format!("{} {:.2}", n.trim_start_matches("customers_"), s)).collect();
+    outln!(
+        "| {} customer indexes, each built once, sorted ({}) | {:.2} | {:.1} |",
+        p.indexes.len(),
+        list.join(", "),
+        indexes,
+        per_row(indexes)
+    );
     for (table, s) in &p.search_tables {
         outln!("| search table {table}, filled from the rows | {s:.2} | {:.1} |", per_row(*s));
     }
@@ -358,8 +395,20 @@ fn print_import_parts(store: &Store, csv_path: &Path) -> Result<(), CoreError> {
 fn write_csv(path: &Path, count: u64) -> Result<(), CoreError> {
     let f = std::fs::File::create(path).map_err(err)?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-    w.write_record(["First Name", "Last Name", "Email Address", "Mobile Number", "Address", "City", "State", "Postcode", "Country", "Profile Notes", "Location"])
-        .map_err(err)?;
+    w.write_record([
+        "First Name",
+        "Last Name",
+        "Email Address",
+        "Mobile Number",
+        "Address",
+        "City",
+        "State",
+        "Postcode",
+        "Country",
+        "Profile Notes",
+        "Location",
+    ])
+    .map_err(err)?;
     for i in 0..count {
         let r = frontdesk_core::seed::customer(3, i);
         let c = &r.input;
@@ -387,9 +436,11 @@ fn write_csv(path: &Path, count: u64) -> Result<(), CoreError> {
 pub fn print_size(path: &Path) -> Result<(), CoreError> {
     let conn = Connection::open(path).map_err(err)?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(err)?;
-    let customers: f64 = conn.query_row("SELECT count(*) FROM customers", [], |r| r.get::<_, i64>(0)).map_err(err)? as f64;
+    let customers: f64 =
+        conn.query_row("SELECT count(*) FROM customers", [], |r| r.get::<_, i64>(0)).map_err(err)? as f64;
     let mut st = conn.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").map_err(err)?;
-    let rows: Vec<(String, i64)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<Result<_, _>>().map_err(err)?;
+    let rows: Vec<(String, i64)> =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?.collect::<Result<_, _>>().map_err(err)?;
     let mut groups: std::collections::BTreeMap<&str, i64> = Default::default();
     for (name, bytes) in &rows {
         let group = if name.starts_with("customer_name_fts") {
@@ -424,6 +475,10 @@ pub fn print_size(path: &Path) -> Result<(), CoreError> {
             core += b;
         }
     }
-    outln!("| **customer table + all search indexes** | {:.1} | **{:.0}** |", core as f64 / 1e6, core as f64 / customers.max(1.0));
+    outln!(
+        "| **customer table + all search indexes** | {:.1} | **{:.0}** |",
+        core as f64 / 1e6,
+        core as f64 / customers.max(1.0)
+    );
     Ok(())
 }

@@ -31,9 +31,15 @@ fn with_history(path: &Path, count: u64, per_customer: f64) -> Result<Store, Cor
     if from < end {
         eprintln!("Writing the history of customers {from}..{end} into {} …", path.display());
         let pb = crate::bar((end - from) as u64, "history");
-        let report = frontdesk_core::seed::seed_history(&store, from..end, 1, per_customer, &mut |d| pb.set_position(d))?;
+        let report =
+            frontdesk_core::seed::seed_history(&store, from..end, 1, per_customer, &mut |d| pb.set_position(d))?;
         pb.finish_and_clear();
-        eprintln!("{} appointments and {} orders in {:.0} s", report.appointments, report.orders, report.took_ms as f64 / 1000.0);
+        eprintln!(
+            "{} appointments and {} orders in {:.0} s",
+            report.appointments,
+            report.orders,
+            report.took_ms as f64 / 1000.0
+        );
     }
     Ok(store)
 }
@@ -49,7 +55,13 @@ fn naive_sql(order: &str, having: &str) -> String {
     )
 }
 
-pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseline_runs: usize) -> Result<(), CoreError> {
+pub fn run(
+    db: Option<&Path>,
+    count: u64,
+    per_customer: f64,
+    runs: usize,
+    baseline_runs: usize,
+) -> Result<(), CoreError> {
     let path = history_db(db, count);
     let store = with_history(&path, count, per_customer)?;
     let conn = Connection::open(&path).map_err(err)?;
@@ -63,10 +75,19 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
     outln!("|---|---|---|---|---|---|");
     let now = chrono::Utc::now().timestamp_millis();
     let day = 86_400_000i64;
-    let upcoming_sql = format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})");
+    let upcoming_sql =
+        format!("AND c.seq IN (SELECT customer_seq FROM appointments WHERE status IN (0,1,2) AND starts_at >= {now})");
     let filters: Vec<(&str, ActivityFilter, String)> = vec![
-        ("visited in 30 days", ActivityFilter::VisitedWithin { days: 30 }, format!("AND a.last_visit >= {}", now - 30 * day)),
-        ("not visited for 90 days", ActivityFilter::NotVisitedFor { days: 90 }, format!("AND a.last_visit < {}", now - 90 * day)),
+        (
+            "visited in 30 days",
+            ActivityFilter::VisitedWithin { days: 30 },
+            format!("AND a.last_visit >= {}", now - 30 * day),
+        ),
+        (
+            "not visited for 90 days",
+            ActivityFilter::NotVisitedFor { days: 90 },
+            format!("AND a.last_visit < {}", now - 90 * day),
+        ),
         ("never visited", ActivityFilter::Never, "AND a.last_visit IS NULL".to_string()),
         ("new in 30 days", ActivityFilter::New, format!("AND c.created_at >= {}", now - 30 * day)),
         ("upcoming appointment", ActivityFilter::Upcoming, upcoming_sql.clone()),
@@ -77,14 +98,44 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
         ("sort: appointments ↓".into(), SortBy::AppointmentCount, None, naive_sql("coalesce(a.n, 0) DESC", "")),
     ];
     for (label, f, naive) in &filters {
-        cases.push((format!("{label}, newest first"), SortBy::Relevance, Some(*f), naive_sql("c.created_at DESC", naive)));
-        cases.push((format!("{label}, by name"), SortBy::Name, Some(*f), naive_sql("c.last_name, c.first_name", naive)));
+        cases.push((
+            format!("{label}, newest first"),
+            SortBy::Relevance,
+            Some(*f),
+            naive_sql("c.created_at DESC", naive),
+        ));
+        cases.push((
+            format!("{label}, by name"),
+            SortBy::Name,
+            Some(*f),
+            naive_sql("c.last_name, c.first_name", naive),
+        ));
     }
-    cases.push(("visited in 30 days, by total spent ↓".into(), SortBy::TotalSpent, Some(filters[0].1), naive_sql("coalesce(o.spent, 0) DESC", &filters[0].2)));
-    cases.push(("upcoming, by last visit ↓".into(), SortBy::LastVisit, Some(ActivityFilter::Upcoming), naive_sql("coalesce(a.last_visit, 0) DESC", &upcoming_sql)));
-    cases.push(("never visited, by total spent ↓".into(), SortBy::TotalSpent, Some(ActivityFilter::Never), naive_sql("coalesce(o.spent, 0) DESC", &filters[2].2)));
+    cases.push((
+        "visited in 30 days, by total spent ↓".into(),
+        SortBy::TotalSpent,
+        Some(filters[0].1),
+        naive_sql("coalesce(o.spent, 0) DESC", &filters[0].2),
+    ));
+    cases.push((
+        "upcoming, by last visit ↓".into(),
+        SortBy::LastVisit,
+        Some(ActivityFilter::Upcoming),
+        naive_sql("coalesce(a.last_visit, 0) DESC", &upcoming_sql),
+    ));
+    cases.push((
+        "never visited, by total spent ↓".into(),
+        SortBy::TotalSpent,
+        Some(ActivityFilter::Never),
+        naive_sql("coalesce(o.spent, 0) DESC", &filters[2].2),
+    ));
     for (label, sort, activity, naive) in cases {
-        let req = SearchRequest { filter: SearchFilter { activity, ..Default::default() }, sort, limit: 50, ..Default::default() };
+        let req = SearchRequest {
+            filter: SearchFilter { activity, ..Default::default() },
+            sort,
+            limit: 50,
+            ..Default::default()
+        };
         let t = Instant::now();
         store.search(&req)?;
         // A slow case is measured a few times only (and says so).
@@ -101,7 +152,8 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
         let mut base = Vec::new();
         for _ in 0..baseline_runs {
             let t = Instant::now();
-            let n = conn.prepare_cached(&naive).map_err(err)?.query_map([], |r| r.get::<_, i64>(0)).map_err(err)?.count();
+            let n =
+                conn.prepare_cached(&naive).map_err(err)?.query_map([], |r| r.get::<_, i64>(0)).map_err(err)?.count();
             base.push(t.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(n);
         }
@@ -115,7 +167,9 @@ pub fn run(db: Option<&Path>, count: u64, per_customer: f64, runs: usize, baseli
     let mut rng = SmallRng::seed_from_u64(5);
     let max: i64 = conn.query_row("SELECT max(seq) FROM customers", [], |r| r.get(0)).map_err(err)?;
     let mut codes = Vec::new();
-    let mut st = conn.prepare("SELECT code FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1").map_err(err)?;
+    let mut st = conn
+        .prepare("SELECT code FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1")
+        .map_err(err)?;
     while codes.len() < runs {
         if let Ok(code) = st.query_row([rng.random_range(1..=max)], |r| r.get::<_, String>(0)) {
             codes.push(code);

@@ -208,7 +208,11 @@ enum ListSort {
 }
 
 fn parse_activity(text: &str) -> Result<ActivityFilter, String> {
-    let days = |d: &str| d.parse::<u32>().map_err(|_| format!("\"{d}\" is not a number of days (write visited:DAYS or inactive:DAYS, e.g. visited:30)"));
+    let days = |d: &str| {
+        d.parse::<u32>().map_err(|_| {
+            format!("\"{d}\" is not a number of days (write visited:DAYS or inactive:DAYS, e.g. visited:30)")
+        })
+    };
     match text.split_once(':') {
         Some(("visited", d)) => Ok(ActivityFilter::VisitedWithin { days: days(d)? }),
         Some(("inactive", d)) => Ok(ActivityFilter::NotVisitedFor { days: days(d)? }),
@@ -301,7 +305,9 @@ fn main() -> ExitCode {
 fn describe(e: &CoreError) -> String {
     match e {
         CoreError::Validation { field, code, message } => format!("{field}: {message} [{code}]"),
-        CoreError::File { path, line: Some(l), message, .. } if !path.is_empty() => format!("{path}, line {l}: {message}"),
+        CoreError::File { path, line: Some(l), message, .. } if !path.is_empty() => {
+            format!("{path}, line {l}: {message}")
+        }
         other => other.to_string(),
     }
 }
@@ -310,8 +316,18 @@ fn describe(e: &CoreError) -> String {
 /// (through a symbolic link, onto what it points at): a failed or interrupted export leaves an
 /// existing file as it was. Never onto the database or its companion files; a device or pipe
 /// (`/dev/stdout`) is written directly.
-fn export_to_file(store: &Store, db: &std::path::Path, format: Format, path: &std::path::Path) -> Result<u64, CoreError> {
-    let file_error = |code: &str, message: String| CoreError::File { path: path.display().to_string(), line: None, code: code.into(), message };
+fn export_to_file(
+    store: &Store,
+    db: &std::path::Path,
+    format: Format,
+    path: &std::path::Path,
+) -> Result<u64, CoreError> {
+    let file_error = |code: &str, message: String| CoreError::File {
+        path: path.display().to_string(),
+        line: None,
+        code: code.into(),
+        message,
+    };
     let target = resolve(path);
     let db = resolve(db);
     for suffix in ["", "-wal", "-shm", "-journal", ".import-lock"] {
@@ -320,14 +336,26 @@ fn export_to_file(store: &Store, db: &std::path::Path, format: Format, path: &st
         if target == PathBuf::from(companion) {
             return Err(file_error(
                 "is_database",
-                format!("{} is the desk's database{}; export to another file, e.g. --out customers.csv.", path.display(), if suffix.is_empty() { "" } else { " file" }),
+                format!(
+                    "{} is the desk's database{}; export to another file, e.g. --out customers.csv.",
+                    path.display(),
+                    if suffix.is_empty() { "" } else { " file" }
+                ),
             ));
         }
     }
-    let unwritable = |e: &dyn std::fmt::Display| file_error("unwritable", format!("Cannot write {}: {e}", path.display()));
+    let unwritable =
+        |e: &dyn std::fmt::Display| file_error("unwritable", format!("Cannot write {}: {e}", path.display()));
     match std::fs::metadata(&target) {
         Ok(m) if m.is_dir() => {
-            return Err(file_error("is_directory", format!("{} is a folder; give a file name, e.g. --out {}/customers.csv.", path.display(), path.display())))
+            return Err(file_error(
+                "is_directory",
+                format!(
+                    "{} is a folder; give a file name, e.g. --out {}/customers.csv.",
+                    path.display(),
+                    path.display()
+                ),
+            ))
         }
         Ok(m) if !m.is_file() => {
             let f = std::fs::OpenOptions::new().write(true).open(&target).map_err(|e| unwritable(&e))?;
@@ -340,9 +368,13 @@ fn export_to_file(store: &Store, db: &std::path::Path, format: Format, path: &st
     }
     let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     if !folder.is_dir() {
-        return Err(file_error("no_folder", format!("The folder {} does not exist; create it first or export to another folder.", folder.display())));
+        return Err(file_error(
+            "no_folder",
+            format!("The folder {} does not exist; create it first or export to another folder.", folder.display()),
+        ));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".frontdesk-export-").tempfile_in(folder).map_err(|e| unwritable(&e))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".frontdesk-export-").tempfile_in(folder).map_err(|e| unwritable(&e))?;
     let mut w = std::io::BufWriter::new(tmp.as_file_mut());
     let n = frontdesk_core::export::export(store, format, &mut w)?;
     w.flush().map_err(|e| unwritable(&e))?;
@@ -391,12 +423,18 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
     match command {
         Command::Seed { count, seed, appointments_per_customer } => {
             if !(0.0..=50.0).contains(&appointments_per_customer) {
-                return Err(CoreError::validation("appointments-per-customer", "out_of_range", "Use a number from 0 to 50."));
+                return Err(CoreError::validation(
+                    "appointments-per-customer",
+                    "out_of_range",
+                    "Use a number from 0 to 50.",
+                ));
             }
             let store = open(db)?;
             let pb = bar(2 * count, "seeding customers, then their history");
             let (report, history) =
-                frontdesk_core::seed::seed_demo(&store, count, seed, appointments_per_customer, &mut |done, _| pb.set_position(done))?;
+                frontdesk_core::seed::seed_demo(&store, count, seed, appointments_per_customer, &mut |done, _| {
+                    pb.set_position(done)
+                })?;
             pb.finish_and_clear();
             outln!(
                 "Added {} demo customers to {} in {:.1} s ({} skipped as duplicates), then {} appointments and {} orders in {:.1} s.",
@@ -415,17 +453,31 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let branch = match branch {
                 Some(b) => {
                     let key = b.trim().to_lowercase();
-                    let found = store.branches()?.into_iter().find(|x| x.code == key || x.name.to_lowercase() == key || x.id.0.to_string() == key);
+                    let found = store
+                        .branches()?
+                        .into_iter()
+                        .find(|x| x.code == key || x.name.to_lowercase() == key || x.id.0.to_string() == key);
                     match found {
                         Some(x) => Some(x.id),
-                        None => return Err(CoreError::validation("branch", "unknown_branch", format!("There is no branch \"{b}\" (give its code, name or id)."))),
+                        None => {
+                            return Err(CoreError::validation(
+                                "branch",
+                                "unknown_branch",
+                                format!("There is no branch \"{b}\" (give its code, name or id)."),
+                            ))
+                        }
                     }
                 }
                 None => None,
             };
             let req = SearchRequest {
                 query: String::new(),
-                filter: frontdesk_core::search::SearchFilter { branch, status: status_filter(status), activity, ..Default::default() },
+                filter: frontdesk_core::search::SearchFilter {
+                    branch,
+                    status: status_filter(status),
+                    activity,
+                    ..Default::default()
+                },
                 sort: match sort {
                     ListSort::Name => SortBy::Name,
                     ListSort::Created => SortBy::Created,
@@ -433,7 +485,13 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     ListSort::LastVisit => SortBy::LastVisit,
                     ListSort::AppointmentCount => SortBy::AppointmentCount,
                 },
-                descending: if desc { Some(true) } else if asc { Some(false) } else { None },
+                descending: if desc {
+                    Some(true)
+                } else if asc {
+                    Some(false)
+                } else {
+                    None
+                },
                 limit,
                 after: None,
             };
@@ -442,7 +500,10 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             let took_us = started.elapsed().as_micros() as u64;
             if json {
                 let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
-                outln!("{}", serde_json::json!({"took_us": took_us, "total": page.total, "total_exact": page.total_exact, "ids": ids}));
+                outln!(
+                    "{}",
+                    serde_json::json!({"took_us": took_us, "total": page.total, "total_exact": page.total_exact, "ids": ids})
+                );
             } else {
                 show::print_list(&page, took_us, &store.desk());
             }
@@ -453,7 +514,11 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                 list.into_iter()
                     .map(|m| match m.split_once('=') {
                         Some((a, b)) => Ok((a.to_string(), b.to_string())),
-                        None => Err(CoreError::validation(field, "invalid_mapping", format!("{flag} {m}: write it as '{form}'."))),
+                        None => Err(CoreError::validation(
+                            field,
+                            "invalid_mapping",
+                            format!("{flag} {m}: write it as '{form}'."),
+                        )),
                     })
                     .collect::<CoreResult<Vec<_>>>()
             };
@@ -465,11 +530,16 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     path: file.display().to_string(),
                     line: None,
                     code: "unreadable".into(),
-                    message: format!("There is no file {}{}.", file.display(), if file.is_dir() { " (it is a folder)" } else { "" }),
+                    message: format!(
+                        "There is no file {}{}.",
+                        file.display(),
+                        if file.is_dir() { " (it is a folder)" } else { "" }
+                    ),
                 });
             }
             let store = open(db)?;
-            let date_order = date_order.map(|o| frontdesk_core::locale::DateOrder::parse("date-order", &o)).transpose()?;
+            let date_order =
+                date_order.map(|o| frontdesk_core::locale::DateOrder::parse("date-order", &o)).transpose()?;
             let opts = ImportOptions { region, mappings: maps, actor: None, date_order, branch, branch_map };
             let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
             let report = import_csv(&store, &file, &opts, &mut |done, total| {
@@ -480,7 +550,13 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             if json {
                 outln!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
-                outln!("Imported {} of {} rows from {} in {:.1} s.", report.imported, report.rows, report.file, report.took_ms as f64 / 1000.0);
+                outln!(
+                    "Imported {} of {} rows from {} in {:.1} s.",
+                    report.imported,
+                    report.rows,
+                    report.file,
+                    report.took_ms as f64 / 1000.0
+                );
                 if let Some(f) = &report.errors_file {
                     let rows = if report.rejected == 1 { "1 row was" } else { "rows were" };
                     let n = if report.rejected == 1 { String::new() } else { format!("{} ", report.rejected) };
@@ -488,7 +564,11 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                         outln!("{n}{rows} rejected; each is listed with its line, field and reason in {f}");
                     }
                     if report.kept_without > 0 {
-                        let who = if report.kept_without == 1 { "1 customer was".to_string() } else { format!("{} customers were", report.kept_without) };
+                        let who = if report.kept_without == 1 {
+                            "1 customer was".to_string()
+                        } else {
+                            format!("{} customers were", report.kept_without)
+                        };
                         outln!(
                             "{who} imported without a value that was not valid (a birthday, an email…); each value is listed with its line, field and reason in {f}, and kept in the customer's remarks, to fix on the customer"
                         );
@@ -498,13 +578,30 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     outln!("New branches, named in the file: {}", report.new_branches.join(", "));
                 }
                 if report.shared_in_file > 0 {
-                    let rows = if report.shared_in_file == 1 { "1 row holds".to_string() } else { format!("{} rows hold", report.shared_in_file) };
+                    let rows = if report.shared_in_file == 1 {
+                        "1 row holds".to_string()
+                    } else {
+                        format!("{} rows hold", report.shared_in_file)
+                    };
                     outln!("{rows} an email or phone an earlier row holds: all imported, the contact marked shared on each (merge them if they are one person):");
                     for p in &report.first_shared_in_file {
-                        outln!("  line {} ({} {}) and line {} ({} {}): {} {}", p.other_line, p.other_name, p.other_customer, p.line, p.name, p.customer, p.field, p.value);
+                        outln!(
+                            "  line {} ({} {}) and line {} ({} {}): {} {}",
+                            p.other_line,
+                            p.other_name,
+                            p.other_customer,
+                            p.line,
+                            p.name,
+                            p.customer,
+                            p.field,
+                            p.value
+                        );
                     }
                 }
-                outln!("Columns: {}", report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", "));
+                outln!(
+                    "Columns: {}",
+                    report.mapping.iter().map(|(h, f)| format!("{h} → {f}")).collect::<Vec<_>>().join(", ")
+                );
                 if report.mapping.iter().any(|(_, f)| f == "phone") {
                     outln!("Phone numbers without a country code were read as {} numbers (--region XX for another country).", report.region);
                 }
@@ -522,10 +619,18 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
         }
         Command::Export { format, out, everything: true } => {
             if format.is_some() {
-                return Err(CoreError::validation("format", "with_everything", "--everything writes CSV files and one JSON file; leave out --format."));
+                return Err(CoreError::validation(
+                    "format",
+                    "with_everything",
+                    "--everything writes CSV files and one JSON file; leave out --format.",
+                ));
             }
             let Some(folder) = out else {
-                return Err(CoreError::validation("out", "required", "--everything writes a folder of files: give it with --out, e.g. --out frontdesk-export."));
+                return Err(CoreError::validation(
+                    "out",
+                    "required",
+                    "--everything writes a folder of files: give it with --out, e.g. --out frontdesk-export.",
+                ));
             };
             let store = open_existing(db)?;
             let report = frontdesk_core::export::export_everything(&store, &folder)?;
@@ -567,18 +672,31 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             };
             if batch {
                 if let Some(q) = &query {
-                    return Err(CoreError::validation("query", "with_batch", format!("--batch reads its queries from standard input; leave out \"{q}\" (or drop --batch).")));
+                    return Err(CoreError::validation(
+                        "query",
+                        "with_batch",
+                        format!("--batch reads its queries from standard input; leave out \"{q}\" (or drop --batch)."),
+                    ));
                 }
                 let stdin = std::io::stdin();
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
                 for (n, line) in stdin.lock().split(b'\n').enumerate() {
-                    let line = line.map_err(|e| CoreError::Storage { message: format!("reading standard input: {e}") })?;
+                    let line =
+                        line.map_err(|e| CoreError::Storage { message: format!("reading standard input: {e}") })?;
                     let line = line.strip_suffix(b"\r").unwrap_or(&line);
                     let Ok(line) = std::str::from_utf8(line) else {
                         // One line in another encoding: said on its own output line, the rest go on.
-                        let error = format!("line {} of the input is not UTF-8 text; it was not searched (save the queries as UTF-8)", n + 1);
-                        writeln!(out, "{}", serde_json::json!({"query": String::from_utf8_lossy(line), "error": error})).unwrap_or_else(|e| output_failed(e));
+                        let error = format!(
+                            "line {} of the input is not UTF-8 text; it was not searched (save the queries as UTF-8)",
+                            n + 1
+                        );
+                        writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({"query": String::from_utf8_lossy(line), "error": error})
+                        )
+                        .unwrap_or_else(|e| output_failed(e));
                         continue;
                     };
                     let line = line.to_string();
@@ -587,12 +705,21 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
                     let page = store.search(&req)?;
                     let took_us = started.elapsed().as_micros();
                     let ids: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
-                    writeln!(out, "{}", serde_json::json!({"query": line, "took_us": took_us, "total": page.total, "ids": ids})).unwrap_or_else(|e| output_failed(e));
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"query": line, "took_us": took_us, "total": page.total, "ids": ids})
+                    )
+                    .unwrap_or_else(|e| output_failed(e));
                 }
                 return Ok(());
             }
             let Some(query) = query else {
-                return Err(CoreError::validation("query", "required", "Give a query, e.g. frontdesk search \"zoe mul\", or use --batch."));
+                return Err(CoreError::validation(
+                    "query",
+                    "required",
+                    "Give a query, e.g. frontdesk search \"zoe mul\", or use --batch.",
+                ));
             };
             req.query = query;
             let started = Instant::now();
@@ -609,7 +736,11 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
         }
         Command::Show { id_or_code, json } => {
             if id_or_code.trim().is_empty() {
-                return Err(CoreError::validation("id_or_code", "required", "Give a customer's code (e.g. QKM-1042) or id."));
+                return Err(CoreError::validation(
+                    "id_or_code",
+                    "required",
+                    "Give a customer's code (e.g. QKM-1042) or id.",
+                ));
             }
             let store = open_existing(db)?;
             let detail = store.customer_detail(&id_or_code, 100)?;
@@ -633,7 +764,10 @@ fn run(command: Command, db_arg: Option<&std::path::Path>, explicit_db: bool) ->
             if bad.is_empty() {
                 Ok(())
             } else {
-                Err(CoreError::conflict("stats_mismatch", format!("{} customers' stats differ from a recomputation.", bad.len())))
+                Err(CoreError::conflict(
+                    "stats_mismatch",
+                    format!("{} customers' stats differ from a recomputation.", bad.len()),
+                ))
             }
         }
         // Benchmarks use their own database unless --db names one.

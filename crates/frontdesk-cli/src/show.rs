@@ -102,7 +102,8 @@ pub fn detail_json(d: &CustomerDetail) -> serde_json::Value {
     let mut v = serde_json::to_value(d).unwrap_or_default();
     let h = &d.history;
     v["stats"] = serde_json::to_value(&h.stats).unwrap_or_default();
-    v["appointments"] = serde_json::to_value(h.upcoming.iter().chain(h.past.iter()).collect::<Vec<_>>()).unwrap_or_default();
+    v["appointments"] =
+        serde_json::to_value(h.upcoming.iter().chain(h.past.iter()).collect::<Vec<_>>()).unwrap_or_default();
     v["orders"] = serde_json::to_value(&h.orders).unwrap_or_default();
     v["loyalty"] = serde_json::to_value(&h.loyalty).unwrap_or_default();
     v["currency"] = h.currency.clone().into();
@@ -122,7 +123,11 @@ fn print_history(h: &CustomerHistory) {
     outln!("Stats:");
     outln!(
         "  visits {}   appointments {}   cancellations {} ({} late)   no-shows {}",
-        s.visits, s.appointment_count, s.cancellations, s.late_cancellations, s.no_shows
+        s.visits,
+        s.appointment_count,
+        s.cancellations,
+        s.late_cancellations,
+        s.no_shows
     );
     outln!(
         "  spent {}   refunded {} ({} refunds)   average ticket {}   loyalty {} points",
@@ -157,7 +162,17 @@ fn print_history(h: &CustomerHistory) {
         outln!("Orders:");
     }
     for o in &h.orders {
-        let items: Vec<String> = o.lines.iter().map(|l| if l.quantity == 1 { l.description.clone() } else { format!("{} × {}", l.quantity, l.description) }).collect();
+        let items: Vec<String> =
+            o.lines
+                .iter()
+                .map(|l| {
+                    if l.quantity == 1 {
+                        l.description.clone()
+                    } else {
+                        format!("{} × {}", l.quantity, l.description)
+                    }
+                })
+                .collect();
         outln!(
             "  {}  {:<8} total {:>12}  paid {:>12}  refunded {:>12}  {}",
             o.created_at.format("%Y-%m-%d"),

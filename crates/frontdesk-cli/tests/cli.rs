@@ -4,8 +4,13 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn frontdesk(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontdesk")).arg("--db").arg(db).args(args).output().expect("run frontdesk");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_frontdesk")).arg("--db").arg(db).args(args).output().expect("run frontdesk");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Runs `frontdesk --db DB ARGS` with `input` on its standard input; `None`: its output is
@@ -77,7 +82,11 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
     let file = dir.path().join("clients.csv");
-    std::fs::write(&file, "Name,Phone Number,Email\nAnn Lee,07911 123456,ann@example.com\nBob Ray,12,bob@example.com\n").unwrap();
+    std::fs::write(
+        &file,
+        "Name,Phone Number,Email\nAnn Lee,07911 123456,ann@example.com\nBob Ray,12,bob@example.com\n",
+    )
+    .unwrap();
     let (ok, out, err) = frontdesk(&db, &["import", file.to_str().unwrap(), "--region", "GB"]);
     assert!(ok, "{err}");
     // A bad phone costs only the phone: the customer is in, the value is in the errors file.
@@ -86,7 +95,8 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     assert!(errors.contains("3,phone,invalid_phone") && errors.contains(",12,imported as "), "{errors}");
     // Dates written day first, proven by the values; a bad --date-order is said so.
     let dated = dir.path().join("dated.csv");
-    std::fs::write(&dated, "First Name,Date of Birth,Blocked,Note\nCy,14/03/1988,Yes,Owes £20\nDi,03/05/1990,No,\n").unwrap();
+    std::fs::write(&dated, "First Name,Date of Birth,Blocked,Note\nCy,14/03/1988,Yes,Owes £20\nDi,03/05/1990,No,\n")
+        .unwrap();
     let (ok, out, err) = frontdesk(&db, &["import", dated.to_str().unwrap(), "--region", "GB"]);
     assert!(ok, "{err}");
     assert!(out.contains("Dates in Date of Birth read as DD/MM/YYYY: the values prove it"), "{out}");
@@ -104,7 +114,19 @@ fn import_reports_rejected_rows_and_bad_files_clearly() {
     std::fs::write(&branched, "First Name,Mobile,Location\nEd,07700 900001,Leeds City\nFay,07700 900001,\n").unwrap();
     let (ok, _, err) = frontdesk(&db, &["import", branched.to_str().unwrap(), "--branch-map", "Leeds City=Nowhere"]);
     assert!(!ok && err.contains("no branch \"Nowhere\""), "{err}");
-    let (ok, out, err) = frontdesk(&db, &["import", branched.to_str().unwrap(), "--branch-map", "Leeds City=main", "--branch", "Main", "--region", "GB"]);
+    let (ok, out, err) = frontdesk(
+        &db,
+        &[
+            "import",
+            branched.to_str().unwrap(),
+            "--branch-map",
+            "Leeds City=main",
+            "--branch",
+            "Main",
+            "--region",
+            "GB",
+        ],
+    );
     assert!(ok, "{err}");
     assert!(!out.contains("New branches"), "{out}");
     assert!(out.contains("line 2") && out.contains("line 3") && out.contains("phone +447700900001"), "{out}");
@@ -150,22 +172,40 @@ fn seeded_history_lists_by_stats_and_shows_them() {
     };
     let top = spent(&ids[0]);
     let second = spent(&ids[1]);
-    assert!(top["stats"]["total_spent_minor"].as_i64().unwrap() >= second["stats"]["total_spent_minor"].as_i64().unwrap());
+    assert!(
+        top["stats"]["total_spent_minor"].as_i64().unwrap() >= second["stats"]["total_spent_minor"].as_i64().unwrap()
+    );
     let stats = &top["stats"];
-    for key in ["visits", "appointment_count", "cancellations", "late_cancellations", "no_shows", "total_spent_minor", "refunded_minor", "loyalty_points"] {
+    for key in [
+        "visits",
+        "appointment_count",
+        "cancellations",
+        "late_cancellations",
+        "no_shows",
+        "total_spent_minor",
+        "refunded_minor",
+        "loyalty_points",
+    ] {
         assert!(stats[key].is_i64(), "stats.{key} missing: {stats}");
     }
     assert!(stats.get("last_visit_at").is_some() && stats.get("next_appointment_at").is_some(), "{stats}");
     let appointments = top["appointments"].as_array().unwrap();
     assert_eq!(appointments.len() as i64, stats["appointment_count"].as_i64().unwrap());
     for a in appointments {
-        assert!(a["status"].is_string() && a["starts_at"].is_string() && a["price_minor"].is_i64() && a["late_cancel"].is_boolean(), "{a}");
+        assert!(
+            a["status"].is_string()
+                && a["starts_at"].is_string()
+                && a["price_minor"].is_i64()
+                && a["late_cancel"].is_boolean(),
+            "{a}"
+        );
     }
     let finished = appointments.iter().filter(|a| a["status"] == "finished").count() as i64;
     assert_eq!(finished, stats["visits"].as_i64().unwrap());
     let orders = top["orders"].as_array().unwrap();
     assert!(!orders.is_empty());
-    let kept: i64 = orders.iter().map(|o| o["paid_minor"].as_i64().unwrap() - o["refunded_minor"].as_i64().unwrap()).sum();
+    let kept: i64 =
+        orders.iter().map(|o| o["paid_minor"].as_i64().unwrap() - o["refunded_minor"].as_i64().unwrap()).sum();
     assert_eq!(kept, stats["total_spent_minor"].as_i64().unwrap());
     for o in orders {
         assert!(o["status"].is_string() && o["total_minor"].is_i64(), "{o}");
@@ -224,7 +264,8 @@ fn the_database_is_never_an_export_target_and_reading_needs_a_database() {
     assert!(ok, "{err}");
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(std::fs::read_to_string(&out_file).unwrap().lines().count(), 51);
-    let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.retain(|n| !n.starts_with("desk.db"));
     names.sort();
     assert_eq!(names, vec!["latest.csv", "out.csv"]);
@@ -272,7 +313,8 @@ fn output_into_a_closed_pipe_and_odd_batch_lines() {
     // A line in another encoding is answered with an error line; the lines after it are searched.
     let out = frontdesk_piped(&db, &["search", "--batch"], Some(b"a\n\xff\xfe\r\nb\r\n"));
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[1]["error"].as_str().unwrap().contains("line 2 of the input is not UTF-8"), "{}", lines[1]);
     assert_eq!(lines[2]["query"], "b");
@@ -297,7 +339,9 @@ fn export_everything_takes_every_record() {
     // An archived customer leaves with the rest.
     let archived = {
         let store = frontdesk_core::Store::open(&db, frontdesk_core::store::Sources::default()).unwrap();
-        let code: String = store.read(|r| Ok(r.conn().query_row("SELECT code FROM customers ORDER BY seq LIMIT 1", [], |x| x.get(0))?)).unwrap();
+        let code: String = store
+            .read(|r| Ok(r.conn().query_row("SELECT code FROM customers ORDER BY seq LIMIT 1", [], |x| x.get(0))?))
+            .unwrap();
         let c = store.customer(&code).unwrap();
         store.archive_customer(&frontdesk_core::customers::Actor::new("test"), c.id).unwrap();
         c.id.to_string()
@@ -307,7 +351,8 @@ fn export_everything_takes_every_record() {
     assert!(ok, "{out}{err}");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("frontdesk-export.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("frontdesk-export.json")).unwrap()).unwrap();
     assert_eq!(json["format"], "frontdesk-export");
     for (file, sql) in [
         ("customers", "SELECT count(*) FROM customers"),
@@ -317,7 +362,10 @@ fn export_everything_takes_every_record() {
         ("payments", "SELECT count(*) FROM payments"),
         ("refunds", "SELECT count(*) FROM refunds"),
         ("loyalty", "SELECT count(*) FROM loyalty"),
-        ("timeline", "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM customers WHERE import_id IS NOT NULL)"),
+        (
+            "timeline",
+            "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM customers WHERE import_id IS NOT NULL)",
+        ),
         ("services", "SELECT count(*) FROM services"),
     ] {
         let n = count(sql);
@@ -327,18 +375,30 @@ fn export_everything_takes_every_record() {
         assert!(out.contains(&format!("{file}.csv")), "{out}");
     }
     // Records refer to each other by id; money adds up; the archived customer is there.
-    let customers: std::collections::HashSet<&str> = json["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let customers: std::collections::HashSet<&str> =
+        json["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert!(customers.contains(archived.as_str()));
     let row = json["customers"].as_array().unwrap().iter().find(|c| c["id"] == archived.as_str()).unwrap();
     assert!(row["archived_at"].is_string(), "{row}");
-    assert!(json["appointments"].as_array().unwrap().iter().all(|a| customers.contains(a["customer_id"].as_str().unwrap())));
-    let orders: std::collections::HashSet<&str> = json["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
-    let paid: i64 = json["payments"].as_array().unwrap().iter().map(|p| {
-        assert!(orders.contains(p["order_id"].as_str().unwrap()));
-        p["amount_minor"].as_i64().unwrap()
-    }).sum();
+    assert!(json["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| customers.contains(a["customer_id"].as_str().unwrap())));
+    let orders: std::collections::HashSet<&str> =
+        json["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    let paid: i64 = json["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert!(orders.contains(p["order_id"].as_str().unwrap()));
+            p["amount_minor"].as_i64().unwrap()
+        })
+        .sum();
     assert_eq!(paid, count("SELECT sum(amount_minor) FROM payments"));
-    let statuses: std::collections::HashSet<&str> = json["appointments"].as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
+    let statuses: std::collections::HashSet<&str> =
+        json["appointments"].as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
     assert!(statuses.contains("finished"), "{statuses:?}");
     assert!(json["timeline"][0]["at"].as_str().unwrap().ends_with('Z'));
     // The CSV's archived_at column says the same.
@@ -351,7 +411,8 @@ fn export_everything_takes_every_record() {
     let (ok, _, err) = frontdesk(&db, &["export", "--everything", "--out", folder.to_str().unwrap()]);
     assert!(!ok && err.contains("already holds files"), "{err}");
     assert_eq!(std::fs::read(folder.join("customers.csv")).unwrap(), before);
-    let (ok, _, err) = frontdesk(&db, &["export", "--everything", "--out", folder.join("customers.csv").to_str().unwrap()]);
+    let (ok, _, err) =
+        frontdesk(&db, &["export", "--everything", "--out", folder.join("customers.csv").to_str().unwrap()]);
     assert!(!ok && err.contains("is a file"), "{err}");
     let (ok, _, err) = frontdesk(&db, &["export", "--everything"]);
     assert!(!ok && err.contains("--out"), "{err}");
@@ -363,7 +424,11 @@ fn export_everything_takes_every_record() {
     let (ok, out, err) = frontdesk(&db, &["export", "--everything", "--out", empty.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
     assert_eq!(std::fs::read(empty.join("customers.csv")).unwrap(), before);
-    let left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("partial")).collect();
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -403,7 +468,10 @@ fn backup_and_restore_from_the_command_line() {
     assert!(more > 60);
     // Without --yes nothing changes.
     let (ok, out, err) = frontdesk(&db, &["restore", &file]);
-    assert!(!ok && err.contains("--yes") && out.contains("60 customers") && out.contains(&format!("{more} customers")), "{out}{err}");
+    assert!(
+        !ok && err.contains("--yes") && out.contains("60 customers") && out.contains(&format!("{more} customers")),
+        "{out}{err}"
+    );
     assert_eq!(customers(&db), more);
     // A file that is not a backup is refused.
     let bad = dir.path().join("clients.csv");
@@ -414,7 +482,12 @@ fn backup_and_restore_from_the_command_line() {
     let (ok, out, err) = frontdesk(&db, &["restore", &file, "--yes"]);
     assert!(ok, "{out}{err}");
     assert_eq!(customers(&db), 60);
-    let aside = out.lines().last().unwrap().trim_start_matches("Restored. The desk as it was is kept at ").trim_end_matches('.');
+    let aside = out
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("Restored. The desk as it was is kept at ")
+        .trim_end_matches('.');
     assert_eq!(customers(std::path::Path::new(aside)), more);
     let (ok, out, err) = frontdesk(&db, &["check-stats"]);
     assert!(ok, "{out}{err}");

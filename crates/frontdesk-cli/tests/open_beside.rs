@@ -14,8 +14,13 @@ use frontdesk_core::store::Sources;
 use frontdesk_core::Store;
 
 fn frontdesk(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontdesk")).arg("--db").arg(db).args(args).output().expect("run frontdesk");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_frontdesk")).arg("--db").arg(db).args(args).output().expect("run frontdesk");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// What a file chooser does to every file of a folder it shows: open, read a little, close.
@@ -43,7 +48,8 @@ fn a_file_chooser_in_the_apps_process_and_the_command_beside_it_lose_nothing() {
     {
         let store = Store::open(&db, Sources::default()).unwrap();
         for (i, name) in ["Ada", "Brid", "Cian"].iter().enumerate() {
-            let input = CustomerInput { first_name: name.to_string(), last_name: format!("Walsh{i}"), ..Default::default() };
+            let input =
+                CustomerInput { first_name: name.to_string(), last_name: format!("Walsh{i}"), ..Default::default() };
             codes.push(store.create_customer(&actor, &input).unwrap());
         }
         store.archive_customer(&actor, codes[0].id).unwrap();
@@ -73,7 +79,11 @@ fn a_file_chooser_in_the_apps_process_and_the_command_beside_it_lose_nothing() {
         codes.push(store.create_customer(&actor, &input).unwrap());
         let (ok, out, _) = frontdesk(&db, &["search", "Dara", "--json"]);
         assert!(ok);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"], 1, "the command sees the app's new save");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()["total"],
+            1,
+            "the command sees the app's new save"
+        );
 
         // Many rounds of the same, each save checked from the other process.
         for round in 0..15u8 {

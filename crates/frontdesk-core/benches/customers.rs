@@ -18,7 +18,9 @@ fn bench(c: &mut Criterion) {
     let like = rusqlite::Connection::open(dir.path().join("bench.db")).expect("open baseline");
 
     let mut group = c.benchmark_group(format!("search_{count}"));
-    for (kind, q) in [("prefix_1", "m"), ("prefix_3", "mar"), ("two_words", "mar sch"), ("phone_4", "4567"), ("no_match", "qxzjv")] {
+    for (kind, q) in
+        [("prefix_1", "m"), ("prefix_3", "mar"), ("two_words", "mar sch"), ("phone_4", "4567"), ("no_match", "qxzjv")]
+    {
         group.bench_function(kind, |b| b.iter(|| store.search(black_box(&SearchRequest::new(q))).expect("search")));
         group.bench_function(format!("{kind}_like_baseline"), |b| {
             let mut st = like

@@ -46,13 +46,23 @@ impl Store {
                 .conn()
                 .query_row("SELECT code FROM branches WHERE id = ?1 AND archived = 0", [id.0], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| CoreError::validation("branch_id", "unknown_branch", format!("There is no branch with id {id}.")))?;
+                .ok_or_else(|| {
+                    CoreError::validation("branch_id", "unknown_branch", format!("There is no branch with id {id}."))
+                })?;
             let taken: Option<String> = w
                 .conn()
-                .query_row("SELECT name FROM branches WHERE archived = 0 AND id <> ?1 AND lower(name) = lower(?2)", params![id.0, name], |r| r.get(0))
+                .query_row(
+                    "SELECT name FROM branches WHERE archived = 0 AND id <> ?1 AND lower(name) = lower(?2)",
+                    params![id.0, name],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(other) = taken {
-                return Err(CoreError::validation("name", "taken", format!("Another branch is already called \"{other}\"; choose a different name.")));
+                return Err(CoreError::validation(
+                    "name",
+                    "taken",
+                    format!("Another branch is already called \"{other}\"; choose a different name."),
+                ));
             }
             w.conn().execute("UPDATE branches SET name = ?2 WHERE id = ?1", params![id.0, name])?;
             Ok(Branch { id, code, name: name.clone() })
@@ -96,8 +106,10 @@ impl Store {
     /// Branches archived so far, by name.
     pub fn archived_branches(&self) -> CoreResult<Vec<Branch>> {
         self.read(|r| {
-            let mut st = r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 1 ORDER BY name")?;
-            let rows = st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
+            let mut st =
+                r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 1 ORDER BY name")?;
+            let rows =
+                st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -107,14 +119,28 @@ impl Store {
         self.write(|w| {
             let (code, name): (String, String) = w
                 .conn()
-                .query_row("SELECT code, name FROM branches WHERE id = ?1 AND archived = 1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row("SELECT code, name FROM branches WHERE id = ?1 AND archived = 1", [id.0], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?
-                .ok_or_else(|| CoreError::validation("branch_id", "not_archived", format!("There is no archived branch with id {id}.")))?;
-            let taken: bool = w
-                .conn()
-                .query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE archived = 0 AND lower(name) = lower(?1))", [&name], |r| r.get(0))?;
+                .ok_or_else(|| {
+                    CoreError::validation(
+                        "branch_id",
+                        "not_archived",
+                        format!("There is no archived branch with id {id}."),
+                    )
+                })?;
+            let taken: bool = w.conn().query_row(
+                "SELECT EXISTS(SELECT 1 FROM branches WHERE archived = 0 AND lower(name) = lower(?1))",
+                [&name],
+                |r| r.get(0),
+            )?;
             if taken {
-                return Err(CoreError::validation("name", "taken", format!("Another branch is called \"{name}\" now; rename it before restoring this one.")));
+                return Err(CoreError::validation(
+                    "name",
+                    "taken",
+                    format!("Another branch is called \"{name}\" now; rename it before restoring this one."),
+                ));
             }
             w.conn().execute("UPDATE branches SET archived = 0 WHERE id = ?1", [id.0])?;
             Ok(Branch { id, code, name })
@@ -124,7 +150,10 @@ impl Store {
     /// Moves customers to branch `to`, each with a timeline entry and outbox record like any
     /// edit. Written in batches: a failure leaves the batches before it moved, the rest not.
     pub fn move_customers(&self, actor: &Actor, movers: &Movers, to: BranchId) -> CoreResult<MoveReport> {
-        self.read(|r| crate::settings::branch_exists(r.conn(), to).map_err(|_| CoreError::validation("to", "unknown_branch", format!("There is no branch with id {to}."))))?;
+        self.read(|r| {
+            crate::settings::branch_exists(r.conn(), to)
+                .map_err(|_| CoreError::validation("to", "unknown_branch", format!("There is no branch with id {to}.")))
+        })?;
         let ids = match movers {
             Movers::Ids(ids) => ids.clone(),
             Movers::Matching(req) => self.all_matching(req)?,

@@ -57,8 +57,22 @@ pub struct Notice {
 /// Fields a customer can be written without: a bad value in one of them is left out and
 /// reported, not a reason to refuse the customer.
 const DROPPABLE: &[&str] = &[
-    "email", "phone", "address_line1", "address_line2", "city", "state", "postal_code", "country", "remarks", "tags", "birthday",
-    "marketing_consent", "created_at", "updated_at", "marketing_consent_at", "blocked_reason",
+    "email",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "remarks",
+    "tags",
+    "birthday",
+    "marketing_consent",
+    "created_at",
+    "updated_at",
+    "marketing_consent_at",
+    "blocked_reason",
 ];
 
 /// Leaves `field` out of the row; returns the value it had.
@@ -191,69 +205,81 @@ where
         // (seq, line) of each row written, in seq order: names the earlier row of a pair.
         let mut lines_by_seq: Vec<(i64, u64)> = Vec::new();
         let mut pending: Vec<Checked> = Vec::with_capacity(BATCH);
-        let mut flush = |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut Branches| -> CoreResult<()> {
-            if pending.is_empty() {
-                return Ok(());
-            }
-            let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
-            let mut kept: Vec<(BulkRow, String, String)> = Vec::new();
-            let mut shared: Vec<SharedInFile> = Vec::new();
-            let lines_before = lines_by_seq.len();
-            let written = store.write(|w| {
-                w.defer_search_index();
-                let mut written = 0u64;
-                let mut seqs: Option<(i64, i64)> = None;
-                for (row, checked) in pending.drain(..) {
-                    match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
-                        Ok(Written { seq, code, name, shares }) => {
-                            written += 1;
-                            lines_by_seq.push((seq, row.line));
-                            for (field, value, owner_seq, other) in shares {
-                                let other_line = lines_by_seq.binary_search_by_key(&owner_seq, |(s, _)| *s).map_or(0, |i| lines_by_seq[i].1);
-                                let (other_customer, other_name) = (other.code, other.display_name);
-                                shared.push(SharedInFile { field, value, line: row.line, customer: code.clone(), name: name.clone(), other_line, other_customer, other_name });
+        let mut flush =
+            |pending: &mut Vec<Checked>, report: &mut BulkReport, branches: &mut Branches| -> CoreResult<()> {
+                if pending.is_empty() {
+                    return Ok(());
+                }
+                let mut rejects: Vec<(BulkRow, CoreError)> = Vec::new();
+                let mut kept: Vec<(BulkRow, String, String)> = Vec::new();
+                let mut shared: Vec<SharedInFile> = Vec::new();
+                let lines_before = lines_by_seq.len();
+                let written = store.write(|w| {
+                    w.defer_search_index();
+                    let mut written = 0u64;
+                    let mut seqs: Option<(i64, i64)> = None;
+                    for (row, checked) in pending.drain(..) {
+                        match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
+                            Ok(Written { seq, code, name, shares }) => {
+                                written += 1;
+                                lines_by_seq.push((seq, row.line));
+                                for (field, value, owner_seq, other) in shares {
+                                    let other_line = lines_by_seq
+                                        .binary_search_by_key(&owner_seq, |(s, _)| *s)
+                                        .map_or(0, |i| lines_by_seq[i].1);
+                                    let (other_customer, other_name) = (other.code, other.display_name);
+                                    shared.push(SharedInFile {
+                                        field,
+                                        value,
+                                        line: row.line,
+                                        customer: code.clone(),
+                                        name: name.clone(),
+                                        other_line,
+                                        other_customer,
+                                        other_name,
+                                    });
+                                }
+                                if !row.notices.is_empty() {
+                                    kept.push((row, code, name));
+                                }
+                                seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
                             }
-                            if !row.notices.is_empty() {
-                                kept.push((row, code, name));
-                            }
-                            seqs = Some(seqs.map_or((seq, seq), |(a, _)| (a, seq)));
+                            Err(e @ CoreError::Storage { .. }) => return Err(e),
+                            Err(e) => rejects.push((row, e)),
                         }
-                        Err(e @ CoreError::Storage { .. }) => return Err(e),
-                        Err(e) => rejects.push((row, e)),
+                        if written % 4096 == 0 {
+                            w.tick();
+                        }
                     }
-                    if written % 4096 == 0 {
-                        w.tick();
+                    // One outbox record for the customers this transaction imported.
+                    if let (Some(import), Some((from, to))) = (import_id, seqs) {
+                        w.outbox_for("import", import, "*", Some(&serde_json::json!({"from": from, "to": to})))?;
                     }
+                    Ok(written)
+                });
+                let written = match written {
+                    Ok(n) => n,
+                    Err(e) => {
+                        // Rolled back: branches this batch created are gone again.
+                        *branches = Branches { ids: HashMap::new(), created: std::mem::take(&mut report.new_branches) };
+                        lines_by_seq.truncate(lines_before);
+                        return Err(e);
+                    }
+                };
+                report.shared.extend(shared);
+                report.new_branches = branches.created.clone();
+                report.written += written;
+                report.rejected += rejects.len() as u64;
+                for (row, e) in &rejects {
+                    on_reject(row, e)?;
                 }
-                // One outbox record for the customers this transaction imported.
-                if let (Some(import), Some((from, to))) = (import_id, seqs) {
-                    w.outbox_for("import", import, "*", Some(&serde_json::json!({"from": from, "to": to})))?;
+                report.kept_without += kept.len() as u64;
+                for (row, code, name) in &kept {
+                    on_kept(row, code, name);
                 }
-                Ok(written)
-            });
-            let written = match written {
-                Ok(n) => n,
-                Err(e) => {
-                    // Rolled back: branches this batch created are gone again.
-                    *branches = Branches { ids: HashMap::new(), created: std::mem::take(&mut report.new_branches) };
-                    lines_by_seq.truncate(lines_before);
-                    return Err(e);
-                }
+                progress(report.written + report.rejected);
+                Ok(())
             };
-            report.shared.extend(shared);
-            report.new_branches = branches.created.clone();
-            report.written += written;
-            report.rejected += rejects.len() as u64;
-            for (row, e) in &rejects {
-                on_reject(row, e)?;
-            }
-            report.kept_without += kept.len() as u64;
-            for (row, code, name) in &kept {
-                on_kept(row, code, name);
-            }
-            progress(report.written + report.rejected);
-            Ok(())
-        };
         for chunk in rx {
             pending.extend(chunk);
             if pending.len() >= BATCH {
@@ -261,7 +287,9 @@ where
             }
         }
         flush(&mut pending, &mut report, &mut branches)?;
-        validator.join().map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
+        validator
+            .join()
+            .map_err(|_| CoreError::Storage { message: "the validation thread stopped unexpectedly".into() })?;
         Ok(())
     });
     // Built whether the rows were all written or not (the batches written so far stay). If that
@@ -279,7 +307,12 @@ where
 
 /// Validates a row and computes its search keys (what the validation thread does for each row
 /// before the writer checks uniqueness and writes it). Takes a reading error the row carries.
-pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<(ValidCustomer, IndexKeys), CoreError> {
+pub(crate) fn check(
+    row: &mut BulkRow,
+    region: &str,
+    branch: BranchId,
+    today: chrono::NaiveDate,
+) -> Result<(ValidCustomer, IndexKeys), CoreError> {
     if let Some(e) = row.error.take() {
         // What reading the row found, and what validating the rest of it finds.
         let mut all = vec![e];
@@ -289,11 +322,18 @@ pub(crate) fn check(row: &mut BulkRow, region: &str, branch: BranchId, today: ch
         return Err(all_in_one(all));
     }
     // A record from the future is a typing error (a year 2099), and would sort first forever.
-    let limit = (today + chrono::Duration::days(2)).and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp_millis());
+    let limit =
+        (today + chrono::Duration::days(2)).and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp_millis());
     let mut early = Vec::new();
-    for (field, at) in [("created_at", row.created_at), ("updated_at", row.updated_at), ("marketing_consent_at", row.consent_at)] {
+    for (field, at) in
+        [("created_at", row.created_at), ("updated_at", row.updated_at), ("marketing_consent_at", row.consent_at)]
+    {
         if at.is_some_and(|at| at >= limit) {
-            early.push(CoreError::validation(field, "in_the_future", format!("The {} is after today; check the year.", field.replace('_', " "))));
+            early.push(CoreError::validation(
+                field,
+                "in_the_future",
+                format!("The {} is after today; check the year.", field.replace('_', " ")),
+            ));
         }
     }
     if let Some(r) = &row.blocked_reason {
@@ -337,7 +377,13 @@ fn keep_left_out_in_remarks(mut v: ValidCustomer, notices: &[Notice]) -> ValidCu
     let lines: Vec<String> = notices
         .iter()
         .filter(|n| n.field != "remarks" && !n.value.trim().is_empty())
-        .map(|n| format!("Not valid when imported, left out — {}: {}", crate::customers::labels::label(&n.field), n.value.trim()))
+        .map(|n| {
+            format!(
+                "Not valid when imported, left out — {}: {}",
+                crate::customers::labels::label(&n.field),
+                n.value.trim()
+            )
+        })
         .collect();
     if !lines.is_empty() {
         v.remarks = Some(v.remarks.take().into_iter().chain(lines).collect::<Vec<_>>().join("\n"));
@@ -364,17 +410,32 @@ pub(crate) fn all_in_one(mut errors: Vec<CoreError>) -> CoreError {
     }
 }
 
-fn validate_row(row: &BulkRow, region: &str, branch: BranchId, today: chrono::NaiveDate) -> Result<ValidCustomer, Vec<CoreError>> {
+fn validate_row(
+    row: &BulkRow,
+    region: &str,
+    branch: BranchId,
+    today: chrono::NaiveDate,
+) -> Result<ValidCustomer, Vec<CoreError>> {
     match (&row.phone_e164, &row.input.phone) {
         // An export's two columns of one number: the E.164 one, so a local number does not
         // depend on this desk's region. When only the typed one was edited, the edit counts.
         (Some(e164), Some(raw)) if e164.starts_with('+') && same_number(e164, raw) => {
-            let mut v = validate::validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today)?;
+            let mut v = validate::validate_customer(
+                &CustomerInput { phone: Some(e164.clone()), ..row.input.clone() },
+                region,
+                branch,
+                today,
+            )?;
             v.phone_raw = Some(crate::normalize::tidy_spaces(raw));
             Ok(v)
         }
         // Only the E.164 column: it is the phone.
-        (Some(e164), None) => validate::validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today),
+        (Some(e164), None) => validate::validate_customer(
+            &CustomerInput { phone: Some(e164.clone()), ..row.input.clone() },
+            region,
+            branch,
+            today,
+        ),
         _ => validate::validate_customer(&row.input, region, branch, today),
     }
 }
@@ -417,7 +478,8 @@ fn write_one(
                 };
                 // Marked once, when the first other row with it comes.
                 if owner_shared & crate::customers::shared_bit(&field) == 0 {
-                    let note = format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
+                    let note =
+                        format!("The customer on line {} of the file has this {field} too; marked shared.", row.line);
                     w.mark_contact_shared(owner_seq, actor, &field, &note)?;
                 }
                 shares.push((field, value.unwrap_or_default(), owner_seq, existing));

@@ -32,7 +32,8 @@ pub struct RandomIds;
 
 impl IdSource for RandomIds {
     fn new_uuid(&self, now_ms: i64) -> Uuid {
-        let ts = uuid::Timestamp::from_unix(uuid::NoContext, (now_ms / 1000) as u64, ((now_ms % 1000) * 1_000_000) as u32);
+        let ts =
+            uuid::Timestamp::from_unix(uuid::NoContext, (now_ms / 1000) as u64, ((now_ms % 1000) * 1_000_000) as u32);
         Uuid::new_v7(ts)
     }
 }

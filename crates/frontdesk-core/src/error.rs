@@ -76,4 +76,3 @@ impl From<rusqlite::Error> for CoreError {
         CoreError::Storage { message: e.to_string() }
     }
 }
-

@@ -19,9 +19,32 @@ use crate::store::Store;
 
 /// Fields a column can be mapped to.
 pub const FIELDS: &[&str] = &[
-    "id", "code", "first_name", "last_name", "full_name", "email", "email_shared", "phone", "phone_e164", "phone_shared",
-    "address_line1", "address_line2", "city", "state", "postal_code", "country", "branch", "status", "blocked_reason",
-    "tags", "remarks", "birthday", "marketing_consent", "marketing_consent_at", "marketing_consent_by", "created_at",
+    "id",
+    "code",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "email_shared",
+    "phone",
+    "phone_e164",
+    "phone_shared",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "branch",
+    "status",
+    "blocked_reason",
+    "tags",
+    "remarks",
+    "birthday",
+    "marketing_consent",
+    "marketing_consent_at",
+    "marketing_consent_by",
+    "created_at",
     "updated_at",
 ];
 
@@ -188,7 +211,8 @@ struct Lines {
 
 impl Lines {
     fn read(path: &Path) -> CoreResult<Self> {
-        let unreadable = |e: std::io::Error| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display()));
+        let unreadable =
+            |e: std::io::Error| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display()));
         let mut f = BufReader::with_capacity(1 << 20, File::open(path).map_err(unreadable)?);
         let (mut starts, mut ends) = (vec![0u64], Vec::new());
         let (mut pos, mut after_cr) = (0u64, false);
@@ -270,7 +294,8 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
         .map_err(|e| file_error(path, None, "unreadable", format!("Cannot read {}: {e}", path.display())))?;
     let head = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // The header is the first line with something on it (the csv reader skips blank lines).
-    let first_line = String::from_utf8_lossy(head.split(|b| *b == b'\n').find(|l| !l.is_empty() && *l != b"\r").unwrap_or(b""));
+    let first_line =
+        String::from_utf8_lossy(head.split(|b| *b == b'\n').find(|l| !l.is_empty() && *l != b"\r").unwrap_or(b""));
     let delimiter = sniff_delimiter(&first_line);
     let lines = Lines::read(path)?;
     let mut reader = csv_reader(path, delimiter)?;
@@ -281,13 +306,23 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
-        return Err(file_error(path, Some(1), "no_header", "The first line must name the columns (e.g. First Name,Last Name,Email,Phone).".into()));
+        return Err(file_error(
+            path,
+            Some(1),
+            "no_header",
+            "The first line must name the columns (e.g. First Name,Last Name,Email,Phone).".into(),
+        ));
     }
-    let overrides: HashMap<String, String> = opts.mappings.iter().map(|(h, f)| (h.trim().to_lowercase(), f.trim().to_string())).collect();
+    let overrides: HashMap<String, String> =
+        opts.mappings.iter().map(|(h, f)| (h.trim().to_lowercase(), f.trim().to_string())).collect();
     for (i, (h, f)) in opts.mappings.iter().enumerate() {
         for (h2, f2) in &opts.mappings[..i] {
             if h2.trim().eq_ignore_ascii_case(h.trim()) {
-                return Err(CoreError::validation("map", "mapped_twice", format!("\"{h2}\" is mapped twice ({h2}={f2}, {h}={f}); keep one.")));
+                return Err(CoreError::validation(
+                    "map",
+                    "mapped_twice",
+                    format!("\"{h2}\" is mapped twice ({h2}={f2}, {h}={f}); keep one."),
+                ));
             }
             if !["ignore", "extra"].contains(&f.trim()) && f2.trim() == f.trim() {
                 return Err(CoreError::validation(
@@ -301,11 +336,18 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
             return Err(CoreError::validation(
                 "map",
                 "unknown_field",
-                format!("{h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.", FIELDS.join(", ")),
+                format!(
+                    "{h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.",
+                    FIELDS.join(", ")
+                ),
             ));
         }
         if !headers.iter().any(|x| x.to_lowercase() == h.trim().to_lowercase()) {
-            return Err(CoreError::validation("map", "unknown_column", format!("{h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", "))));
+            return Err(CoreError::validation(
+                "map",
+                "unknown_column",
+                format!("{h}={f}: the file has no column \"{h}\"; its columns are {}.", headers.join(", ")),
+            ));
         }
     }
     let mut columns: Vec<Option<&'static str>> = headers
@@ -317,14 +359,17 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
         })
         .collect();
     // Known figures another system computed (visits, spend): left out, and said so apart.
-    let computed: Vec<bool> = headers.iter().map(|h| !overrides.contains_key(&h.to_lowercase()) && alias(h) == Some("ignore")).collect();
+    let computed: Vec<bool> =
+        headers.iter().map(|h| !overrides.contains_key(&h.to_lowercase()) && alias(h) == Some("ignore")).collect();
     // When two columns map to the same field, one the user mapped with --map wins; otherwise
     // the first.
     let explicit: Vec<bool> = headers.iter().map(|h| overrides.contains_key(&h.to_lowercase())).collect();
     // The other column is kept as a line in remarks (nothing in the file is lost).
     for i in 0..columns.len() {
         if let Some(f) = columns[i].filter(|f| *f != "extra") {
-            let claimed = (0..columns.len()).any(|j| j != i && columns[j] == Some(f) && (explicit[j] && !explicit[i] || explicit[j] == explicit[i] && j < i));
+            let claimed = (0..columns.len()).any(|j| {
+                j != i && columns[j] == Some(f) && (explicit[j] && !explicit[i] || explicit[j] == explicit[i] && j < i)
+            });
             if claimed {
                 columns[i] = Some("extra");
             }
@@ -332,7 +377,8 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
     }
     // A column recognised as our id or code by its header ("Client ID", "Customer Number") that
     // holds another system's numbers is not ours: it is left out rather than failing every row.
-    let mut ours: Vec<usize> = (0..columns.len()).filter(|&i| matches!(columns[i], Some("id" | "code")) && !explicit[i]).collect();
+    let mut ours: Vec<usize> =
+        (0..columns.len()).filter(|&i| matches!(columns[i], Some("id" | "code")) && !explicit[i]).collect();
     let mut evidence: Vec<crate::locale::dates::Evidence> = vec![Default::default(); columns.len()];
     let mut rows = 0u64;
     let (mut samples, mut branch_names) = (Vec::new(), Vec::<(String, u64)>::new());
@@ -401,15 +447,35 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
             let e = &evidence[i];
             let (order, why) = match (opts.date_order, e.proven()) {
                 (Some(o), _) => (o, "chosen for this import".to_string()),
-                (None, Some(o)) => (o, format!("the values prove it (a {} over 12)", if o == crate::locale::DateOrder::Dmy { "first number" } else { "second number" })),
-                (None, None) if e.day_first && e.month_first => (desk_order, "the values hold both orders; read in the desk's order, the others reported".to_string()),
+                (None, Some(o)) => (
+                    o,
+                    format!(
+                        "the values prove it (a {} over 12)",
+                        if o == crate::locale::DateOrder::Dmy { "first number" } else { "second number" }
+                    ),
+                ),
+                (None, None) if e.day_first && e.month_first => (
+                    desk_order,
+                    "the values hold both orders; read in the desk's order, the others reported".to_string(),
+                ),
                 (None, None) => (desk_order, "the desk's order (the values fit either)".to_string()),
             };
             DateColumn { column: headers[i].clone(), order, why }
         })
         .collect();
     let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Plan { delimiter, file_name, samples, branch_names, lines: std::sync::Arc::new(lines), columns, headers, rows, dates, computed })
+    Ok(Plan {
+        delimiter,
+        file_name,
+        samples,
+        branch_names,
+        lines: std::sync::Arc::new(lines),
+        columns,
+        headers,
+        rows,
+        dates,
+        computed,
+    })
 }
 
 /// Refuses a plan with no column for the customer's name: no row could make a customer.
@@ -433,8 +499,13 @@ fn require_name(path: &Path, plan: &Plan) -> CoreResult<()> {
 pub const SAMPLES: usize = 5;
 
 fn csv_reader(path: &Path, delimiter: u8) -> CoreResult<csv::Reader<BufReader<File>>> {
-    let f = File::open(path).map_err(|e| file_error(path, None, "unreadable", format!("Cannot open {}: {e}", path.display())))?;
-    Ok(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(BufReader::with_capacity(1 << 20, f)))
+    let f = File::open(path)
+        .map_err(|e| file_error(path, None, "unreadable", format!("Cannot open {}: {e}", path.display())))?;
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(BufReader::with_capacity(1 << 20, f)))
 }
 
 fn csv_error(path: &Path, e: csv::Error, lines: &Lines) -> CoreError {
@@ -444,9 +515,18 @@ fn csv_error(path: &Path, e: csv::Error, lines: &Lines) -> CoreError {
             path,
             line,
             "not_utf8",
-            format!("{} is not UTF-8 text{}; nothing was imported. Save it as \"CSV UTF-8\" and import it again.", path.display(), line.map(|l| format!(" (line {l})")).unwrap_or_default()),
+            format!(
+                "{} is not UTF-8 text{}; nothing was imported. Save it as \"CSV UTF-8\" and import it again.",
+                path.display(),
+                line.map(|l| format!(" (line {l})")).unwrap_or_default()
+            ),
         ),
-        _ => file_error(path, line, "malformed_csv", format!("{} cannot be read as CSV: {e}; nothing was imported.", path.display())),
+        _ => file_error(
+            path,
+            line,
+            "malformed_csv",
+            format!("{} cannot be read as CSV: {e}; nothing was imported.", path.display()),
+        ),
     }
 }
 
@@ -461,8 +541,8 @@ fn parse_bool(field: &str, v: &str) -> CoreResult<Option<bool>> {
 
 /// Words that start a family name when written in lower case ("Mary Ann van der Berg").
 pub(crate) const NAME_PARTICLES: &[&str] = &[
-    "van", "von", "vom", "zu", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "des", "la", "le", "ter", "ten", "te", "bin",
-    "ibn", "al", "el",
+    "van", "von", "vom", "zu", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "des", "la", "le",
+    "ter", "ten", "te", "bin", "ibn", "al", "el",
 ];
 
 /// What may follow a name after a comma without being a given name ("John Smith, Jr.").
@@ -477,7 +557,13 @@ pub(crate) fn split_full_name(full: &str) -> (String, String) {
     let parts: Vec<&str> = full.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
     let suffixes: Vec<&str> = parts.iter().copied().filter(|p| is_suffix(p)).collect();
     let names: Vec<&str> = parts.iter().copied().filter(|p| !is_suffix(p)).collect();
-    let with_suffixes = |last: String| std::iter::once(last.as_str()).chain(suffixes.iter().copied()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+    let with_suffixes = |last: String| {
+        std::iter::once(last.as_str())
+            .chain(suffixes.iter().copied())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     if let [last, first] = names[..] {
         return (first.to_string(), with_suffixes(last.to_string()));
     }
@@ -512,7 +598,9 @@ struct Reading {
 /// line in remarks ("Status: Inactive").
 fn blocked_word(v: &str) -> Option<bool> {
     match v.trim().to_lowercase().replace(['\'', '’'], "").as_str() {
-        "1" | "true" | "yes" | "y" | "blocked" | "banned" | "dont allow" | "not allowed" | "deny" | "denied" => Some(true),
+        "1" | "true" | "yes" | "y" | "blocked" | "banned" | "dont allow" | "not allowed" | "deny" | "denied" => {
+            Some(true)
+        }
         "" | "0" | "false" | "no" | "n" | "active" | "allow" | "allowed" | "unblocked" => Some(false),
         _ => None,
     }
@@ -558,7 +646,11 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
                 if let Some(t) = some() {
                     match t.parse::<CustomerId>() {
                         Ok(id) => row.id = Some(id),
-                        Err(_) => problems.push(CoreError::validation("id", "invalid_id", format!("\"{t}\" is not a customer id (a UUID)."))),
+                        Err(_) => problems.push(CoreError::validation(
+                            "id",
+                            "invalid_id",
+                            format!("\"{t}\" is not a customer id (a UUID)."),
+                        )),
                     }
                 }
             }
@@ -598,7 +690,10 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
                 }
             }
             "blocked_reason" => row.blocked_reason = some(),
-            "tags" => input.tags = v.split(['|', ';', ',']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+            "tags" => {
+                input.tags =
+                    v.split(['|', ';', ',']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
+            }
             "remarks" => input.remarks = some(),
             "extra" => {
                 if let Some(t) = some() {
@@ -682,7 +777,10 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
 /// Records the start of an import (the timeline entry of every customer it creates).
 pub(crate) fn start(store: &Store, file_name: &str, actor: &Actor) -> CoreResult<i64> {
     store.write(|w| {
-        w.conn().execute("INSERT INTO imports(file_name, at, actor) VALUES (?1, ?2, ?3)", params![file_name, w.now_ms(), actor.0])?;
+        w.conn().execute(
+            "INSERT INTO imports(file_name, at, actor) VALUES (?1, ?2, ?3)",
+            params![file_name, w.now_ms(), actor.0],
+        )?;
         Ok(w.conn().last_insert_rowid())
     })
 }
@@ -706,7 +804,12 @@ fn region(store: &Store, opts: &ImportOptions) -> CoreResult<String> {
 }
 
 /// Imports `path` into `store`. Progress is reported as (rows done, rows in file).
-pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<ImportReport> {
+pub fn import_csv(
+    store: &Store,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
     let plan = plan(path, opts, store.desk().locale.date_order)?;
     require_name(path, &plan)?;
@@ -735,7 +838,10 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
             for n in &row.notices {
                 let (field, value, reason) = (n.field.clone(), n.value.clone(), n.reason.clone());
                 let (customer, name) = (code.to_string(), name.to_string());
-                kept.push((row.record, KeptWithout { line: row.line, customer, name, field, code: n.code.clone(), value, reason }));
+                kept.push((
+                    row.record,
+                    KeptWithout { line: row.line, customer, name, field, code: n.code.clone(), value, reason },
+                ));
             }
         },
     )?;
@@ -751,7 +857,8 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         write_errors(path, &err_path, &plan, rejects, &kept)?;
         Some(err_path.display().to_string())
     };
-    let mapping = plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
+    let mapping =
+        plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
     // Not listed: the columns an errors file adds in front of the rows (see `write_errors`).
     let ignored_columns = plan
         .headers
@@ -759,7 +866,9 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         .enumerate()
         .zip(&plan.columns)
         .filter(|((i, h), c)| c.is_none() && !plan.computed[*i] && !ERROR_COLUMNS.contains(&h.as_str()))
-        .filter(|((_, h), _)| !opts.mappings.iter().any(|(m, f)| f.trim() == "ignore" && m.trim().eq_ignore_ascii_case(h)))
+        .filter(|((_, h), _)| {
+            !opts.mappings.iter().any(|(m, f)| f.trim() == "ignore" && m.trim().eq_ignore_ascii_case(h))
+        })
         .map(|((i, h), _)| if h.is_empty() { format!("(column {} has no name)", i + 1) } else { h.clone() })
         .collect();
     Ok(ImportReport {
@@ -772,7 +881,13 @@ pub fn import_csv(store: &Store, path: &Path, opts: &ImportOptions, progress: &m
         first_rejections,
         mapping,
         ignored_columns,
-        computed_columns: plan.headers.iter().zip(&plan.computed).filter(|(_, c)| **c).map(|(h, _)| h.clone()).collect(),
+        computed_columns: plan
+            .headers
+            .iter()
+            .zip(&plan.computed)
+            .filter(|(_, c)| **c)
+            .map(|(h, _)| h.clone())
+            .collect(),
         date_columns: plan.dates.clone(),
         kept_without: report.kept_without,
         first_kept_without,
@@ -907,7 +1022,9 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
         .collect();
     let (live, archived) = (store.branches()?, store.archived_branches()?);
     let named = |list: &[crate::settings::Branch], name: &str| {
-        list.iter().find(|b| b.code.eq_ignore_ascii_case(name.trim()) || b.name.eq_ignore_ascii_case(name.trim())).map(|b| b.code.clone())
+        list.iter()
+            .find(|b| b.code.eq_ignore_ascii_case(name.trim()) || b.name.eq_ignore_ascii_case(name.trim()))
+            .map(|b| b.code.clone())
     };
     let branches = plan
         .branch_names
@@ -923,47 +1040,86 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
         .chain(MORE_TARGETS)
         .map(|t| (t.to_string(), crate::customers::labels::label(t).to_string()))
         .collect();
-    Ok(ImportPreview { file: path.display().to_string(), rows: plan.rows, columns, date_columns: plan.dates.clone(), branches, targets, problem })
+    Ok(ImportPreview {
+        file: path.display().to_string(),
+        rows: plan.rows,
+        columns,
+        date_columns: plan.dates.clone(),
+        branches,
+        targets,
+        problem,
+    })
 }
 
 /// How the rows of `plan` are read on this desk.
 fn reading(store: &Store, plan: &Plan, opts: &ImportOptions) -> CoreResult<Reading> {
     let desk_order = store.desk().locale.date_order;
-    let orders = plan.headers.iter().map(|h| plan.dates.iter().find(|d| &d.column == h).map_or(desk_order, |d| d.order)).collect();
+    let orders = plan
+        .headers
+        .iter()
+        .map(|h| plan.dates.iter().find(|d| &d.column == h).map_or(desk_order, |d| d.order))
+        .collect();
     let today = crate::clock::ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let branches = store.branches()?;
     let find = |field: &str, text: &str| {
         let t = text.trim();
-        branches.iter().find(|b| b.code.eq_ignore_ascii_case(t) || b.name.eq_ignore_ascii_case(t)).map(|b| b.code.clone()).ok_or_else(|| {
-            let names: Vec<&str> = branches.iter().map(|b| b.name.as_str()).collect();
-            CoreError::validation(field, "unknown_branch", format!("This desk has no branch \"{t}\"; its branches are {}.", names.join(", ")))
-        })
+        branches
+            .iter()
+            .find(|b| b.code.eq_ignore_ascii_case(t) || b.name.eq_ignore_ascii_case(t))
+            .map(|b| b.code.clone())
+            .ok_or_else(|| {
+                let names: Vec<&str> = branches.iter().map(|b| b.name.as_str()).collect();
+                CoreError::validation(
+                    field,
+                    "unknown_branch",
+                    format!("This desk has no branch \"{t}\"; its branches are {}.", names.join(", ")),
+                )
+            })
     };
-    let branch_default = opts.branch.as_deref().filter(|b| !b.trim().is_empty()).map(|b| find("branch", b)).transpose()?;
+    let branch_default =
+        opts.branch.as_deref().filter(|b| !b.trim().is_empty()).map(|b| find("branch", b)).transpose()?;
     let mut branch_map = HashMap::new();
     for (name, to) in &opts.branch_map {
         branch_map.insert(name.trim().to_lowercase(), find("branch_map", to)?);
     }
     let file = plan.file_name.clone();
-    Ok(Reading { columns: plan.columns.clone(), headers: plan.headers.clone(), orders, today, branch_default, branch_map, consent_by: format!("the file {file}") })
+    Ok(Reading {
+        columns: plan.columns.clone(),
+        headers: plan.headers.clone(),
+        orders,
+        today,
+        branch_default,
+        branch_map,
+        consent_by: format!("the file {file}"),
+    })
 }
 
 /// The columns an errors file has before the row's own.
-const ERROR_COLUMNS: [&str; 6] = ["error_line", "error_field", "error_code", "error_reason", "error_value", "error_outcome"];
+const ERROR_COLUMNS: [&str; 6] =
+    ["error_line", "error_field", "error_code", "error_reason", "error_value", "error_outcome"];
 
 /// How an errors file says a row was imported without a value: `imported as ABC-1 without it`.
 const IMPORTED_AS: &str = "imported as ";
 
 /// Writes each rejected row with its line, field, code and reason, then the row as it was.
-fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u64, CoreError)>, kept: &[(u64, KeptWithout)]) -> CoreResult<()> {
-    let unwritable = |x: &dyn std::fmt::Display| file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()));
+fn write_errors(
+    path: &Path,
+    err_path: &Path,
+    plan: &Plan,
+    rejects: Vec<(u64, u64, CoreError)>,
+    kept: &[(u64, KeptWithout)],
+) -> CoreResult<()> {
+    let unwritable = |x: &dyn std::fmt::Display| {
+        file_error(err_path, None, "unwritable", format!("Cannot write {}: {x}", err_path.display()))
+    };
     let f = File::options().write(true).create_new(true).open(err_path).map_err(|x| unwritable(&x))?;
     let mut w = csv::Writer::from_writer(f);
     // `error_*`: not a customer field, so the file, once fixed, imports as it is (the four
     // columns are ignored).
     let mut header: Vec<String> = ERROR_COLUMNS.iter().map(|c| c.to_string()).collect();
     // An errors file imported again: its old error columns are replaced, not repeated.
-    let keep: Vec<usize> = (0..plan.headers.len()).filter(|&i| !ERROR_COLUMNS.contains(&plan.headers[i].as_str())).collect();
+    let keep: Vec<usize> =
+        (0..plan.headers.len()).filter(|&i| !ERROR_COLUMNS.contains(&plan.headers[i].as_str())).collect();
     header.extend(keep.iter().map(|&i| plan.headers[i].clone()));
     w.write_record(&header).map_err(|x| unwritable(&x))?;
     let by_record: HashMap<u64, (u64, &CoreError)> = rejects.iter().map(|(r, l, e)| (*r, (*l, e))).collect();
@@ -982,11 +1138,13 @@ fn write_errors(path: &Path, err_path: &Path, plan: &Plan, rejects: Vec<(u64, u6
         };
         if let Some((line, e)) = by_record.get(&(record - 1)) {
             let Rejection { field, code, reason, .. } = Rejection::new(*line, e);
-            w.write_record(row(vec![line.to_string(), field, code, reason, String::new(), "not imported".into()])).map_err(|x| unwritable(&x))?;
+            w.write_record(row(vec![line.to_string(), field, code, reason, String::new(), "not imported".into()]))
+                .map_err(|x| unwritable(&x))?;
         }
         for k in kept_by_record.get(&(record - 1)).into_iter().flatten() {
             let outcome = format!("{IMPORTED_AS}{} without this value", k.customer);
-            let out = vec![k.line.to_string(), k.field.clone(), k.code.clone(), k.reason.clone(), k.value.clone(), outcome];
+            let out =
+                vec![k.line.to_string(), k.field.clone(), k.code.clone(), k.reason.clone(), k.value.clone(), outcome];
             w.write_record(row(out)).map_err(|x| unwritable(&x))?;
         }
     }

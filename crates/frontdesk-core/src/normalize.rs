@@ -48,7 +48,9 @@ pub fn fold(text: &str) -> String {
 pub fn name_keys(first: &str, last: &str, email: Option<&str>) -> String {
     let mut keys = fold(first);
     let local = email.map(|e| letter_runs(&fold(email_local_part(e)))).unwrap_or_default();
-    for part in [fold(last), local, spelled_out(first), spelled_out(last), written_together(first), written_together(last)] {
+    for part in
+        [fold(last), local, spelled_out(first), spelled_out(last), written_together(first), written_together(last)]
+    {
         if !part.is_empty() {
             if !keys.is_empty() {
                 keys.push(' ');
@@ -160,11 +162,7 @@ fn spelled_out(name: &str) -> String {
 }
 
 fn letter_runs(folded: &str) -> String {
-    folded
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    folded.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 pub fn email_local_part(email: &str) -> &str {
@@ -272,7 +270,10 @@ fn split_calling_code(digits: &str) -> Option<(&str, &str)> {
 
 /// The national (trunk) prefix dialled before local numbers in `region` (`0` in GB), if any.
 fn trunk_prefix(region: &str) -> Option<String> {
-    phonenumber::metadata::DATABASE.by_id(region).and_then(|m| m.national_prefix().map(String::from)).filter(|p| !p.is_empty())
+    phonenumber::metadata::DATABASE
+        .by_id(region)
+        .and_then(|m| m.national_prefix().map(String::from))
+        .filter(|p| !p.is_empty())
 }
 
 /// What a phone query is looked for as, in [`phone_keys`] text: one or two alternatives.
@@ -288,7 +289,9 @@ pub fn phone_query_fragments(text: &str, region: &str) -> Vec<String> {
     }
     match trunk_prefix(region) {
         // (Only with two digits or more after it: `:1` is shorter than any fragment.)
-        Some(p) if digits.len() >= p.len() + 2 && digits.starts_with(&p) => vec![format!(":{}", &digits[p.len()..]), digits],
+        Some(p) if digits.len() >= p.len() + 2 && digits.starts_with(&p) => {
+            vec![format!(":{}", &digits[p.len()..]), digits]
+        }
         // A visitor's local number as written on their card (`06 5996 1190`, Dutch) at a desk
         // whose country dials another trunk prefix before local numbers (1 in the US): 0 is the
         // trunk prefix of most countries, so the rest is looked for anywhere (which includes the
@@ -336,7 +339,9 @@ pub fn email_words(email: &str) -> String {
 pub fn code_query(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let (letters, digits) = compact.split_at(compact.find(|c: char| c.is_ascii_digit())?);
-    if letters.len() == 3 && letters.chars().all(|c| c.is_ascii_alphabetic()) && !digits.is_empty()
+    if letters.len() == 3
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && !digits.is_empty()
         && digits.chars().all(|c| c.is_ascii_digit())
     {
         Some(format!("{}-{digits}", letters.to_ascii_uppercase()))
@@ -393,7 +398,16 @@ mod tests {
         // a prefix index of head, anchor and one letter (`maria s`).
         let migration = include_str!("../../../migrations/20261123070000_word_pairs.sql");
         let name_table = &migration[migration.find("CREATE VIRTUAL TABLE customer_name_fts").unwrap()..];
-        let prefixes: Vec<usize> = name_table.split("prefix='").nth(1).unwrap().split('\'').next().unwrap().split(' ').map(|p| p.parse().unwrap()).collect();
+        let prefixes: Vec<usize> = name_table
+            .split("prefix='")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap()
+            .split(' ')
+            .map(|p| p.parse().unwrap())
+            .collect();
         let head = PAIR_HEAD.chars().count();
         assert_eq!(prefixes.iter().filter(|&&p| p <= head).max(), Some(&head), "{prefixes:?}");
         assert!(prefixes.contains(&(head + PAIR_ANCHOR + 1)), "{prefixes:?}");

@@ -86,7 +86,10 @@ pub(crate) fn bootstrap(conn: &mut Connection, sources: &Sources) -> CoreResult<
         let b = uuid.as_bytes();
         let n = PREFIX_LETTERS.len();
         let prefix: String = [b[10], b[12], b[14]].iter().map(|x| PREFIX_LETTERS[*x as usize % n] as char).collect();
-        tx.execute("INSERT INTO devices(id, uuid, code_prefix) VALUES (1, ?1, ?2)", params![uuid.as_bytes().to_vec(), prefix])?;
+        tx.execute(
+            "INSERT INTO devices(id, uuid, code_prefix) VALUES (1, ?1, ?2)",
+            params![uuid.as_bytes().to_vec(), prefix],
+        )?;
         tx.execute("INSERT OR IGNORE INTO code_prefixes(prefix) VALUES (?1)", [&prefix])?;
     }
     let has_branch: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM branches)", [], |r| r.get(0))?;
@@ -106,8 +109,12 @@ pub(crate) fn bootstrap(conn: &mut Connection, sources: &Sources) -> CoreResult<
 
 pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
     let (device_row, uuid, code_prefix): (i64, Vec<u8>, String) =
-        conn.query_row("SELECT id, uuid, code_prefix FROM devices WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let int = |key: &str, default: i64| -> CoreResult<i64> { Ok(get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default)) };
+        conn.query_row("SELECT id, uuid, code_prefix FROM devices WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let int = |key: &str, default: i64| -> CoreResult<i64> {
+        Ok(get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
     let rule = LoyaltyRule::default();
     let region = get(conn, "default_region")?.unwrap_or_else(|| "US".into());
     let [order, hour12, weekday] = crate::locale::KEYS.map(|k| get(conn, k));
@@ -115,7 +122,8 @@ pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
     Ok(DeskSettings {
         locale: crate::locale::resolve(&region, &locale_choice),
         locale_choice,
-        currency: get(conn, "currency")?.unwrap_or_else(|| crate::history::money::currency_of_region(&region).to_string()),
+        currency: get(conn, "currency")?
+            .unwrap_or_else(|| crate::history::money::currency_of_region(&region).to_string()),
         late_cancel_hours: int("late_cancel_hours", 24)?,
         loyalty: LoyaltyRule {
             points_per_visit: int("loyalty_points_per_visit", rule.points_per_visit)?,
@@ -229,8 +237,10 @@ impl Store {
 
     pub fn branches(&self) -> CoreResult<Vec<Branch>> {
         self.read(|r| {
-            let mut st = r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 0 ORDER BY name")?;
-            let rows = st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
+            let mut st =
+                r.conn().prepare_cached("SELECT id, code, name FROM branches WHERE archived = 0 ORDER BY name")?;
+            let rows =
+                st.query_map([], |row| Ok(Branch { id: BranchId(row.get(0)?), code: row.get(1)?, name: row.get(2)? }))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -274,7 +284,8 @@ impl Store {
 }
 
 pub(crate) fn branch_exists(conn: &Connection, id: BranchId) -> CoreResult<()> {
-    let ok: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE id = ?1 AND archived = 0)", [id.0], |r| r.get(0))?;
+    let ok: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE id = ?1 AND archived = 0)", [id.0], |r| r.get(0))?;
     if ok {
         Ok(())
     } else {
@@ -312,7 +323,10 @@ pub(crate) fn insert_branch(w: &crate::store::Writer<'_>, name: &str) -> CoreRes
     let base = if base.is_empty() { "branch".to_string() } else { base };
     let mut code = base.clone();
     let mut n = 1;
-    while w.conn().query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE code = ?1)", [&code], |r| r.get::<_, bool>(0))? {
+    while w
+        .conn()
+        .query_row("SELECT EXISTS(SELECT 1 FROM branches WHERE code = ?1)", [&code], |r| r.get::<_, bool>(0))?
+    {
         n += 1;
         code = format!("{base}-{n}");
     }

@@ -5,7 +5,9 @@ mod common;
 use common::{desk, me, Desk};
 use frontdesk_core::clock::ms_to_datetime;
 use frontdesk_core::customers::Customer;
-use frontdesk_core::history::{AppointmentStatus, BookingInput, LineKind, OrderInput, OrderLineInput, PaymentMethod, ServiceInput};
+use frontdesk_core::history::{
+    AppointmentStatus, BookingInput, LineKind, OrderInput, OrderLineInput, PaymentMethod, ServiceInput,
+};
 use frontdesk_core::search::{ActivityFilter, SearchFilter, SearchRequest, SortBy};
 use frontdesk_core::{CoreError, ServiceId};
 
@@ -22,7 +24,17 @@ fn visit(d: &Desk, c: &Customer, svc: ServiceId, days_ago: i64) {
         .store
         .book_appointment(
             &me(),
-            &BookingInput { customer: c.id, service: svc, staff: None, starts_at: at, duration_min: None, price_minor: None, notes: None, branch: None, blocked_override: None },
+            &BookingInput {
+                customer: c.id,
+                service: svc,
+                staff: None,
+                starts_at: at,
+                duration_min: None,
+                price_minor: None,
+                notes: None,
+                branch: None,
+                blocked_override: None,
+            },
         )
         .unwrap();
     d.store.set_appointment_status(&me(), a.id, AppointmentStatus::Finished).unwrap();
@@ -33,7 +45,17 @@ fn upcoming(d: &Desk, c: &Customer, svc: ServiceId) {
     d.store
         .book_appointment(
             &me(),
-            &BookingInput { customer: c.id, service: svc, staff: None, starts_at: at, duration_min: None, price_minor: None, notes: None, branch: None, blocked_override: None },
+            &BookingInput {
+                customer: c.id,
+                service: svc,
+                staff: None,
+                starts_at: at,
+                duration_min: None,
+                price_minor: None,
+                notes: None,
+                branch: None,
+                blocked_override: None,
+            },
         )
         .unwrap();
 }
@@ -45,7 +67,13 @@ fn spend(d: &Desk, c: &Customer, minor: i64) {
             &me(),
             &OrderInput {
                 customer: c.id,
-                lines: vec![OrderLineInput { kind: LineKind::Product, service: None, description: Some("Voucher".into()), quantity: 1, unit_price_minor: Some(minor) }],
+                lines: vec![OrderLineInput {
+                    kind: LineKind::Product,
+                    service: None,
+                    description: Some("Voucher".into()),
+                    quantity: 1,
+                    unit_price_minor: Some(minor),
+                }],
                 appointment: None,
                 notes: None,
                 branch: None,
@@ -60,7 +88,11 @@ fn spend(d: &Desk, c: &Customer, minor: i64) {
 /// upcoming. Cy: never visited, spent 10.00. Dee: never, nothing. Eve (new): visit today, upcoming.
 fn world() -> (Desk, Vec<Customer>) {
     let d = desk();
-    let svc = d.store.add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2000, active: true }).unwrap().id;
+    let svc = d
+        .store
+        .add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2000, active: true })
+        .unwrap()
+        .id;
     let mut people: Vec<Customer> = ["Ann", "Bob", "Cy", "Dee"].iter().map(|n| d.add(n, "Test", None, None)).collect();
     d.clock.advance(99 * DAY);
     people.push(d.add("Eve", "Test", None, None));
@@ -79,7 +111,13 @@ fn world() -> (Desk, Vec<Customer>) {
 
 /// The names a directory lists, read both ways an activity-filtered list can be read (sorted
 /// in memory, and along the sort's index): both must give the same pages.
-fn names(d: &Desk, sort: SortBy, descending: Option<bool>, activity: Option<ActivityFilter>, query: &str) -> Vec<String> {
+fn names(
+    d: &Desk,
+    sort: SortBy,
+    descending: Option<bool>,
+    activity: Option<ActivityFilter>,
+    query: &str,
+) -> Vec<String> {
     frontdesk_core::search::set_activity_in_memory_limit(0);
     let walked = names_once(d, sort, descending, activity, query);
     frontdesk_core::search::set_activity_in_memory_limit(5_000);
@@ -88,7 +126,13 @@ fn names(d: &Desk, sort: SortBy, descending: Option<bool>, activity: Option<Acti
     sorted
 }
 
-fn names_once(d: &Desk, sort: SortBy, descending: Option<bool>, activity: Option<ActivityFilter>, query: &str) -> Vec<String> {
+fn names_once(
+    d: &Desk,
+    sort: SortBy,
+    descending: Option<bool>,
+    activity: Option<ActivityFilter>,
+    query: &str,
+) -> Vec<String> {
     // Read in pages of two to exercise the cursors; the result must equal one big page.
     let req = |after: Option<String>, limit| SearchRequest {
         query: query.into(),
@@ -131,7 +175,15 @@ fn activity_filters_pick_the_right_customers() {
         ActivityFilter::New,
         ActivityFilter::Upcoming,
     ] {
-        for sort in [SortBy::Relevance, SortBy::Name, SortBy::Email, SortBy::Created, SortBy::TotalSpent, SortBy::LastVisit, SortBy::AppointmentCount] {
+        for sort in [
+            SortBy::Relevance,
+            SortBy::Name,
+            SortBy::Email,
+            SortBy::Created,
+            SortBy::TotalSpent,
+            SortBy::LastVisit,
+            SortBy::AppointmentCount,
+        ] {
             for descending in [None, Some(true), Some(false)] {
                 names(&d, sort, descending, Some(a), "");
             }
@@ -139,7 +191,10 @@ fn activity_filters_pick_the_right_customers() {
     }
     // With a query too.
     assert_eq!(names(&d, SortBy::Relevance, None, Some(ActivityFilter::Never), "test"), ["Cy", "Dee"]);
-    let err = d.store.search(&SearchRequest { filter: SearchFilter { activity: Some(ActivityFilter::VisitedWithin { days: 0 }), ..Default::default() }, ..Default::default() });
+    let err = d.store.search(&SearchRequest {
+        filter: SearchFilter { activity: Some(ActivityFilter::VisitedWithin { days: 0 }), ..Default::default() },
+        ..Default::default()
+    });
     assert!(matches!(err, Err(CoreError::Validation { ref field, .. }) if field == "activity"), "{err:?}");
 }
 
@@ -148,11 +203,23 @@ fn sorts_by_spending_visits_and_appointments_both_ways_with_and_without_a_query(
     let (d, _) = world();
     for query in ["", "test"] {
         assert_eq!(names(&d, SortBy::TotalSpent, None, None, query), ["Bob", "Ann", "Cy", "Eve", "Dee"], "{query:?}");
-        assert_eq!(names(&d, SortBy::TotalSpent, Some(false), None, query), ["Dee", "Eve", "Cy", "Ann", "Bob"], "{query:?}");
+        assert_eq!(
+            names(&d, SortBy::TotalSpent, Some(false), None, query),
+            ["Dee", "Eve", "Cy", "Ann", "Bob"],
+            "{query:?}"
+        );
         assert_eq!(names(&d, SortBy::LastVisit, None, None, query), ["Eve", "Ann", "Bob", "Dee", "Cy"], "{query:?}");
-        assert_eq!(names(&d, SortBy::AppointmentCount, None, None, query), ["Eve", "Bob", "Ann", "Dee", "Cy"], "{query:?}");
+        assert_eq!(
+            names(&d, SortBy::AppointmentCount, None, None, query),
+            ["Eve", "Bob", "Ann", "Dee", "Cy"],
+            "{query:?}"
+        );
         assert_eq!(names(&d, SortBy::Name, Some(true), None, query), ["Eve", "Dee", "Cy", "Bob", "Ann"], "{query:?}");
-        assert_eq!(names(&d, SortBy::Created, Some(false), None, query), ["Ann", "Bob", "Cy", "Dee", "Eve"], "{query:?}");
+        assert_eq!(
+            names(&d, SortBy::Created, Some(false), None, query),
+            ["Ann", "Bob", "Cy", "Dee", "Eve"],
+            "{query:?}"
+        );
     }
     assert_eq!(names(&d, SortBy::TotalSpent, None, Some(ActivityFilter::Upcoming), ""), ["Bob", "Eve"]);
     let hit = &d.store.search(&SearchRequest::new("bob")).unwrap().hits[0];
@@ -164,10 +231,19 @@ fn sorts_by_spending_visits_and_appointments_both_ways_with_and_without_a_query(
 fn quick_stats_come_from_running_totals() {
     let (d, people) = world();
     let s = d.store.directory_stats().unwrap();
-    assert_eq!((s.live_customers, s.new_last_30_days, s.average_value_minor, s.currency.as_str()), (5, 1, (5000 + 12000 + 1000) / 5, "GBP"));
-    assert_eq!(s.most_valuable.iter().map(|r| (r.customer.display_name.as_str(), r.value)).collect::<Vec<_>>(), [("Bob Test", 12000), ("Ann Test", 5000), ("Cy Test", 1000)]);
+    assert_eq!(
+        (s.live_customers, s.new_last_30_days, s.average_value_minor, s.currency.as_str()),
+        (5, 1, (5000 + 12000 + 1000) / 5, "GBP")
+    );
+    assert_eq!(
+        s.most_valuable.iter().map(|r| (r.customer.display_name.as_str(), r.value)).collect::<Vec<_>>(),
+        [("Bob Test", 12000), ("Ann Test", 5000), ("Cy Test", 1000)]
+    );
     // Most appointments first; ties: the newest customer first.
-    assert_eq!(s.most_active.iter().map(|r| (r.customer.display_name.as_str(), r.value)).collect::<Vec<_>>(), [("Eve Test", 2), ("Bob Test", 2), ("Ann Test", 2)]);
+    assert_eq!(
+        s.most_active.iter().map(|r| (r.customer.display_name.as_str(), r.value)).collect::<Vec<_>>(),
+        [("Eve Test", 2), ("Bob Test", 2), ("Ann Test", 2)]
+    );
     // Archiving takes the customer and their spending out of the totals; restoring puts them back.
     d.store.archive_customer(&me(), people[1].id).unwrap();
     let s = d.store.directory_stats().unwrap();

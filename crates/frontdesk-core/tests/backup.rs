@@ -66,19 +66,26 @@ fn backup_while_the_desk_saves() {
     assert!(customers >= 300 + before.len() as i64);
     // Every customer in the copy has its timeline and outbox records: one snapshot.
     let orphans: i64 = copy
-        .query_row("SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_seq = c.seq)", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.customer_seq = c.seq)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(orphans, 0);
     // The desk's status says so; nothing but the backup is in the folder.
     let status = store.backup_status().unwrap();
     assert_eq!(status.last_ok.as_ref().map(|b| &b.name), Some(&info.name));
-    let names: Vec<String> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec![info.name.clone()]);
 }
 
 fn desk_with_clock(dir: &std::path::Path) -> (Store, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(1_796_601_600_000)); // Monday 2026-12-07
-    let store = Store::open(dir.join("desk.db"), Sources { clock: clock.clone(), ids: Arc::new(SequentialIds::default()) }).unwrap();
+    let store =
+        Store::open(dir.join("desk.db"), Sources { clock: clock.clone(), ids: Arc::new(SequentialIds::default()) })
+            .unwrap();
     (store, clock)
 }
 
@@ -140,7 +147,8 @@ fn restore_round_trip() {
     assert!(d.find("bo").is_empty());
     // The set-aside copy beside the database holds Bo.
     let aside = rusqlite::Connection::open(&report.set_aside.path).unwrap();
-    let n: i64 = aside.query_row("SELECT count(*) FROM customers WHERE email = 'bo@example.com'", [], |r| r.get(0)).unwrap();
+    let n: i64 =
+        aside.query_row("SELECT count(*) FROM customers WHERE email = 'bo@example.com'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
     assert_eq!(std::path::Path::new(&report.set_aside.path).parent(), d.store.path().parent());
     // Still this desk's backup settings; still WAL; new saves get new codes.
@@ -184,7 +192,10 @@ fn corrupt_and_foreign_files_are_refused() {
     }
     std::fs::write(&scribbled, &s).unwrap();
     let foreign = dir.join("photos.db");
-    rusqlite::Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT);").unwrap();
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT);")
+        .unwrap();
     let newer = dir.join("newer.db");
     std::fs::write(&newer, &bytes).unwrap();
     rusqlite::Connection::open(&newer).unwrap().pragma_update(None, "user_version", 9999).unwrap();
@@ -204,7 +215,10 @@ fn corrupt_and_foreign_files_are_refused() {
         assert_eq!(d.count("SELECT count(*) FROM customers"), before);
     }
     // Nothing was set aside for a refused restore.
-    let aside = std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("before-restore")).count();
+    let aside = std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("before-restore"))
+        .count();
     assert_eq!(aside, 0);
     assert_eq!(inspect(std::path::Path::new(&good.path), true).unwrap().counts.customers, before);
 }
@@ -241,7 +255,9 @@ fn missing_folder_and_overdue() {
     // A folder setting must be a real, absolute folder.
     for (bad, code) in [("relative/dir", "not_absolute"), ("/no/such/folder/anywhere", "not_a_folder")] {
         match store.set_backup_folder(Some(bad)) {
-            Err(CoreError::Validation { field, code: c, .. }) => assert_eq!((field.as_str(), c.as_str()), ("backup_folder", code)),
+            Err(CoreError::Validation { field, code: c, .. }) => {
+                assert_eq!((field.as_str(), c.as_str()), ("backup_folder", code))
+            }
             other => panic!("{bad}: {other:?}"),
         }
     }

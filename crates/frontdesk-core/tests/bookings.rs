@@ -7,7 +7,8 @@ use common::{desk, me, Desk};
 use frontdesk_core::clock::ms_to_datetime;
 use frontdesk_core::customers::Customer;
 use frontdesk_core::history::{
-    AppointmentStatus, BookingInput, CancelledBy, LineKind, OrderInput, OrderLineInput, OrderStatus, PaymentMethod, ServiceInput, StaffInput,
+    AppointmentStatus, BookingInput, CancelledBy, LineKind, OrderInput, OrderLineInput, OrderStatus, PaymentMethod,
+    ServiceInput, StaffInput,
 };
 use frontdesk_core::settings::{LoyaltyRule, SettingsInput};
 use frontdesk_core::{AppointmentId, CoreError, OrderId, ServiceId};
@@ -20,7 +21,10 @@ fn now(d: &Desk) -> DateTime<Utc> {
 }
 
 fn haircut(d: &Desk) -> ServiceId {
-    d.store.add_service(&ServiceInput { name: "Haircut".into(), duration_min: 45, price_minor: 3000, active: true }).unwrap().id
+    d.store
+        .add_service(&ServiceInput { name: "Haircut".into(), duration_min: 45, price_minor: 3000, active: true })
+        .unwrap()
+        .id
 }
 
 fn booking(c: &Customer, service: ServiceId, starts_at: DateTime<Utc>) -> BookingInput {
@@ -44,7 +48,9 @@ fn book(d: &Desk, c: &Customer, service: ServiceId, offset_ms: i64) -> Appointme
 
 fn drive(d: &Desk, id: AppointmentId, to: AppointmentStatus) -> Result<(), CoreError> {
     match to {
-        AppointmentStatus::Cancelled => d.store.cancel_appointment(&me(), id, CancelledBy::Business, "Stylist ill").map(|_| ()),
+        AppointmentStatus::Cancelled => {
+            d.store.cancel_appointment(&me(), id, CancelledBy::Business, "Stylist ill").map(|_| ())
+        }
         _ => d.store.set_appointment_status(&me(), id, to).map(|_| ()),
     }
 }
@@ -88,7 +94,10 @@ fn every_appointment_transition_is_allowed_or_rejected_as_the_lifecycle_says() {
             } else {
                 match result {
                     Err(CoreError::InvalidTransition { entity, from: f, to: t, .. }) => {
-                        assert_eq!((entity.as_str(), f.as_str(), t.as_str()), ("appointment", from.as_str(), to.as_str()));
+                        assert_eq!(
+                            (entity.as_str(), f.as_str(), t.as_str()),
+                            ("appointment", from.as_str(), to.as_str())
+                        );
                     }
                     other => panic!("{from:?} -> {to:?}: expected InvalidTransition, got {other:?}"),
                 }
@@ -111,7 +120,10 @@ fn cancelling_through_the_status_call_asks_for_a_reason() {
     let err = d.store.set_appointment_status(&me(), id, AppointmentStatus::Cancelled).unwrap_err();
     assert!(matches!(err, CoreError::Validation { ref field, .. } if field == "cancel_reason"), "{err:?}");
     let err = d.store.cancel_appointment(&me(), id, CancelledBy::Customer, "   ").unwrap_err();
-    assert!(matches!(err, CoreError::Validation { ref field, ref code, .. } if field == "cancel_reason" && code == "required"), "{err:?}");
+    assert!(
+        matches!(err, CoreError::Validation { ref field, ref code, .. } if field == "cancel_reason" && code == "required"),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -154,7 +166,8 @@ fn a_late_cancellation_is_the_customers_within_the_window() {
     d.store.update_settings(&SettingsInput { late_cancel_hours: Some(72), ..Default::default() }).unwrap();
     let now_late = book(&d, &c, svc, 48 * HOUR);
     assert!(d.store.cancel_appointment(&me(), now_late, CancelledBy::Customer, "Holiday").unwrap().late_cancel);
-    let err = d.store.update_settings(&SettingsInput { late_cancel_hours: Some(-1), ..Default::default() }).unwrap_err();
+    let err =
+        d.store.update_settings(&SettingsInput { late_cancel_hours: Some(-1), ..Default::default() }).unwrap_err();
     assert!(matches!(err, CoreError::Validation { ref field, .. } if field == "late_cancel_hours"));
 }
 
@@ -169,16 +182,23 @@ fn blocking_keeps_appointments_and_booking_a_blocked_customer_needs_a_reason() {
 
     let at = ms_to_datetime(now(&d).timestamp_millis() + 48 * HOUR);
     let err = d.store.book_appointment(&me(), &booking(&c, svc, at)).unwrap_err();
-    assert!(matches!(err, CoreError::Conflict { ref code, ref message } if code == "customer_blocked" && message.contains("Abusive to staff")), "{err:?}");
+    assert!(
+        matches!(err, CoreError::Conflict { ref code, ref message } if code == "customer_blocked" && message.contains("Abusive to staff")),
+        "{err:?}"
+    );
     let blank = BookingInput { blocked_override: Some("  ".into()), ..booking(&c, svc, at) };
     assert!(matches!(d.store.book_appointment(&me(), &blank).unwrap_err(), CoreError::Conflict { .. }));
 
-    let ok = BookingInput { blocked_override: Some("Manager approved: apology received".into()), ..booking(&c, svc, at) };
+    let ok =
+        BookingInput { blocked_override: Some("Manager approved: apology received".into()), ..booking(&c, svc, at) };
     let a = d.store.book_appointment(&me(), &ok).unwrap();
     assert_eq!(a.blocked_override.as_deref(), Some("Manager approved: apology received"));
     let ev = &d.store.customer_detail(&c.code, 1).unwrap().timeline[0];
     assert_eq!(ev.kind, "appointment_booked");
-    assert!(ev.changes.iter().any(|ch| ch.field == "blocked_override" && ch.new == "Manager approved: apology received"));
+    assert!(ev
+        .changes
+        .iter()
+        .any(|ch| ch.field == "blocked_override" && ch.new == "Manager approved: apology received"));
     assert_eq!(ev.subject.as_ref().map(|s| (s.kind.as_str(), s.id.clone())), Some(("appointment", a.id.to_string())));
 }
 
@@ -186,7 +206,11 @@ fn blocking_keeps_appointments_and_booking_a_blocked_customer_needs_a_reason() {
 fn bookings_are_checked_field_by_field() {
     let d = desk();
     let svc = haircut(&d);
-    let old = d.store.add_service(&ServiceInput { name: "Perm".into(), duration_min: 90, price_minor: 6000, active: false }).unwrap().id;
+    let old = d
+        .store
+        .add_service(&ServiceInput { name: "Perm".into(), duration_min: 90, price_minor: 6000, active: false })
+        .unwrap()
+        .id;
     let gone = d.store.add_staff(&StaffInput { name: "Jo".into(), active: false }).unwrap().id;
     let c = d.add("Ann", "Lee", None, None);
     let at = ms_to_datetime(now(&d).timestamp_millis() + HOUR);
@@ -199,14 +223,23 @@ fn bookings_are_checked_field_by_field() {
     assert_eq!(field_of(BookingInput { staff: Some(gone), ..booking(&c, svc, at) }), "staff:inactive_staff");
     assert_eq!(field_of(BookingInput { duration_min: Some(2), ..booking(&c, svc, at) }), "duration_min:out_of_range");
     assert_eq!(field_of(BookingInput { price_minor: Some(-1), ..booking(&c, svc, at) }), "price_minor:out_of_range");
-    assert_eq!(field_of(booking(&c, svc, ms_to_datetime(at.timestamp_millis() + 3 * 366 * 24 * HOUR))), "starts_at:out_of_range");
+    assert_eq!(
+        field_of(booking(&c, svc, ms_to_datetime(at.timestamp_millis() + 3 * 366 * 24 * HOUR))),
+        "starts_at:out_of_range"
+    );
     assert_eq!(field_of(BookingInput { notes: Some("x".repeat(2001)), ..booking(&c, svc, at) }), "notes:too_long");
     assert_eq!(d.count("SELECT count(*) FROM appointments"), 0, "nothing half-written");
 
     // Defaults come from the service; a price and length can be set per booking.
     let a = d.store.book_appointment(&me(), &booking(&c, svc, at)).unwrap();
     assert_eq!((a.duration_min, a.price_minor, a.currency.as_str(), a.service.as_str()), (45, 3000, "GBP", "Haircut"));
-    let b = d.store.book_appointment(&me(), &BookingInput { duration_min: Some(60), price_minor: Some(2500), ..booking(&c, svc, at) }).unwrap();
+    let b = d
+        .store
+        .book_appointment(
+            &me(),
+            &BookingInput { duration_min: Some(60), price_minor: Some(2500), ..booking(&c, svc, at) },
+        )
+        .unwrap();
     assert_eq!((b.duration_min, b.price_minor), (60, 2500));
 
     d.store.archive_customer(&me(), c.id).unwrap();
@@ -218,8 +251,20 @@ fn order_of(d: &Desk, c: &Customer, svc: ServiceId) -> OrderId {
     let input = OrderInput {
         customer: c.id,
         lines: vec![
-            OrderLineInput { kind: LineKind::Service, service: Some(svc), description: None, quantity: 1, unit_price_minor: None },
-            OrderLineInput { kind: LineKind::Product, service: None, description: Some("Shampoo".into()), quantity: 2, unit_price_minor: Some(750) },
+            OrderLineInput {
+                kind: LineKind::Service,
+                service: Some(svc),
+                description: None,
+                quantity: 1,
+                unit_price_minor: None,
+            },
+            OrderLineInput {
+                kind: LineKind::Product,
+                service: None,
+                description: Some("Shampoo".into()),
+                quantity: 2,
+                unit_price_minor: Some(750),
+            },
         ],
         appointment: None,
         notes: None,
@@ -247,7 +292,10 @@ fn payments_never_exceed_the_due_and_refunds_never_exceed_what_was_paid() {
     assert_eq!((o.subtotal_minor, o.total_minor, o.due_minor, o.status), (4500, 4500, 4500, OrderStatus::Open));
     assert_eq!(o.lines.iter().map(|l| l.amount_minor).collect::<Vec<_>>(), vec![3000, 1500]);
 
-    assert_eq!(code_of(d.store.pay_order(&me(), id, PaymentMethod::Card, 4501).unwrap_err()), "amount_minor:more_than_due");
+    assert_eq!(
+        code_of(d.store.pay_order(&me(), id, PaymentMethod::Card, 4501).unwrap_err()),
+        "amount_minor:more_than_due"
+    );
     assert_eq!(code_of(d.store.pay_order(&me(), id, PaymentMethod::Card, 0).unwrap_err()), "amount_minor:out_of_range");
     let o = d.store.pay_order(&me(), id, PaymentMethod::Card, 2000).unwrap();
     assert_eq!((o.status, o.paid_minor, o.due_minor), (OrderStatus::Open, 2000, 2500));
@@ -256,18 +304,30 @@ fn payments_never_exceed_the_due_and_refunds_never_exceed_what_was_paid() {
     assert_eq!(code_of(d.store.pay_order(&me(), id, PaymentMethod::Cash, 1).unwrap_err()), "transition:paid->paid");
 
     assert_eq!(code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, 1000, "").unwrap_err()), "reason:required");
-    assert_eq!(code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, 4501, "Too much").unwrap_err()), "amount_minor:more_than_paid");
-    assert_eq!(code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, -5, "Negative").unwrap_err()), "amount_minor:out_of_range");
+    assert_eq!(
+        code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, 4501, "Too much").unwrap_err()),
+        "amount_minor:more_than_paid"
+    );
+    assert_eq!(
+        code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, -5, "Negative").unwrap_err()),
+        "amount_minor:out_of_range"
+    );
     let o = d.store.refund_order(&me(), id, PaymentMethod::Card, 1000, "Shampoo returned").unwrap();
     assert_eq!((o.status, o.refunded_minor, o.refundable_minor), (OrderStatus::Paid, 1000, 3500));
     let s = d.store.customer_detail(&c.code, 1).unwrap().history.stats;
-    assert_eq!((s.paid_minor, s.refunded_minor, s.total_spent_minor, s.refunds, s.orders_paid, s.average_ticket_minor), (4500, 1000, 3500, 1, 1, Some(3500)));
+    assert_eq!(
+        (s.paid_minor, s.refunded_minor, s.total_spent_minor, s.refunds, s.orders_paid, s.average_ticket_minor),
+        (4500, 1000, 3500, 1, 1, Some(3500))
+    );
     // Points: 1 a whole pound kept: 45 when paid, 35 after the partial refund.
     assert_eq!(s.loyalty_points, 35);
 
     let o = d.store.refund_order(&me(), id, PaymentMethod::Card, 3500, "Unhappy with the cut").unwrap();
     assert_eq!((o.status, o.refunded_minor, o.refundable_minor, o.refunds.len()), (OrderStatus::Refunded, 4500, 0, 2));
-    assert_eq!(code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, 1, "Again").unwrap_err()), "transition:refunded->refunded");
+    assert_eq!(
+        code_of(d.store.refund_order(&me(), id, PaymentMethod::Card, 1, "Again").unwrap_err()),
+        "transition:refunded->refunded"
+    );
     let s = d.store.customer_detail(&c.code, 1).unwrap().history.stats;
     assert_eq!((s.total_spent_minor, s.loyalty_points, s.orders_paid), (0, 0, 1));
     let (stored, recomputed) = d.store.stats_check(&c.code).unwrap();
@@ -287,19 +347,44 @@ fn orders_are_checked_line_by_line() {
         unit_price_minor: price,
     };
     let try_lines = |lines: Vec<OrderLineInput>| {
-        code_of(d.store.create_order(&me(), &OrderInput { customer: c.id, lines, appointment: None, notes: None, branch: None }).unwrap_err())
+        code_of(
+            d.store
+                .create_order(
+                    &me(),
+                    &OrderInput { customer: c.id, lines, appointment: None, notes: None, branch: None },
+                )
+                .unwrap_err(),
+        )
     };
     assert_eq!(try_lines(vec![]), "lines:required");
     assert_eq!(try_lines(vec![line(LineKind::Service, None, None, 1, None)]), "lines.0.service:required");
-    assert_eq!(try_lines(vec![line(LineKind::Service, Some(ServiceId(77)), None, 1, None)]), "lines.0.service:unknown_service");
     assert_eq!(
-        try_lines(vec![line(LineKind::Service, Some(svc), None, 1, None), line(LineKind::Product, None, None, 1, Some(100))]),
+        try_lines(vec![line(LineKind::Service, Some(ServiceId(77)), None, 1, None)]),
+        "lines.0.service:unknown_service"
+    );
+    assert_eq!(
+        try_lines(vec![
+            line(LineKind::Service, Some(svc), None, 1, None),
+            line(LineKind::Product, None, None, 1, Some(100))
+        ]),
         "lines.1.description:required"
     );
-    assert_eq!(try_lines(vec![line(LineKind::Product, None, Some("Gel"), 1, None)]), "lines.0.unit_price_minor:required");
-    assert_eq!(try_lines(vec![line(LineKind::Product, None, Some("Gel"), 0, Some(100))]), "lines.0.quantity:out_of_range");
-    assert_eq!(try_lines(vec![line(LineKind::Product, None, Some("Gel"), 1, Some(-100))]), "lines.0.unit_price_minor:out_of_range");
-    assert_eq!(try_lines(vec![line(LineKind::Product, None, Some("Gold"), 999, Some(999_999_999))]), "lines:out_of_range");
+    assert_eq!(
+        try_lines(vec![line(LineKind::Product, None, Some("Gel"), 1, None)]),
+        "lines.0.unit_price_minor:required"
+    );
+    assert_eq!(
+        try_lines(vec![line(LineKind::Product, None, Some("Gel"), 0, Some(100))]),
+        "lines.0.quantity:out_of_range"
+    );
+    assert_eq!(
+        try_lines(vec![line(LineKind::Product, None, Some("Gel"), 1, Some(-100))]),
+        "lines.0.unit_price_minor:out_of_range"
+    );
+    assert_eq!(
+        try_lines(vec![line(LineKind::Product, None, Some("Gold"), 999, Some(999_999_999))]),
+        "lines:out_of_range"
+    );
     assert_eq!(d.count("SELECT count(*) FROM orders"), 0);
     assert_eq!(d.count("SELECT count(*) FROM order_lines"), 0);
 }
@@ -336,7 +421,13 @@ fn points_are_earned_by_visits_spent_as_a_discount_and_given_back_on_cancel() {
             &me(),
             &OrderInput {
                 customer: c.id,
-                lines: vec![OrderLineInput { kind: LineKind::Product, service: None, description: Some("Comb".into()), quantity: 1, unit_price_minor: Some(100) }],
+                lines: vec![OrderLineInput {
+                    kind: LineKind::Product,
+                    service: None,
+                    description: Some("Comb".into()),
+                    quantity: 1,
+                    unit_price_minor: Some(100),
+                }],
                 appointment: None,
                 notes: None,
                 branch: None,
@@ -423,7 +514,10 @@ fn the_timeline_merges_profile_edits_appointments_and_orders_newest_first_and_pa
     // Loyalty moves are on the events that caused them: 10 for the visit, 45 for the payment,
     // 5 taken back by the refund of 5.00.
     let points = |e: &frontdesk_core::customers::TimelineEvent| {
-        e.changes.iter().find(|c| c.field == "loyalty_points").map(|c| (c.old.as_i64().unwrap(), c.new.as_i64().unwrap()))
+        e.changes
+            .iter()
+            .find(|c| c.field == "loyalty_points")
+            .map(|c| (c.old.as_i64().unwrap(), c.new.as_i64().unwrap()))
     };
     assert_eq!(points(&all[0]), Some((55, 50)));
     assert_eq!(points(&all[1]), Some((10, 55)));
@@ -453,7 +547,10 @@ fn the_profile_reads_history_and_stats_in_one_call() {
     assert_eq!(h.orders.len(), 1);
     assert_eq!(h.orders[0].payments.len(), 1);
     assert_eq!(h.stats.next_appointment_at, Some(ms_to_datetime(now(&d).timestamp_millis() + 24 * HOUR)));
-    assert_eq!((h.stats.visits, h.stats.no_shows, h.stats.appointment_count, h.stats.total_spent_minor), (1, 1, 4, 4500));
+    assert_eq!(
+        (h.stats.visits, h.stats.no_shows, h.stats.appointment_count, h.stats.total_spent_minor),
+        (1, 1, 4, 4500)
+    );
     assert_eq!(h.stats.loyalty_points, 10 + 45);
     assert_eq!(h.currency, "GBP");
 }
@@ -484,7 +581,10 @@ fn a_refund_takes_back_its_share_of_the_points_whatever_the_rule_is_now() {
     let id = order_of(&d, &c, svc); // 45.00 → 45 points at 1 a pound
     d.store.pay_order(&me(), id, PaymentMethod::Card, 4500).unwrap();
     d.store
-        .update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 10, point_value_minor: 1 }), ..Default::default() })
+        .update_settings(&SettingsInput {
+            loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 10, point_value_minor: 1 }),
+            ..Default::default()
+        })
         .unwrap();
     let o = d.store.refund_order(&me(), id, PaymentMethod::Card, 1500, "Shampoo back").unwrap();
     assert_eq!(o.points_earned, 30, "a third of the money back takes a third of the points");
@@ -508,7 +608,13 @@ fn an_appointment_is_checked_out_once_and_only_if_it_happened() {
             &me(),
             &OrderInput {
                 customer: customer.id,
-                lines: vec![OrderLineInput { kind: LineKind::Service, service: Some(svc), description: None, quantity: 1, unit_price_minor: None }],
+                lines: vec![OrderLineInput {
+                    kind: LineKind::Service,
+                    service: Some(svc),
+                    description: None,
+                    quantity: 1,
+                    unit_price_minor: None,
+                }],
                 appointment: Some(appointment),
                 notes: None,
                 branch: None,
@@ -529,7 +635,10 @@ fn an_appointment_is_checked_out_once_and_only_if_it_happened() {
 fn points_without_a_value_cannot_be_spent() {
     let d = desk();
     d.store
-        .update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 0 }), ..Default::default() })
+        .update_settings(&SettingsInput {
+            loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 0 }),
+            ..Default::default()
+        })
         .unwrap();
     let svc = haircut(&d);
     let c = d.add("Ann", "Lee", None, None);

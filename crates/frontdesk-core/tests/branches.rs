@@ -48,7 +48,10 @@ fn only_an_empty_branch_that_is_not_the_desks_is_archived() {
     d.store.archive_branch(york.id).unwrap();
     assert!(d.store.branches().unwrap().iter().all(|b| b.id != york.id));
     // Archived: no longer a place to move anyone to, and its name is free again.
-    assert_eq!(code(d.store.move_customers(&common::me(), &Movers::Ids(vec![c.id]), york.id).unwrap_err()), "unknown_branch");
+    assert_eq!(
+        code(d.store.move_customers(&common::me(), &Movers::Ids(vec![c.id]), york.id).unwrap_err()),
+        "unknown_branch"
+    );
     d.store.add_branch("york-2", "York").unwrap();
 }
 
@@ -57,10 +60,14 @@ fn customers_move_by_selection_or_by_filter_with_history() {
     let d = common::desk();
     let main = d.store.desk().branch_id;
     let york = d.store.add_branch("york", "York").unwrap();
-    let people: Vec<_> = (0..1_203).map(|i| d.add(&format!("P{i}"), if i % 3 == 0 { "Smith" } else { "Jones" }, None, None)).collect();
+    let people: Vec<_> =
+        (0..1_203).map(|i| d.add(&format!("P{i}"), if i % 3 == 0 { "Smith" } else { "Jones" }, None, None)).collect();
     let before = d.count("SELECT COUNT(*) FROM outbox");
     // By selection: two people, one asked for twice.
-    let r = d.store.move_customers(&common::me(), &Movers::Ids(vec![people[1].id, people[2].id, people[2].id]), york.id).unwrap();
+    let r = d
+        .store
+        .move_customers(&common::me(), &Movers::Ids(vec![people[1].id, people[2].id, people[2].id]), york.id)
+        .unwrap();
     assert_eq!(r, MoveReport { moved: 2, already_there: 1 });
     let timeline = d.store.timeline(people[1].id, None, 10).unwrap();
     assert_eq!(timeline[0].kind, "updated");
@@ -68,19 +75,35 @@ fn customers_move_by_selection_or_by_filter_with_history() {
     assert_eq!(timeline[0].changes[0].new, serde_json::json!(york.id));
     assert_eq!(d.count("SELECT COUNT(*) FROM outbox") - before, 2);
     // By filter: every Smith in Main (401 of them, more than a page or a batch).
-    let smiths = SearchRequest { query: "Smith".into(), filter: SearchFilter { branch: Some(main), ..Default::default() }, ..Default::default() };
+    let smiths = SearchRequest {
+        query: "Smith".into(),
+        filter: SearchFilter { branch: Some(main), ..Default::default() },
+        ..Default::default()
+    };
     let r = d.store.move_customers(&common::me(), &Movers::Matching(smiths.clone()), york.id).unwrap();
     assert_eq!(r, MoveReport { moved: 401, already_there: 0 });
-    let in_york = SearchRequest { filter: SearchFilter { branch: Some(york.id), ..Default::default() }, limit: 1, ..Default::default() };
+    let in_york = SearchRequest {
+        filter: SearchFilter { branch: Some(york.id), ..Default::default() },
+        limit: 1,
+        ..Default::default()
+    };
     assert_eq!(d.store.search(&in_york).unwrap().total, 403);
     assert_eq!(d.store.search(&smiths).unwrap().total, 0);
     // Everyone left in Main, by an empty query with the branch filter.
-    let rest = SearchRequest { filter: SearchFilter { branch: Some(main), ..Default::default() }, ..Default::default() };
+    let rest =
+        SearchRequest { filter: SearchFilter { branch: Some(main), ..Default::default() }, ..Default::default() };
     let r = d.store.move_customers(&common::me(), &Movers::Matching(rest), york.id).unwrap();
     assert_eq!(r.moved, 1_203 - 403);
     assert_eq!(d.store.search(&in_york).unwrap().total, 1_203);
     d.store.archive_branch(main).unwrap_err(); // still the desk's branch
-    assert_eq!(code(d.store.move_customers(&common::me(), &Movers::Ids(vec![people[0].id]), frontdesk_core::ids::BranchId(77)).unwrap_err()), "unknown_branch");
+    assert_eq!(
+        code(
+            d.store
+                .move_customers(&common::me(), &Movers::Ids(vec![people[0].id]), frontdesk_core::ids::BranchId(77))
+                .unwrap_err()
+        ),
+        "unknown_branch"
+    );
 }
 
 #[test]
@@ -103,7 +126,9 @@ fn an_archived_branch_comes_back_rather_than_being_made_twice() {
     let live: Vec<_> = d.store.branches().unwrap().into_iter().map(|b| b.code).collect();
     assert_eq!(live, ["main", "wakefield"], "no wakefield-2");
     // Restored by hand: refused while a live branch has its name.
-    d.store.move_customers(&common::me(), &Movers::Matching(SearchRequest::default()), d.store.desk().branch_id).unwrap();
+    d.store
+        .move_customers(&common::me(), &Movers::Matching(SearchRequest::default()), d.store.desk().branch_id)
+        .unwrap();
     d.store.archive_branch(wakefield.id).unwrap();
     let other = d.store.add_branch("wf", "Wakefield").unwrap();
     assert_eq!(code(d.store.restore_branch(wakefield.id).unwrap_err()), "taken");

@@ -98,7 +98,8 @@ type Res<T> = Result<T, String>;
 
 /// A seed that differs from run to run (the clock and the process).
 fn entropy() -> u64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
     nanos ^ (u64::from(std::process::id()) << 32)
 }
 
@@ -181,7 +182,15 @@ struct Writes<'a> {
 impl Writes<'_> {
     /// Runs one write: says what it will leave (`create` or `change` of `key`), does it, reads
     /// what the desk holds, and says that (under `ack_key`); it must be what was predicted.
-    fn one<T>(&self, op: &str, kind: Kind, key: &str, ack_key: impl FnOnce(&T) -> String, predicted: &str, write: impl FnOnce() -> frontdesk_core::CoreResult<T>) -> Res<T> {
+    fn one<T>(
+        &self,
+        op: &str,
+        kind: Kind,
+        key: &str,
+        ack_key: impl FnOnce(&T) -> String,
+        predicted: &str,
+        write: impl FnOnce() -> frontdesk_core::CoreResult<T>,
+    ) -> Res<T> {
         say(&format!("begin\t{op}\t{}\t{key}\t{predicted}", kind.name()));
         let done = write().map_err(|e| format!("{op} {} {key}: {e}", kind.name()))?;
         let ack = ack_key(&done);
@@ -210,8 +219,10 @@ fn child(work: &str) -> Res<()> {
         Work::Import => {
             let csv = PathBuf::from(std::env::var(CSV_ENV).map_err(err(CSV_ENV))?);
             say("ready");
-            let report = import_csv(&store, &csv, &ImportOptions::default(), &mut |done, _| say(&format!("ack\timport\t{done}")))
-                .map_err(err("import"))?;
+            let report = import_csv(&store, &csv, &ImportOptions::default(), &mut |done, _| {
+                say(&format!("ack\timport\t{done}"))
+            })
+            .map_err(err("import"))?;
             say(&format!("done\t{}", report.imported));
             Ok(())
         }
@@ -267,7 +278,9 @@ fn forms(store: &Store, rng: &mut StdRng, run: u64, tidy: bool) -> Res<()> {
             let email_now = c.email.clone().unwrap_or_default();
             let remarks_now = c.remarks.clone().unwrap_or_default();
             let blocked = c.status == frontdesk_core::customers::CustomerStatus::Blocked;
-            let state = |first: &str, email: &str, remarks: &str, archived: bool, blocked: bool| customer_state(first, email, remarks, archived, blocked);
+            let state = |first: &str, email: &str, remarks: &str, archived: bool, blocked: bool| {
+                customer_state(first, email, remarks, archived, blocked)
+            };
             if c.archived_at.is_some() {
                 let p = state(&c.first_name, &email_now, &remarks_now, false, blocked);
                 w.one("change", Kind::Customer, &key, ack, &p, || store.restore_customer(&actor, c.id))?;
@@ -283,7 +296,9 @@ fn forms(store: &Store, rng: &mut StdRng, run: u64, tidy: bool) -> Res<()> {
                     }
                     1 => {
                         let p = state(&c.first_name, &email_now, &remarks_now, false, true);
-                        w.one("change", Kind::Customer, &key, ack, &p, || store.block_customer(&actor, c.id, "Crash test"))?;
+                        w.one("change", Kind::Customer, &key, ack, &p, || {
+                            store.block_customer(&actor, c.id, "Crash test")
+                        })?;
                     }
                     _ => {
                         let mut input = CustomerInput::from_customer(&c);
@@ -307,7 +322,8 @@ fn bookings(store: &Store, rng: &mut StdRng, run: u64) -> Res<()> {
     let actor = Actor::new("crash test");
     let w = Writes { store };
     let service = store.services().map_err(err("services"))?.first().ok_or("no service")?.clone();
-    let codes = codes(store, "SELECT code FROM customers WHERE archived_at IS NULL AND status = 0 ORDER BY seq LIMIT 300")?;
+    let codes =
+        codes(store, "SELECT code FROM customers WHERE archived_at IS NULL AND status = 0 ORDER BY seq LIMIT 300")?;
     say("ready");
     for i in 0u64.. {
         let c = store.customer(&codes[rng.random_range(0..codes.len())]).map_err(err("load"))?;
@@ -327,28 +343,71 @@ fn bookings(store: &Store, rng: &mut StdRng, run: u64) -> Res<()> {
             branch: None,
             blocked_override: None,
         };
-        let a = w.one("create", Kind::Appointment, &key, |_: &frontdesk_core::history::Appointment| key.clone(), "0", || {
-            store.book_appointment(&actor, &booking)
-        })?;
+        let a = w.one(
+            "create",
+            Kind::Appointment,
+            &key,
+            |_: &frontdesk_core::history::Appointment| key.clone(),
+            "0",
+            || store.book_appointment(&actor, &booking),
+        )?;
         let id: AppointmentId = a.id;
-        w.one("change", Kind::Appointment, &key, |_: &_| key.clone(), "3", || {
-            store.set_appointment_status(&actor, id, frontdesk_core::history::AppointmentStatus::Finished)
-        })?;
+        w.one(
+            "change",
+            Kind::Appointment,
+            &key,
+            |_: &_| key.clone(),
+            "3",
+            || store.set_appointment_status(&actor, id, frontdesk_core::history::AppointmentStatus::Finished),
+        )?;
         let order = OrderInput {
             customer: c.id,
             lines: vec![
-                OrderLineInput { kind: LineKind::Service, service: Some(service.id), description: None, quantity: 1, unit_price_minor: None },
-                OrderLineInput { kind: LineKind::Product, service: None, description: Some("Shampoo".into()), quantity: 1, unit_price_minor: Some(750) },
+                OrderLineInput {
+                    kind: LineKind::Service,
+                    service: Some(service.id),
+                    description: None,
+                    quantity: 1,
+                    unit_price_minor: None,
+                },
+                OrderLineInput {
+                    kind: LineKind::Product,
+                    service: None,
+                    description: Some("Shampoo".into()),
+                    quantity: 1,
+                    unit_price_minor: Some(750),
+                },
             ],
             appointment: Some(id),
             notes: Some(tag.clone()),
             branch: None,
         };
-        let o = w.one("create", Kind::Order, &key, |_: &frontdesk_core::history::Order| key.clone(), "0 0", || store.create_order(&actor, &order))?;
+        let o = w.one(
+            "create",
+            Kind::Order,
+            &key,
+            |_: &frontdesk_core::history::Order| key.clone(),
+            "0 0",
+            || store.create_order(&actor, &order),
+        )?;
         let (oid, total): (OrderId, i64) = (o.id, o.total_minor);
-        w.one("change", Kind::Order, &key, |_: &_| key.clone(), &format!("{total} 0"), || store.pay_order(&actor, oid, PaymentMethod::Card, total))?;
+        w.one(
+            "change",
+            Kind::Order,
+            &key,
+            |_: &_| key.clone(),
+            &format!("{total} 0"),
+            || store.pay_order(&actor, oid, PaymentMethod::Card, total),
+        )?;
         if rng.random_bool(0.5) {
-            w.one("change", Kind::Order, &key, |_: &_| key.clone(), &format!("{total} {}", total / 2), || store.refund_order(&actor, oid, PaymentMethod::Card, total / 2, "Crash test"))?;
+            w.one(
+                "change",
+                Kind::Order,
+                &key,
+                |_: &_| key.clone(),
+                &format!("{total} {}", total / 2),
+                || store.refund_order(&actor, oid, PaymentMethod::Card, total / 2, "Crash test"),
+            )?;
         }
     }
     Ok(())
@@ -376,7 +435,8 @@ fn parent() -> Res<()> {
     for k in 0..kills {
         let work = Work::ALL[k % Work::ALL.len()];
         let run = k as u64 + 1;
-        let one = kill_once(&desks, work, run, &mut rng, &mut durations).map_err(|e| format!("kill {k} ({}, run {run}): {e}", work.name()))?;
+        let one = kill_once(&desks, work, run, &mut rng, &mut durations)
+            .map_err(|e| format!("kill {k} ({}, run {run}): {e}", work.name()))?;
         let t = tally.entry(work).or_default();
         t.kills += one.kills;
         t.interrupted += one.interrupted;
@@ -421,7 +481,8 @@ fn prepare() -> Res<Desks> {
     let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).map_err(err("csv"))?);
     writeln!(f, "First name,Last name,Email,Phone").map_err(err("csv"))?;
     for n in 0..IMPORTED {
-        writeln!(f, "{},Imported{n},imp{n}@example.com,+47 9{:07}", FIRST_NAMES[n as usize % FIRST_NAMES.len()], n).map_err(err("csv"))?;
+        writeln!(f, "{},Imported{n},imp{n}@example.com,+47 9{:07}", FIRST_NAMES[n as usize % FIRST_NAMES.len()], n)
+            .map_err(err("csv"))?;
     }
     f.flush().map_err(err("csv"))?;
     Ok(Desks { dir, forms, migration, csv })
@@ -497,7 +558,13 @@ struct Tally {
 }
 
 /// Starts the child on `work`, kills it at a random moment, checks the desk.
-fn kill_once(desks: &Desks, work: Work, run: u64, rng: &mut StdRng, durations: &mut HashMap<Work, Duration>) -> Res<Tally> {
+fn kill_once(
+    desks: &Desks,
+    work: Work,
+    run: u64,
+    rng: &mut StdRng,
+    durations: &mut HashMap<Work, Duration>,
+) -> Res<Tally> {
     let db = match work {
         Work::Forms | Work::Tidying | Work::Bookings => desks.forms.clone(),
         Work::Migration => desks.migration.clone(),
@@ -643,7 +710,13 @@ fn check(db: &Path, work: Work, said: &Said, before: &HashMap<Kind, i64>, desks:
     }
     store
         .with_writer_connection(|c| {
-            for t in ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", "customer_email_pairs_fts"] {
+            for t in [
+                "customer_name_fts",
+                "customer_phone_fts",
+                "customer_phone4_fts",
+                "customer_email_fts",
+                "customer_email_pairs_fts",
+            ] {
                 c.execute(&format!("INSERT INTO {t}({t}) VALUES ('integrity-check')"), [])?;
             }
             Ok(())
@@ -678,7 +751,11 @@ fn check(db: &Path, work: Work, said: &Said, before: &HashMap<Kind, i64>, desks:
             continue;
         }
         match &said.in_flight {
-            Some((false, k, flying, predicted)) if k == kind && flying == key && held.as_deref() == Some(predicted.as_str()) => found_in_flight = true,
+            Some((false, k, flying, predicted))
+                if k == kind && flying == key && held.as_deref() == Some(predicted.as_str()) =>
+            {
+                found_in_flight = true
+            }
             _ => return Err(format!("{} {key}: acknowledged {acked}, the desk holds {held:?}", kind.name())),
         }
     }
@@ -686,7 +763,9 @@ fn check(db: &Path, work: Work, said: &Said, before: &HashMap<Kind, i64>, desks:
         match state(*kind, key)? {
             None => {}
             Some(s) if &s == predicted => found_in_flight = true,
-            Some(s) => return Err(format!("{} {key} was being created as {predicted}; the desk holds {s}", kind.name())),
+            Some(s) => {
+                return Err(format!("{} {key} was being created as {predicted}; the desk holds {s}", kind.name()))
+            }
         }
     }
     // Nothing appeared that was never written.
@@ -699,13 +778,20 @@ fn check(db: &Path, work: Work, said: &Said, before: &HashMap<Kind, i64>, desks:
         let flying = matches!(&said.in_flight, Some((true, k, _, _)) if *k == kind) && found_in_flight;
         let expected = before[&kind] + created + flying as i64;
         if after[&kind] != expected {
-            return Err(format!("{} {}: expected {expected} ({} before, {created} acknowledged)", after[&kind], kind.table(), before[&kind]));
+            return Err(format!(
+                "{} {}: expected {expected} ({} before, {created} acknowledged)",
+                after[&kind],
+                kind.table(),
+                before[&kind]
+            ));
         }
     }
     match work {
         Work::Import => check_import(&store, said, before, &desks.csv)?,
         Work::Migration => {
-            let v: i64 = store.read(|r| Ok(r.conn().query_row("PRAGMA user_version", [], |x| x.get(0))?)).map_err(err("version"))?;
+            let v: i64 = store
+                .read(|r| Ok(r.conn().query_row("PRAGMA user_version", [], |x| x.get(0))?))
+                .map_err(err("version"))?;
             if v <= 6 || after[&Kind::Customer] != MIGRATED as i64 {
                 return Err(format!("after the migration: version {v}, {} customers", after[&Kind::Customer]));
             }
@@ -743,15 +829,25 @@ fn check_import(store: &Store, said: &Said, before: &HashMap<Kind, i64>, csv: &P
     };
     let (n, distinct, prefix) = imported(store)?;
     if n != distinct || n != prefix || (n as u64) < said.imported {
-        return Err(format!("after the kill: {n} imported rows, {distinct} distinct, up to row {prefix}; {} acknowledged", said.imported));
+        return Err(format!(
+            "after the kill: {n} imported rows, {distinct} distinct, up to row {prefix}; {} acknowledged",
+            said.imported
+        ));
     }
-    let total: i64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM customers", [], |x| x.get(0))?)).map_err(err("count"))?;
+    let total: i64 = store
+        .read(|r| Ok(r.conn().query_row("SELECT count(*) FROM customers", [], |x| x.get(0))?))
+        .map_err(err("count"))?;
     if total != before[&Kind::Customer] + n {
         return Err(format!("{total} customers after the kill: {} before and {n} imported", before[&Kind::Customer]));
     }
-    let report = import_csv(store, csv, &ImportOptions::default(), &mut |_, _| {}).map_err(err("the import run again"))?;
+    let report =
+        import_csv(store, csv, &ImportOptions::default(), &mut |_, _| {}).map_err(err("the import run again"))?;
     let (n2, distinct2, _) = imported(store)?;
-    if n2 != IMPORTED as i64 || distinct2 != n2 || report.imported != (IMPORTED as i64 - n) as u64 || report.rejected != n as u64 {
+    if n2 != IMPORTED as i64
+        || distinct2 != n2
+        || report.imported != (IMPORTED as i64 - n) as u64
+        || report.rejected != n as u64
+    {
         return Err(format!(
             "the import run again: {} imported, {} rejected; {n2} rows on the desk ({distinct2} distinct), {n} were there before",
             report.imported, report.rejected

@@ -21,8 +21,12 @@ fn every_write_leaves_a_timeline_event_and_outbox_records() {
     let ev = &detail.timeline[0];
     assert_eq!(ev.kind, "updated");
     assert_eq!(ev.actor, "Reception");
-    let changes: Vec<_> = ev.changes.iter().map(|ch| (ch.field.as_str(), ch.old.to_string(), ch.new.to_string())).collect();
-    assert_eq!(changes, vec![("last_name", "\"Lee\"".into(), "\"Leigh\"".into()), ("city", "null".into(), "\"York\"".into())]);
+    let changes: Vec<_> =
+        ev.changes.iter().map(|ch| (ch.field.as_str(), ch.old.to_string(), ch.new.to_string())).collect();
+    assert_eq!(
+        changes,
+        vec![("last_name", "\"Lee\"".into(), "\"Leigh\"".into()), ("city", "null".into(), "\"York\"".into())]
+    );
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE field IN ('last_name', 'city')"), 2);
 
     // A save that changes nothing writes nothing.
@@ -49,7 +53,9 @@ fn block_requires_a_reason_and_keeps_the_status_history() {
     let d = desk();
     let c = d.add("Ann", "Lee", None, None);
     let err = d.store.block_customer(&me(), c.id, "  ").unwrap_err();
-    assert!(matches!(&err, CoreError::Validation { field, code, .. } if field == "blocked_reason" && code == "required"));
+    assert!(
+        matches!(&err, CoreError::Validation { field, code, .. } if field == "blocked_reason" && code == "required")
+    );
     let b = d.store.block_customer(&me(), c.id, "No-show three times").unwrap();
     assert_eq!(b.status, CustomerStatus::Blocked);
     assert_eq!(b.blocked_reason.as_deref(), Some("No-show three times"));

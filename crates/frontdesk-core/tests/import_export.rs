@@ -7,7 +7,12 @@ use frontdesk_core::export::{export, Format};
 use frontdesk_core::import::{errors_path, import_csv, ImportOptions};
 use frontdesk_core::CoreError;
 
-fn import(d: &common::Desk, name: &str, text: &[u8], opts: &ImportOptions) -> Result<frontdesk_core::import::ImportReport, CoreError> {
+fn import(
+    d: &common::Desk,
+    name: &str,
+    text: &[u8],
+    opts: &ImportOptions,
+) -> Result<frontdesk_core::import::ImportReport, CoreError> {
     let path = d.dir.path().join(name);
     fs::write(&path, text).unwrap();
     import_csv(&d.store, &path, opts, &mut |_, _| {})
@@ -27,15 +32,25 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     // A bad email or phone costs only that value; no name costs the row. Ann has Zoë's email
     // (an earlier row of the file): both are in, the email marked shared on each.
     assert_eq!((report.rows, report.imported, report.rejected, report.kept_without), (6, 5, 1, 2));
-    assert_eq!((report.shared_in_file, report.first_shared_in_file[0].other_line, report.first_shared_in_file[0].line), (1, 2, 5));
+    assert_eq!(
+        (report.shared_in_file, report.first_shared_in_file[0].other_line, report.first_shared_in_file[0].line),
+        (1, 2, 5)
+    );
     assert!(report.ignored_columns.contains(&"Loyalty Points".to_string()));
-    assert!(report.mapping.contains(&("Zip".to_string(), "extra".to_string())), "the first postcode column wins; the other is kept in remarks");
+    assert!(
+        report.mapping.contains(&("Zip".to_string(), "extra".to_string())),
+        "the first postcode column wins; the other is kept in remarks"
+    );
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("clients.csv"))).unwrap();
     let lines: Vec<&str> = errors.lines().collect();
     assert_eq!(lines.len(), 4, "{errors}");
     assert!(lines[0].starts_with("error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name"));
     assert!(lines[1].starts_with("3,first_name,required,"), "{}", lines[1]);
-    assert!(lines[2].starts_with("4,email,invalid_email,") && lines[2].contains(",not-an-email,imported as "), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("4,email,invalid_email,") && lines[2].contains(",not-an-email,imported as "),
+        "{}",
+        lines[2]
+    );
     assert!(lines[3].starts_with("6,phone,invalid_phone,") && lines[3].contains(",0791,imported as "), "{}", lines[3]);
     assert_eq!(d.find("bob ray"), vec!["Bob Ray"], "kept without the bad email");
     assert_eq!(d.find("zoe mul"), vec!["Zoë Müller"]);
@@ -54,7 +69,10 @@ fn a_salon_export_with_aliases_and_bad_rows() {
     assert_eq!(d.count("SELECT count(*) FROM events WHERE kind = 'updated' AND data LIKE '%line 5%'"), 1);
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'import'"), 1);
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'customer' AND field = 'email_shared'"), 1);
-    let range: String = d.store.read(|r| Ok(r.conn().query_row("SELECT value FROM outbox WHERE entity = 'import'", [], |x| x.get(0))?)).unwrap();
+    let range: String = d
+        .store
+        .read(|r| Ok(r.conn().query_row("SELECT value FROM outbox WHERE entity = 'import'", [], |x| x.get(0))?))
+        .unwrap();
     let range: serde_json::Value = serde_json::from_str(&range).unwrap();
     assert_eq!(range["to"].as_i64().unwrap() - range["from"].as_i64().unwrap(), 4);
 
@@ -79,7 +97,13 @@ fn a_salon_export_with_aliases_and_bad_rows() {
 fn semicolons_region_and_explicit_mapping() {
     let d = desk();
     let csv = "Client;Telefon;E-Mail\nHans Peter Groß;0171 1234567;hans@example.de\n";
-    let opts = ImportOptions { region: Some("DE".into()), mappings: vec![("Telefon".into(), "phone".into())], actor: None, date_order: None, ..Default::default() };
+    let opts = ImportOptions {
+        region: Some("DE".into()),
+        mappings: vec![("Telefon".into(), "phone".into())],
+        actor: None,
+        date_order: None,
+        ..Default::default()
+    };
     let report = import(&d, "kunden.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1, "{report:?}");
     let c = d.store.search(&frontdesk_core::search::SearchRequest::new("hans gro")).unwrap().hits[0].clone();
@@ -95,7 +119,11 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
     let report = import(&d, "crlf.csv", crlf.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!((report.imported, report.kept_without), (4, 2), "{report:?}");
     let lines: Vec<u64> = report.first_kept_without.iter().map(|r| r.line).collect();
-    assert_eq!(lines, vec![3, 6], "the rows on lines 3 and 6 (after a quoted line break) were kept without their email");
+    assert_eq!(
+        lines,
+        vec![3, 6],
+        "the rows on lines 3 and 6 (after a quoted line break) were kept without their email"
+    );
     let errors = fs::read_to_string(errors_path(&d.dir.path().join("crlf.csv"))).unwrap();
     let firsts: Vec<&str> = errors.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(firsts, vec!["3", "6"], "{errors}");
@@ -118,12 +146,21 @@ fn windows_line_endings_and_a_blank_first_line_keep_line_numbers_right() {
         let errors = fs::read_to_string(errors_path(&d.dir.path().join(name))).unwrap();
         let rows: Vec<&str> = errors.lines().skip(1).collect();
         assert_eq!(rows.len(), 2, "{name}: {errors}");
-        assert!(rows[0].starts_with(&format!("{},email,invalid_email,", want[0])) && rows[0].ends_with(",Bob,bad"), "{name}: {errors}");
-        assert!(rows[1].starts_with(&format!("{},email,invalid_email,", want[1])) && rows[1].ends_with(",Dan,bad2"), "{name}: {errors}");
+        assert!(
+            rows[0].starts_with(&format!("{},email,invalid_email,", want[0])) && rows[0].ends_with(",Bob,bad"),
+            "{name}: {errors}"
+        );
+        assert!(
+            rows[1].starts_with(&format!("{},email,invalid_email,", want[1])) && rows[1].ends_with(",Dan,bad2"),
+            "{name}: {errors}"
+        );
     }
     let blank_first = b"\nFirst Name;Email\nEve;bad\n";
     let report = import(&d, "blank.csv", blank_first, &ImportOptions::default()).unwrap();
-    assert_eq!(report.mapping, vec![("First Name".to_string(), "first_name".to_string()), ("Email".into(), "email".into())]);
+    assert_eq!(
+        report.mapping,
+        vec![("First Name".to_string(), "first_name".to_string()), ("Email".into(), "email".into())]
+    );
     assert_eq!(report.first_kept_without[0].line, 3);
 }
 
@@ -134,14 +171,23 @@ fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports(
     let report = import(&d, "two.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
     // Ann is kept without her throwaway email and unknown country, each reported with its value.
     assert_eq!((report.imported, report.rejected, report.kept_without), (2, 1, 1));
-    let kept: Vec<(&str, &str)> = report.first_kept_without.iter().map(|k| (k.field.as_str(), k.value.as_str())).collect();
+    let kept: Vec<(&str, &str)> =
+        report.first_kept_without.iter().map(|k| (k.field.as_str(), k.value.as_str())).collect();
     assert_eq!(kept, vec![("country", "Atlantis"), ("email", "ann@mailinator.com")], "{:?}", report.first_kept_without);
-    assert!(report.first_kept_without[1].reason.contains("mailinator.com is a throwaway"), "{:?}", report.first_kept_without);
+    assert!(
+        report.first_kept_without[1].reason.contains("mailinator.com is a throwaway"),
+        "{:?}",
+        report.first_kept_without
+    );
     assert_eq!(d.find("ann lee"), vec!["Ann Lee"]);
     // A row with no name is refused, and says its other problems too.
     let r = &report.first_rejections[0];
     assert_eq!((r.line, r.field.as_str()), (4, "first_name"), "{r:?}");
-    assert!(r.reason.contains("Also country:") && r.reason.contains("email: mailinator.com is a throwaway"), "{}", r.reason);
+    assert!(
+        r.reason.contains("Also country:") && r.reason.contains("email: mailinator.com is a throwaway"),
+        "{}",
+        r.reason
+    );
     let errors_file = errors_path(&d.dir.path().join("two.csv"));
     let errors = fs::read_to_string(&errors_file).unwrap();
     assert_eq!(errors.lines().count(), 4, "a line per value left out and per row refused: {errors}");
@@ -153,16 +199,26 @@ fn a_row_with_several_problems_lists_them_all_and_its_fixed_errors_file_imports(
     assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
     assert_eq!(d.find("ann lee"), vec!["Ann Lee"]);
     let again = fs::read_to_string(errors_path(&d.dir.path().join("two.errors.fixed.csv"))).unwrap();
-    assert_eq!(again.lines().next().unwrap(), "error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name,Last Name,Email,Country", "{again}");
+    assert_eq!(
+        again.lines().next().unwrap(),
+        "error_line,error_field,error_code,error_reason,error_value,error_outcome,First Name,Last Name,Email,Country",
+        "{again}"
+    );
     assert!(again.lines().nth(1).unwrap().contains(",already_imported,"), "{again}");
     let many = import(&d, "many.csv", b"First Name,Email,Email Shared,Marketing Consent,Created,Country\nQa,qa@mailinator.com,maybe,perhaps,yesterday,Atlantis\n", &ImportOptions::default()).unwrap();
     assert_eq!((many.imported, many.kept_without), (1, 1));
     let fields: Vec<&str> = many.first_kept_without.iter().map(|k| k.field.as_str()).collect();
     assert_eq!(fields, vec!["country", "created_at", "email", "email_shared", "marketing_consent"]);
-    let future = import(&d, "future.csv", b"First Name,Created\nGus,2999-01-01\nHal,2025-12-31\n", &ImportOptions::default()).unwrap();
+    let future =
+        import(&d, "future.csv", b"First Name,Created\nGus,2999-01-01\nHal,2025-12-31\n", &ImportOptions::default())
+            .unwrap();
     assert_eq!((future.imported, future.kept_without), (2, 1));
-    assert_eq!((future.first_kept_without[0].field.as_str(), future.first_kept_without[0].code.as_str()), ("created_at", "in_the_future"));
-    let unnamed = import(&d, "unnamed.csv", b"First Name,,Email\nCy,x,cy@example.com\n", &ImportOptions::default()).unwrap();
+    assert_eq!(
+        (future.first_kept_without[0].field.as_str(), future.first_kept_without[0].code.as_str()),
+        ("created_at", "in_the_future")
+    );
+    let unnamed =
+        import(&d, "unnamed.csv", b"First Name,,Email\nCy,x,cy@example.com\n", &ImportOptions::default()).unwrap();
     assert_eq!(unnamed.ignored_columns, vec!["(column 2 has no name)".to_string()]);
 }
 
@@ -182,38 +238,73 @@ fn an_edited_export_and_other_systems_ids() {
     assert_eq!(e.find("900205"), vec!["Bob Ray"]);
     // Only an E.164 column: it is the phone (and a bad one is said so).
     let f = desk();
-    let report = import(&f, "e164.csv", b"First Name,Phone E164\nCy,+447700900301\nDi,garbage\n", &ImportOptions::default()).unwrap();
+    let report =
+        import(&f, "e164.csv", b"First Name,Phone E164\nCy,+447700900301\nDi,garbage\n", &ImportOptions::default())
+            .unwrap();
     assert_eq!((report.imported, report.kept_without), (2, 1));
-    assert_eq!((report.first_kept_without[0].field.as_str(), report.first_kept_without[0].value.as_str()), ("phone", "garbage"));
+    assert_eq!(
+        (report.first_kept_without[0].field.as_str(), report.first_kept_without[0].value.as_str()),
+        ("phone", "garbage")
+    );
     assert_eq!(f.find("900301"), vec!["Cy"]);
     // Another system's client numbers under "Client ID" / "Customer Number" are kept as lines in
     // remarks, not failing every row; our own ids and codes (an export) are kept as ids.
     let g = desk();
-    let report = import(&g, "other.csv", b"Client ID,Customer Number,First Name\n123,A-77,Eve\n124,,Fay\n", &ImportOptions::default()).unwrap();
+    let report = import(
+        &g,
+        "other.csv",
+        b"Client ID,Customer Number,First Name\n123,A-77,Eve\n124,,Fay\n",
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!((report.imported, report.rejected), (2, 0), "{:?}", report.first_rejections);
     assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
-    let eve = g.store.customer(&g.store.search(&frontdesk_core::search::SearchRequest::new("eve")).unwrap().hits[0].code).unwrap();
-    assert_eq!(eve.remarks.as_deref(), Some("Client ID: 123\nCustomer Number: A-77"), "another system's numbers are kept in remarks");
+    let eve = g
+        .store
+        .customer(&g.store.search(&frontdesk_core::search::SearchRequest::new("eve")).unwrap().hits[0].code)
+        .unwrap();
+    assert_eq!(
+        eve.remarks.as_deref(),
+        Some("Client ID: 123\nCustomer Number: A-77"),
+        "another system's numbers are kept in remarks"
+    );
 }
 
 #[test]
 fn an_explicit_mapping_wins_over_a_recognised_header() {
     let d = desk();
     let csv = "Name,Phone,Mobile\nAnna Smith,020 7946 0000,07700 900999\n";
-    let opts = ImportOptions { region: Some("GB".into()), mappings: vec![("Mobile".into(), "phone".into())], actor: None, date_order: None, ..Default::default() };
+    let opts = ImportOptions {
+        region: Some("GB".into()),
+        mappings: vec![("Mobile".into(), "phone".into())],
+        actor: None,
+        date_order: None,
+        ..Default::default()
+    };
     let report = import(&d, "pm.csv", csv.as_bytes(), &opts).unwrap();
     assert_eq!(report.imported, 1);
     assert_eq!(report.region, "GB");
     assert!(report.mapping.contains(&("Mobile".to_string(), "phone".to_string())), "{:?}", report.mapping);
-    assert!(report.mapping.contains(&("Phone".to_string(), "extra".to_string())), "the other phone is kept in remarks: {:?}", report.mapping);
+    assert!(
+        report.mapping.contains(&("Phone".to_string(), "extra".to_string())),
+        "the other phone is kept in remarks: {:?}",
+        report.mapping
+    );
     // A column the user said to ignore is not listed as one to map.
-    let ignoring = ImportOptions { mappings: vec![("Mobile".into(), "phone".into()), ("phone".into(), "ignore".into())], ..opts.clone() };
-    let report = import(&d, "pm3.csv", "Name,Phone,Mobile\nCy Po,020 7946 0001,07700 900998\n".as_bytes(), &ignoring).unwrap();
+    let ignoring = ImportOptions {
+        mappings: vec![("Mobile".into(), "phone".into()), ("phone".into(), "ignore".into())],
+        ..opts.clone()
+    };
+    let report =
+        import(&d, "pm3.csv", "Name,Phone,Mobile\nCy Po,020 7946 0001,07700 900998\n".as_bytes(), &ignoring).unwrap();
     assert_eq!(report.imported, 1);
     assert!(report.ignored_columns.is_empty(), "{:?}", report.ignored_columns);
     // Two maps for one column or one field: which one was meant is not guessed.
     for maps in [[("Mobile", "phone"), ("Phone", "phone")], [("Mobile", "phone"), ("mobile", "email")]] {
-        let opts = ImportOptions { mappings: maps.iter().map(|(h, f)| (h.to_string(), f.to_string())).collect(), ..opts.clone() };
+        let opts = ImportOptions {
+            mappings: maps.iter().map(|(h, f)| (h.to_string(), f.to_string())).collect(),
+            ..opts.clone()
+        };
         match import(&d, "pm2.csv", csv.as_bytes(), &opts) {
             Err(CoreError::Validation { field, code, message }) => {
                 assert_eq!(field, "map");
@@ -234,7 +325,12 @@ fn business_card_phones_and_whole_names() {
     let report = import(&d, "cards.csv", csv.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!((report.imported, report.rejected), (4, 0), "{:?}", report.first_rejections);
     // In Italy the 0 is part of the number.
-    assert_eq!(d.store.search(&frontdesk_core::search::SearchRequest::new("luca rossi")).unwrap().hits[0].phone_e164.as_deref(), Some("+390212345678"));
+    assert_eq!(
+        d.store.search(&frontdesk_core::search::SearchRequest::new("luca rossi")).unwrap().hits[0]
+            .phone_e164
+            .as_deref(),
+        Some("+390212345678")
+    );
     assert_eq!(d.find("+39 (0)2 1234 5678"), vec!["Luca Rossi"]);
     assert_eq!(d.find("+39 02 1234"), vec!["Luca Rossi"]);
     let hit = |q: &str| d.store.search(&frontdesk_core::search::SearchRequest::new(q)).unwrap().hits;
@@ -297,11 +393,15 @@ fn seeding_is_deterministic() {
         let mut out = Vec::new();
         export(&d.store, Format::Csv, &mut out).unwrap();
         // Codes carry each desk's own prefix; everything else is the same.
-        String::from_utf8(out).unwrap().lines().map(|l| {
-            let mut f: Vec<&str> = l.split(',').collect();
-            f.remove(1);
-            f.join(",")
-        }).collect::<Vec<_>>()
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f.remove(1);
+                f.join(",")
+            })
+            .collect::<Vec<_>>()
     };
     let (da, db) = (dump(&a), dump(&b));
     assert_eq!(da.len(), 201);
@@ -318,7 +418,10 @@ fn a_local_number_reimports_into_a_desk_of_another_region() {
     export(&d.store, Format::Csv, &mut out).unwrap();
     let e = desk();
     e.store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
+        .update_settings(&frontdesk_core::settings::SettingsInput {
+            default_region: Some("US".into()),
+            ..Default::default()
+        })
         .unwrap();
     let report = import(&e, "export.csv", &out, &ImportOptions::default()).unwrap();
     assert_eq!(report.imported, 1, "{report:?}");
@@ -340,7 +443,9 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
     let people: Vec<(String, String, String, Option<String>, Option<String>)> = d
         .store
         .read(|r| {
-            let mut st = r.conn().prepare("SELECT code, first_name, last_name, email, phone_e164 FROM customers ORDER BY seq")?;
+            let mut st = r
+                .conn()
+                .prepare("SELECT code, first_name, last_name, email, phone_e164 FROM customers ORDER BY seq")?;
             let rows = st.query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?)))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -364,9 +469,17 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
             assert!(finds(fragment, code), "{code} by phone fragment {fragment}");
         }
     }
-    for table in ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", "customer_email_pairs_fts"] {
+    for table in [
+        "customer_name_fts",
+        "customer_phone_fts",
+        "customer_phone4_fts",
+        "customer_email_fts",
+        "customer_email_pairs_fts",
+    ] {
         d.store
-            .with_writer_connection(|c| Ok(c.execute_batch(&format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"))?))
+            .with_writer_connection(|c| {
+                Ok(c.execute_batch(&format!("INSERT INTO {table}({table}) VALUES ('integrity-check')"))?)
+            })
             .unwrap();
     }
 }
@@ -376,7 +489,9 @@ const SORT_INDEXES: [&str; 3] = ["customers_name_sort", "customers_created", "cu
 
 fn indexes(db: &std::path::Path) -> Vec<String> {
     let c = rusqlite::Connection::open(db).unwrap();
-    let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name").unwrap();
+    let mut st = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name")
+        .unwrap();
     let names = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
     names
 }
@@ -406,8 +521,11 @@ fn an_import_into_an_empty_desk_builds_its_sort_indexes_after_the_rows() {
             // Another desk window (or command) cannot open the desk to write meanwhile; one
             // that only reads and tidies leaves the running import its indexes.
             let other = frontdesk_core::store::Store::open(&db, frontdesk_core::store::Sources::default());
-            assert!(matches!(other, Err(frontdesk_core::CoreError::Conflict { ref code, .. }) if code == "desk_in_use"));
-            let other = frontdesk_core::store::Store::open_read_only(&db, frontdesk_core::store::Sources::default()).unwrap();
+            assert!(
+                matches!(other, Err(frontdesk_core::CoreError::Conflict { ref code, .. }) if code == "desk_in_use")
+            );
+            let other =
+                frontdesk_core::store::Store::open_read_only(&db, frontdesk_core::store::Sources::default()).unwrap();
             while other.tidy_step().unwrap() {}
             seen.push(indexes(&db));
         })
@@ -442,7 +560,11 @@ fn take_indexes_away(db: &std::path::Path) {
     for i in SORT_INDEXES {
         c.execute_batch(&format!("DROP INDEX {i}")).unwrap();
     }
-    c.execute("INSERT INTO settings(key, value) VALUES ('deferred_indexes', ?1)", [serde_json::to_string(&sql).unwrap()]).unwrap();
+    c.execute(
+        "INSERT INTO settings(key, value) VALUES ('deferred_indexes', ?1)",
+        [serde_json::to_string(&sql).unwrap()],
+    )
+    .unwrap();
 }
 
 /// A desk whose import stopped before the sort indexes were built (the process killed) builds
@@ -459,7 +581,12 @@ fn a_desk_whose_import_stopped_gets_its_sort_indexes_back() {
     assert_ne!(indexes(&db), all);
     {
         // The importing process, alive: its lock on the file beside the database.
-        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.path().join("desk.db.import-lock")).unwrap();
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.path().join("desk.db.import-lock"))
+            .unwrap();
         lock.lock().unwrap();
         let store = Store::open(&db, Sources::default()).unwrap();
         while store.tidy_step().unwrap() {}
@@ -467,7 +594,11 @@ fn a_desk_whose_import_stopped_gets_its_sort_indexes_back() {
     }
     let store = Store::open(&db, Sources::default()).unwrap();
     assert_eq!(indexes(&db), all);
-    let waiting: i64 = store.read(|r| Ok(r.conn().query_row("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'", [], |x| x.get(0))?)).unwrap();
+    let waiting: i64 = store
+        .read(|r| {
+            Ok(r.conn().query_row("SELECT count(*) FROM settings WHERE key = 'deferred_indexes'", [], |x| x.get(0))?)
+        })
+        .unwrap();
     assert_eq!(waiting, 0);
 }
 

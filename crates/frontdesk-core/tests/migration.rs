@@ -25,7 +25,10 @@ fn expected(system: &str) -> Vec<(String, String)> {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             let target = cells[2];
             let first = target.split_whitespace().next().unwrap().to_string();
-            (cells[1].to_string(), if first == "extra" && target.contains("fallback") { "phone_other".into() } else { first })
+            (
+                cells[1].to_string(),
+                if first == "extra" && target.contains("fallback") { "phone_other".into() } else { first },
+            )
         })
         .collect()
 }
@@ -42,9 +45,16 @@ fn one(d: &common::Desk, q: &str) -> Customer {
 
 #[test]
 fn every_systems_export_lands_column_by_column() {
-    for (system, country) in
-        [("fresha", "GB"), ("square", "US"), ("vagaro", "US"), ("phorest", "GB"), ("mindbody", "US"), ("timely", "GB"), ("booksy", "US"), ("generic", "GB")]
-    {
+    for (system, country) in [
+        ("fresha", "GB"),
+        ("square", "US"),
+        ("vagaro", "US"),
+        ("phorest", "GB"),
+        ("mindbody", "US"),
+        ("timely", "GB"),
+        ("booksy", "US"),
+        ("generic", "GB"),
+    ] {
         let d = common::desk_in(country);
         let report = import(&d, system);
         assert_eq!((report.imported, report.rejected), (report.rows, 0), "{system}: {:?}", report.first_rejections);
@@ -97,7 +107,11 @@ fn us_exports_read_month_first_and_their_own_marks() {
     import(&d, "square");
     let tyrone = one(&d, "tyrone jackson");
     assert_eq!(tyrone.status, CustomerStatus::Blocked, "blocked from online booking");
-    assert_eq!(tyrone.phone_e164.as_deref(), Some("+13125550178"), "the spreadsheet's apostrophe is not part of the number");
+    assert_eq!(
+        tyrone.phone_e164.as_deref(),
+        Some("+13125550178"),
+        "the spreadsheet's apostrophe is not part of the number"
+    );
     assert_eq!(tyrone.birthday, chrono::NaiveDate::from_ymd_opt(1983, 11, 28));
     let v = common::desk_in("US");
     import(&v, "vagaro");
@@ -117,7 +131,8 @@ fn the_preview_shows_targets_first_rows_dates_and_branches_and_the_import_follow
     let p = preview(&d.store, &file, &ImportOptions::default()).unwrap();
     assert_eq!(p.rows, 5);
     assert_eq!(p.problem, None);
-    let col = |p: &frontdesk_core::import::ImportPreview, h: &str| p.columns.iter().find(|c| c.header == h).unwrap().clone();
+    let col =
+        |p: &frontdesk_core::import::ImportPreview, h: &str| p.columns.iter().find(|c| c.header == h).unwrap().clone();
     let dob = col(&p, "Date of Birth");
     assert_eq!((dob.target.as_str(), dob.samples[0].as_str(), dob.samples.len()), ("birthday", "19/03/1990", 5));
     assert_eq!(col(&p, "Gender").target, "extra");
@@ -130,11 +145,16 @@ fn the_preview_shows_targets_first_rows_dates_and_branches_and_the_import_follow
     let opts = ImportOptions { mappings: vec![("Gender".into(), "ignore".into())], ..Default::default() };
     let q = preview(&d.store, &file, &opts).unwrap();
     assert_eq!((col(&q, "Gender").target.as_str(), col(&q, "Gender").why.as_str()), ("ignore", "chosen"));
-    let no_name = ImportOptions { mappings: vec![("First Name".into(), "ignore".into()), ("Last Name".into(), "ignore".into())], ..Default::default() };
+    let no_name = ImportOptions {
+        mappings: vec![("First Name".into(), "ignore".into()), ("Last Name".into(), "ignore".into())],
+        ..Default::default()
+    };
     assert!(preview(&d.store, &file, &no_name).unwrap().problem.unwrap().contains("name"));
     // A branch the file names goes where the user said; an unknown target branch is refused.
     let bad = ImportOptions { branch_map: vec![("Lisburn Road".into(), "Nowhere".into())], ..Default::default() };
-    assert!(matches!(preview(&d.store, &file, &bad), Err(frontdesk_core::CoreError::Validation { code, .. }) if code == "unknown_branch"));
+    assert!(
+        matches!(preview(&d.store, &file, &bad), Err(frontdesk_core::CoreError::Validation { code, .. }) if code == "unknown_branch")
+    );
     let opts = ImportOptions { branch_map: vec![("lisburn road".into(), "Belfast City".into())], ..opts };
     let report = import_csv(&d.store, &file, &opts, &mut |_, _| {}).unwrap();
     assert_eq!((report.imported, report.new_branches.len()), (5, 0));
@@ -149,7 +169,10 @@ fn rows_without_a_branch_go_to_the_one_chosen() {
     let opts = ImportOptions { branch: Some("York".into()), ..Default::default() };
     let report = import_csv(&d.store, &fixture("fresha.csv"), &opts, &mut |_, _| {}).unwrap();
     assert_eq!(report.rejected, 0);
-    let in_york = SearchRequest { filter: frontdesk_core::search::SearchFilter { branch: Some(york.id), ..Default::default() }, ..Default::default() };
+    let in_york = SearchRequest {
+        filter: frontdesk_core::search::SearchFilter { branch: Some(york.id), ..Default::default() },
+        ..Default::default()
+    };
     assert_eq!(d.store.search(&in_york).unwrap().total, report.imported);
 }
 
@@ -164,10 +187,15 @@ fn import_text(d: &common::Desk, name: &str, text: &str) -> ImportReport {
 fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_order() {
     for flipped in [false, true] {
         let d = common::desk_in("GB");
-        let (olivia, evie) = ("Olivia,Hart,olivia@example.com,07700 900001,31/02/1990", "Evie,Hart,OLIVIA@example.com,07700 900002,");
+        let (olivia, evie) =
+            ("Olivia,Hart,olivia@example.com,07700 900001,31/02/1990", "Evie,Hart,OLIVIA@example.com,07700 900002,");
         let (a, b) = if flipped { (evie, olivia) } else { (olivia, evie) };
         let family = "Amy,Lowe,,07700 900100,\nBen,Lowe,,+44 7700 900100,\nCat,Lowe,,07700900100,";
-        let r = import_text(&d, "clients.csv", &format!("First Name,Last Name,Email,Mobile,Date of Birth\n{a}\n{b}\n{family}\n"));
+        let r = import_text(
+            &d,
+            "clients.csv",
+            &format!("First Name,Last Name,Email,Mobile,Date of Birth\n{a}\n{b}\n{family}\n"),
+        );
         // Nobody refused: Olivia's bad birthday is left out, her sister keeps the email too.
         assert_eq!((r.imported, r.rejected, r.kept_without), (5, 0, 1), "{:?}", r.first_rejections);
         let pairs: Vec<_> = r.first_shared_in_file.iter().map(|p| (p.field.as_str(), p.other_line, p.line)).collect();
@@ -176,7 +204,11 @@ fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_o
         // Olivia's bad birthday is left out, and kept on her record as well as in the errors file.
         let olivia = one(&d, "900001");
         assert_eq!(olivia.birthday, None);
-        assert!(olivia.remarks.as_deref().unwrap_or("").contains("left out — Birthday: 31/02/1990"), "{:?}", olivia.remarks);
+        assert!(
+            olivia.remarks.as_deref().unwrap_or("").contains("left out — Birthday: 31/02/1990"),
+            "{:?}",
+            olivia.remarks
+        );
         for q in ["900001", "900002"] {
             assert!(one(&d, q).email_shared, "{q}");
         }
@@ -189,7 +221,10 @@ fn rows_of_one_file_sharing_a_contact_all_come_in_marked_shared_whatever_their_o
         // The first of a pair says so on its timeline.
         let first = one(&d, if flipped { "900002" } else { "900001" });
         let events = d.store.timeline(first.id, None, 10).unwrap();
-        assert!(events.iter().any(|e| e.kind == "updated" && e.note.as_deref().is_some_and(|n| n.contains("line 3"))), "{events:?}");
+        assert!(
+            events.iter().any(|e| e.kind == "updated" && e.note.as_deref().is_some_and(|n| n.contains("line 3"))),
+            "{events:?}"
+        );
     }
 }
 
@@ -213,7 +248,11 @@ fn rows_sharing_a_contact_a_desk_customer_holds_are_all_refused() {
     d.add("Zoe", "Hart", Some("zoe@example.com"), Some("07700 900500"));
     let r = import_text(&d, "clients.csv", "First Name,Last Name,Email,Mobile\nAnn,Lee,zoe@example.com,\nBea,Lee,Zoe@Example.com,\nCid,Lee,,07700 900500\n");
     assert_eq!((r.imported, r.rejected, r.shared_in_file), (0, 3, 0));
-    assert!(r.first_rejections.iter().all(|x| x.code == "duplicate" && x.reason.contains("Zoe Hart")), "{:?}", r.first_rejections);
+    assert!(
+        r.first_rejections.iter().all(|x| x.code == "duplicate" && x.reason.contains("Zoe Hart")),
+        "{:?}",
+        r.first_rejections
+    );
     // Imported later, an earlier import's customer is a desk customer: refused, not shared.
     let first = import_text(&d, "a.csv", "First Name,Last Name,Email\nDee,Moss,dee@example.com\n");
     let second = import_text(&d, "b.csv", "First Name,Last Name,Email\nEd,Moss,dee@example.com\n");
@@ -238,6 +277,9 @@ fn a_profile_gives_the_address_in_its_countrys_order() {
     let gb = d.store.create_customer(&common::me(), &input("3 Wood Street", "Wakefield", "WF1 1HX", "GB")).unwrap();
     let de = d.store.create_customer(&common::me(), &input("Hauptstraße 1", "Berlin", "10115", "DE")).unwrap();
     let lines = |code: &str| d.store.customer_detail(code, 1).unwrap().address;
-    assert_eq!(lines(&gb.code), [Text("3 Wood Street".into()), Text("Wakefield".into()), Text("WF1 1HX".into()), Country("GB".into())]);
+    assert_eq!(
+        lines(&gb.code),
+        [Text("3 Wood Street".into()), Text("Wakefield".into()), Text("WF1 1HX".into()), Country("GB".into())]
+    );
     assert_eq!(lines(&de.code), [Text("Hauptstraße 1".into()), Text("10115 Berlin".into()), Country("DE".into())]);
 }

@@ -48,7 +48,9 @@ fn a_database_from_a_newer_version_is_refused_clearly() {
     drop(Store::open(&path, Sources::default()).unwrap());
     rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
     match Store::open(&path, Sources::default()) {
-        Err(frontdesk_core::CoreError::Storage { message }) => assert!(message.contains("newer Frontdesk"), "{message}"),
+        Err(frontdesk_core::CoreError::Storage { message }) => {
+            assert!(message.contains("newer Frontdesk"), "{message}")
+        }
         Err(other) => panic!("{other:?}"),
         Ok(_) => panic!("opened a database of a newer schema"),
     }
@@ -112,7 +114,11 @@ fn upgrading_refills_every_search_index() {
         let mut st = c
             .prepare("SELECT code, last_name, phone_e164, email FROM customers WHERE email IS NOT NULL AND phone_e164 IS NOT NULL AND last_name <> '' ORDER BY seq LIMIT 40")
             .unwrap();
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
         rows
     };
     assert_eq!(customers.len(), 40);
@@ -156,11 +162,22 @@ fn upgrading_adds_word_pairs_to_the_search_index() {
              ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 8;",
         )
         .unwrap();
-        let mut st = c.prepare("SELECT seq, code, first_name, last_name, email FROM customers WHERE archived_at IS NULL ORDER BY seq").unwrap();
-        let rows: Vec<(i64, String, String, String, Option<String>)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(|r| r.unwrap()).collect();
+        let mut st = c
+            .prepare(
+                "SELECT seq, code, first_name, last_name, email FROM customers WHERE archived_at IS NULL ORDER BY seq",
+            )
+            .unwrap();
+        let rows: Vec<(i64, String, String, String, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
         for (seq, _, first, last, email) in &rows {
-            c.execute("INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)", rusqlite::params![seq, name_keys(first, last, email.as_deref())]).unwrap();
+            c.execute(
+                "INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)",
+                rusqlite::params![seq, name_keys(first, last, email.as_deref())],
+            )
+            .unwrap();
         }
         rows.into_iter()
             .filter(|r| fold(&r.2).chars().count() >= 4 && fold(&r.3).chars().count() >= 3)
@@ -201,7 +218,11 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
     let (_dir, path) = demo_desk_file();
     {
         let store = Store::open(&path, Sources::default()).unwrap();
-        let mut input = frontdesk_core::customers::CustomerInput { first_name: "Aoife".into(), last_name: "O'Sullivan".into(), ..Default::default() };
+        let mut input = frontdesk_core::customers::CustomerInput {
+            first_name: "Aoife".into(),
+            last_name: "O'Sullivan".into(),
+            ..Default::default()
+        };
         input.email = Some("aoife.os@example.ie".into());
         store.create_customer(&frontdesk_core::customers::Actor::new("test"), &input).unwrap();
     }
@@ -209,13 +230,24 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
         // The name table as the previous version wrote it: no names written together.
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch("INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 9;").unwrap();
-        let mut st = c.prepare("SELECT seq, first_name, last_name, email FROM customers WHERE archived_at IS NULL").unwrap();
-        let rows: Vec<(i64, String, String, Option<String>)> =
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
+        let mut st =
+            c.prepare("SELECT seq, first_name, last_name, email FROM customers WHERE archived_at IS NULL").unwrap();
+        let rows: Vec<(i64, String, String, Option<String>)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
         for (seq, first, last, email) in &rows {
-            let words: Vec<String> = name_keys(first, last, email.as_deref()).split(' ').filter(|w| !w.is_empty() && !fold(&last.replace('\'', "")).split(' ').any(|j| j == *w && last.contains('\''))).map(String::from).collect();
+            let words: Vec<String> = name_keys(first, last, email.as_deref())
+                .split(' ')
+                .filter(|w| {
+                    !w.is_empty() && !fold(&last.replace('\'', "")).split(' ').any(|j| j == *w && last.contains('\''))
+                })
+                .map(String::from)
+                .collect();
             let keys = format!("{} {}", words.join(" "), name_pairs(&words.join(" ")));
-            c.execute("INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)", rusqlite::params![seq, keys]).unwrap();
+            c.execute("INSERT INTO customer_name_fts(rowid, keys) VALUES (?1, ?2)", rusqlite::params![seq, keys])
+                .unwrap();
         }
         rows.iter().filter(|r| r.2.contains('\'')).count() as i64
     };
@@ -226,7 +258,9 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
     // Every customer with an apostrophe in the last name is found by it written together.
     let with: Vec<(String, String)> = store
         .read(|r| {
-            let mut st = r.conn().prepare("SELECT code, last_name FROM customers WHERE last_name LIKE '%''%' AND archived_at IS NULL")?;
+            let mut st = r
+                .conn()
+                .prepare("SELECT code, last_name FROM customers WHERE last_name LIKE '%''%' AND archived_at IS NULL")?;
             let rows = st.query_map([], |x| Ok((x.get(0)?, x.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
@@ -244,9 +278,14 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
 fn another_applications_database_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("photos.db");
-    rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)").unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT)")
+        .unwrap();
     match Store::open(&path, Sources::default()) {
-        Err(frontdesk_core::CoreError::Storage { message }) => assert!(message.contains("not a Frontdesk database") && message.contains("photos"), "{message}"),
+        Err(frontdesk_core::CoreError::Storage { message }) => {
+            assert!(message.contains("not a Frontdesk database") && message.contains("photos"), "{message}")
+        }
         Err(other) => panic!("{other:?}"),
         Ok(_) => panic!("opened another application's database"),
     }
@@ -263,7 +302,10 @@ fn a_closed_desk_is_whole_in_its_database_file() {
     assert!(!dir.path().join("desk.db-wal").exists());
     let copy = dir.path().join("copy.db");
     std::fs::copy(&path, &copy).unwrap();
-    let n: i64 = rusqlite::Connection::open(&copy).unwrap().query_row("SELECT count(*) FROM customers", [], |r| r.get(0)).unwrap();
+    let n: i64 = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 300);
 }
 
@@ -285,7 +327,11 @@ fn a_desk_at_an_unusual_path_is_read_beside_its_writer() {
     let folder = dir.path().join("Zoë's #1 ?50% salon");
     let path = folder.join("desk.db");
     let store = Store::open(&path, Sources::default()).unwrap();
-    let input = frontdesk_core::customers::CustomerInput { first_name: "Aoife".into(), last_name: "Byrne".into(), ..Default::default() };
+    let input = frontdesk_core::customers::CustomerInput {
+        first_name: "Aoife".into(),
+        last_name: "Byrne".into(),
+        ..Default::default()
+    };
     let created = store.create_customer(&frontdesk_core::customers::Actor::new("test"), &input).unwrap();
     match Store::open(&path, Sources::default()) {
         Err(frontdesk_core::CoreError::Conflict { code, message }) => {
@@ -324,15 +370,33 @@ fn upgrading_counts_only_the_customers_own_cancellations() {
              PRAGMA user_version = 10;",
         )
         .unwrap();
-        c.query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'business'", [], |r| r.get(0)).unwrap()
+        c.query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'business'", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
     };
     assert!(by_us > 0, "the demo history has cancellations by the business");
     let store = Store::open(&path, Sources::default()).unwrap();
     assert!(store.audit_stats(None).unwrap().is_empty());
-    let counted: i64 = store.read(|r| Ok(r.conn().query_row("SELECT sum(cancellations) FROM customers", [], |x| x.get(0))?)).unwrap();
+    let counted: i64 =
+        store.read(|r| Ok(r.conn().query_row("SELECT sum(cancellations) FROM customers", [], |x| x.get(0))?)).unwrap();
     let own: i64 = store
-        .read(|r| Ok(r.conn().query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'customer'", [], |x| x.get(0))?))
+        .read(|r| {
+            Ok(r.conn().query_row(
+                "SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'customer'",
+                [],
+                |x| x.get(0),
+            )?)
+        })
         .unwrap();
     assert_eq!(counted, own);
-    store.read(|r| Ok(r.conn().query_row("SELECT (SELECT count(points_rate) FROM orders) + (SELECT count(method) FROM refunds)", [], |x| x.get::<_, i64>(0))?)).unwrap();
+    store
+        .read(|r| {
+            Ok(r.conn().query_row(
+                "SELECT (SELECT count(points_rate) FROM orders) + (SELECT count(method) FROM refunds)",
+                [],
+                |x| x.get::<_, i64>(0),
+            )?)
+        })
+        .unwrap();
 }

@@ -12,7 +12,8 @@ use proptest::prelude::*;
 
 /// Letters beyond ASCII too (`ж`, `þ` stay themselves when folded: pairs count letters, not
 /// bytes; `🅰` is a letter to the folding and was a separator to SQLite's `unicode61`).
-const SYLLABLES: &[&str] = &["an", "na", "zo", "ë", "mü", "ll", "er", "sm", "it", "h", "é", "ø", "ber", "ka", "ja", "жа", "þó", "ł", "🅰"];
+const SYLLABLES: &[&str] =
+    &["an", "na", "zo", "ë", "mü", "ll", "er", "sm", "it", "h", "é", "ø", "ber", "ka", "ja", "жа", "þó", "ł", "🅰"];
 
 fn name() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(SYLLABLES), 1..4).prop_map(|v| {
@@ -39,8 +40,15 @@ const PARTICLES: &[&str] = &["de", "Ó", "van der", "Le", "d", "O'", "D’"];
 
 fn person() -> impl Strategy<Value = Person> {
     let nick = prop::option::of(name());
-    (name(), name(), prop::option::of(prop::sample::select(PARTICLES)), prop::option::of(0u32..40), prop::option::of(0u32..60), nick).prop_map(
-        |(first, last, particle, e, p, nick)| {
+    (
+        name(),
+        name(),
+        prop::option::of(prop::sample::select(PARTICLES)),
+        prop::option::of(0u32..40),
+        prop::option::of(0u32..60),
+        nick,
+    )
+        .prop_map(|(first, last, particle, e, p, nick)| {
             let last = match particle {
                 Some(w) if w.ends_with(['\'', '’']) => format!("{w}{last}"),
                 Some(w) => format!("{w} {last}"),
@@ -53,13 +61,18 @@ fn person() -> impl Strategy<Value = Person> {
             let start: String = start.chars().filter(char::is_ascii).collect();
             let start = if start.is_empty() { "x".to_string() } else { start };
             Person {
-                email: e.map(|n| format!("{start}.{}{n}@ex{}.com", fold(&last).replace(' ', "").chars().filter(char::is_ascii).collect::<String>(), n % 3)),
+                email: e.map(|n| {
+                    format!(
+                        "{start}.{}{n}@ex{}.com",
+                        fold(&last).replace(' ', "").chars().filter(char::is_ascii).collect::<String>(),
+                        n % 3
+                    )
+                }),
                 phone: p.map(|n| format!("07911 {:06}", 100_000 + n * 7_919)),
                 first,
                 last,
             }
-        },
-    )
+        })
 }
 
 fn query(people: &[Person]) -> impl Strategy<Value = String> {
@@ -71,7 +84,12 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 first.chars().take(2).collect::<String>(),
                 format!("{} {}", &p.last, &p.first),
                 // A longer word with one- and two-letter ones (checked on the records).
-                format!("{} {} {}", first.chars().take(4).collect::<String>(), last.chars().take(1).collect::<String>(), last.chars().take(2).collect::<String>()),
+                format!(
+                    "{} {} {}",
+                    first.chars().take(4).collect::<String>(),
+                    last.chars().take(1).collect::<String>(),
+                    last.chars().take(2).collect::<String>()
+                ),
                 format!("{} {}", last.chars().take(2).collect::<String>(), first.chars().take(3).collect::<String>()),
                 // Three letters of each (looked up as one pair), the same word twice, short
                 // words only.
@@ -92,8 +110,16 @@ fn query(people: &[Person]) -> impl Strategy<Value = String> {
                 // Short words and pieces of adjacent words (looked up by their pairs).
                 let local: Vec<&str> = e.split('@').next().unwrap_or("").split('.').collect();
                 if let [a, b, ..] = local[..] {
-                    v.push(format!("{}.{}", a.chars().take(1).collect::<String>(), b.chars().take(3).collect::<String>()));
-                    v.push(format!("{}.{}", a.chars().take(3).collect::<String>(), b.chars().take(1).collect::<String>()));
+                    v.push(format!(
+                        "{}.{}",
+                        a.chars().take(1).collect::<String>(),
+                        b.chars().take(3).collect::<String>()
+                    ));
+                    v.push(format!(
+                        "{}.{}",
+                        a.chars().take(3).collect::<String>(),
+                        b.chars().take(1).collect::<String>()
+                    ));
                     v.push(format!("{a}.{}", b.chars().take(2).collect::<String>()));
                     v.push(format!("{a}.{b}@e"));
                 }

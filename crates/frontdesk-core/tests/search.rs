@@ -32,11 +32,21 @@ fn names_with_an_apostrophe_are_found_written_together() {
     let input = CustomerInput { first_name: "Liam".into(), last_name: "Byrne".into(), ..Default::default() };
     d.store.update_customer(&me(), liam.id, &input).unwrap();
     let siobhan = d.store.search(&SearchRequest::new("siobhan")).unwrap().hits[0].clone();
-    let input = CustomerInput { first_name: "Siobhán".into(), last_name: "Walsh".into(), phone: Some("087 765 4321".into()), ..Default::default() };
+    let input = CustomerInput {
+        first_name: "Siobhán".into(),
+        last_name: "Walsh".into(),
+        phone: Some("087 765 4321".into()),
+        ..Default::default()
+    };
     d.store.update_customer(&me(), siobhan.id, &input).unwrap();
     assert!(d.find("obrien").is_empty());
     assert_eq!(d.find("o brien"), vec!["Aoife O Brien"]);
-    let input = CustomerInput { first_name: "Siobhán".into(), last_name: "O'Brien".into(), phone: Some("087 765 4321".into()), ..Default::default() };
+    let input = CustomerInput {
+        first_name: "Siobhán".into(),
+        last_name: "O'Brien".into(),
+        phone: Some("087 765 4321".into()),
+        ..Default::default()
+    };
     d.store.update_customer(&me(), siobhan.id, &input).unwrap();
     assert_eq!(d.find("obrien"), vec!["Siobhán O'Brien"]);
 }
@@ -286,7 +296,8 @@ fn a_word_of_letters_and_digits_finds_the_email() {
 #[test]
 fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
     let d = common::desk_in("US");
-    let input = CustomerInput { country: Some("NL".into()), ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190")) };
+    let input =
+        CustomerInput { country: Some("NL".into()), ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190")) };
     let c = d.store.create_customer(&me(), &input).unwrap();
     assert_eq!(c.phone_e164.as_deref(), Some("+31659961190"));
     d.add("Ann", "Lee", None, Some("(201) 659-9611"));
@@ -319,8 +330,8 @@ fn a_two_digit_trunk_prefix_is_read_both_ways() {
 /// what the plain matcher gives, page by page, in relevance order.
 #[test]
 fn large_and_small_results_page_exactly_like_the_matcher() {
-    use frontdesk_core::search::query::parse;
     use frontdesk_core::search::matcher::{tier, MatchFields};
+    use frontdesk_core::search::query::parse;
     let d = desk();
     frontdesk_core::seed::seed(&d.store, 6000, 3, &mut |_| {}).unwrap();
     // Customer number 6001 has 6001 in her phone too, like nine others: the query "6001" finds
@@ -342,13 +353,22 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
     let mut sizes = Vec::new();
     // Rounds reading the page size, 5 and 400 rows before counting the rest: with 5, plain
     // digits take an exact code (tier 0) out of a counted fragment tier (tier 3).
-    for (first_read, q) in [0, 5, 400].iter().flat_map(|n| ["a", "s", "m", "ma", "mar", "jo s", "e", "gmail.c", "123", "4567", "0", "6001"].map(|q| (*n, q))) {
+    for (first_read, q) in [0, 5, 400]
+        .iter()
+        .flat_map(|n| ["a", "s", "m", "ma", "mar", "jo s", "e", "gmail.c", "123", "4567", "0", "6001"].map(|q| (*n, q)))
+    {
         frontdesk_core::search::set_first_read(first_read);
         let parsed = parse(q, &d.store.desk().default_region);
         let mut expected: Vec<(u8, String, i64, String)> = rows
             .iter()
             .filter_map(|(seq, code, first, last, email, phone)| {
-                let f = MatchFields { code, first_name: first, last_name: last, email: email.as_deref(), phone_e164: phone.as_deref() };
+                let f = MatchFields {
+                    code,
+                    first_name: first,
+                    last_name: last,
+                    email: email.as_deref(),
+                    phone_e164: phone.as_deref(),
+                };
                 tier(&parsed, &f).map(|t| (t, if t == 1 { code.clone() } else { String::new() }, *seq, code.clone()))
             })
             .collect();
@@ -380,9 +400,16 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
 #[test]
 fn search_segments_are_merged_in_steps_without_changing_answers() {
     let d = desk();
-    let answers = |d: &Desk| -> Vec<Vec<String>> { ["ann", "smi", "900 1", "example.c", "zo s"].iter().map(|q| d.find(q)).collect() };
+    let answers = |d: &Desk| -> Vec<Vec<String>> {
+        ["ann", "smi", "900 1", "example.c", "zo s"].iter().map(|q| d.find(q)).collect()
+    };
     for i in 0..120 {
-        d.add(["Ann", "Zoë", "Sam"][i % 3], &format!("Smith{i}"), Some(&format!("p{i}@example.com")), Some(&format!("+44 7700 900{i:03}")));
+        d.add(
+            ["Ann", "Zoë", "Sam"][i % 3],
+            &format!("Smith{i}"),
+            Some(&format!("p{i}@example.com")),
+            Some(&format!("+44 7700 900{i:03}")),
+        );
     }
     let before = answers(&d);
     assert!(before.iter().all(|a| !a.is_empty()), "{before:?}");
@@ -412,7 +439,13 @@ fn several_name_words_are_counted_exactly_whether_read_in_one_pass_or_not() {
     }
     let path = d.dir.path().join("people.csv");
     std::fs::write(&path, csv).unwrap();
-    let opts = frontdesk_core::import::ImportOptions { region: None, mappings: vec![], actor: None, date_order: None, ..Default::default() };
+    let opts = frontdesk_core::import::ImportOptions {
+        region: None,
+        mappings: vec![],
+        actor: None,
+        date_order: None,
+        ..Default::default()
+    };
     let report = frontdesk_core::import::import_csv(&d.store, &path, &opts, &mut |_, _| {}).unwrap();
     assert_eq!(report.imported, 3700, "{report:?}");
     for (q, n) in [("anna berg", 700), ("ber ann", 700), ("other person", 3000)] {

@@ -15,19 +15,51 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Book { customer: usize, hours_from_now: i64 },
-    Status { appointment: usize, to: usize },
-    Cancel { appointment: usize, by_customer: bool },
-    Order { customer: usize, price: i64, quantity: i64 },
-    Pay { order: usize, percent: i64 },
-    Refund { order: usize, percent: i64 },
-    Redeem { order: usize, points: i64 },
-    CancelOrder { order: usize },
-    Archive { customer: usize },
-    Restore { customer: usize },
-    Wait { hours: i64 },
+    Book {
+        customer: usize,
+        hours_from_now: i64,
+    },
+    Status {
+        appointment: usize,
+        to: usize,
+    },
+    Cancel {
+        appointment: usize,
+        by_customer: bool,
+    },
+    Order {
+        customer: usize,
+        price: i64,
+        quantity: i64,
+    },
+    Pay {
+        order: usize,
+        percent: i64,
+    },
+    Refund {
+        order: usize,
+        percent: i64,
+    },
+    Redeem {
+        order: usize,
+        points: i64,
+    },
+    CancelOrder {
+        order: usize,
+    },
+    Archive {
+        customer: usize,
+    },
+    Restore {
+        customer: usize,
+    },
+    Wait {
+        hours: i64,
+    },
     /// The desk changes its loyalty rule mid-way.
-    Rule { per_unit: i64 },
+    Rule {
+        per_unit: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -53,7 +85,11 @@ fn expected(e: &CoreError) -> bool {
 }
 
 fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
-    let svc = d.store.add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2500, active: true }).unwrap().id;
+    let svc = d
+        .store
+        .add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2500, active: true })
+        .unwrap()
+        .id;
     let people: Vec<_> = (0..4).map(|i| d.add(&format!("P{i}"), "Test", None, None)).collect();
     let mut appointments: Vec<AppointmentId> = Vec::new();
     let mut orders: Vec<OrderId> = Vec::new();
@@ -97,7 +133,13 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
                     &me(),
                     &OrderInput {
                         customer: people[*customer].id,
-                        lines: vec![OrderLineInput { kind: LineKind::Product, service: None, description: Some("Thing".into()), quantity: *quantity, unit_price_minor: Some(*price) }],
+                        lines: vec![OrderLineInput {
+                            kind: LineKind::Product,
+                            service: None,
+                            description: Some("Thing".into()),
+                            quantity: *quantity,
+                            unit_price_minor: Some(*price),
+                        }],
                         appointment: None,
                         notes: None,
                         branch: None,
@@ -107,14 +149,18 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
             Op::Pay { order, percent } => match orders.get(*order) {
                 Some(id) => {
                     let o = d.store.order(*id).unwrap();
-                    d.store.pay_order(&me(), *id, PaymentMethod::Card, (o.total_minor * percent / 100).max(1)).map(|_| ())
+                    d.store
+                        .pay_order(&me(), *id, PaymentMethod::Card, (o.total_minor * percent / 100).max(1))
+                        .map(|_| ())
                 }
                 None => Ok(()),
             },
             Op::Refund { order, percent } => match orders.get(*order) {
                 Some(id) => {
                     let o = d.store.order(*id).unwrap();
-                    d.store.refund_order(&me(), *id, PaymentMethod::Card, (o.paid_minor * percent / 100).max(1), "Because").map(|_| ())
+                    d.store
+                        .refund_order(&me(), *id, PaymentMethod::Card, (o.paid_minor * percent / 100).max(1), "Because")
+                        .map(|_| ())
                 }
                 None => Ok(()),
             },
@@ -131,7 +177,11 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
             Op::Rule { per_unit } => d
                 .store
                 .update_settings(&SettingsInput {
-                    loyalty: Some(LoyaltyRule { points_per_visit: 25, points_per_unit: *per_unit, point_value_minor: 5 }),
+                    loyalty: Some(LoyaltyRule {
+                        points_per_visit: 25,
+                        points_per_unit: *per_unit,
+                        point_value_minor: 5,
+                    }),
                     ..Default::default()
                 })
                 .map(|_| ()),
@@ -145,10 +195,18 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
         }
         for id in &orders {
             let o = d.store.order(*id).unwrap();
-            prop_assert!(0 <= o.refunded_minor && o.refunded_minor <= o.paid_minor && o.paid_minor <= o.total_minor + o.discount_minor, "{o:?}");
+            prop_assert!(
+                0 <= o.refunded_minor
+                    && o.refunded_minor <= o.paid_minor
+                    && o.paid_minor <= o.total_minor + o.discount_minor,
+                "{o:?}"
+            );
             prop_assert!(o.total_minor >= 0 && o.total_minor == o.subtotal_minor - o.discount_minor, "{o:?}");
             if o.status == frontdesk_core::history::OrderStatus::Open {
-                prop_assert!(o.paid_minor - o.refunded_minor < o.total_minor || o.total_minor == 0, "an open order is not fully paid: {o:?}");
+                prop_assert!(
+                    o.paid_minor - o.refunded_minor < o.total_minor || o.total_minor == 0,
+                    "an open order is not fully paid: {o:?}"
+                );
             }
         }
         // A refund only ever takes points back; a payment only ever earns them.
@@ -158,7 +216,10 @@ fn run(d: &Desk, ops: &[Op]) -> Result<(), TestCaseError> {
     for p in &people {
         let (stored, recomputed) = d.store.stats_check(&p.code).unwrap();
         prop_assert_eq!(&stored, &recomputed, "{} after {:?}", p.code, ops);
-        prop_assert!(stored.loyalty_points >= 0 || stored.refunds > 0, "points only go negative after a refund took back spent points");
+        prop_assert!(
+            stored.loyalty_points >= 0 || stored.refunds > 0,
+            "points only go negative after a refund took back spent points"
+        );
     }
     let mismatches = d.store.audit_stats(None).unwrap();
     prop_assert!(mismatches.is_empty(), "{mismatches:?}");
@@ -233,10 +294,28 @@ proptest! {
 #[test]
 fn the_points_of_a_part_refunded_order_are_those_of_its_net_amount() {
     let d = common::desk();
-    d.store.update_settings(&SettingsInput { loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 1 }), ..Default::default() }).unwrap();
+    d.store
+        .update_settings(&SettingsInput {
+            loyalty: Some(LoyaltyRule { points_per_visit: 10, points_per_unit: 1, point_value_minor: 1 }),
+            ..Default::default()
+        })
+        .unwrap();
     let c = d.add("Ann", "Lee", None, None);
-    let line = OrderLineInput { kind: LineKind::Product, service: None, description: Some("Colour".into()), quantity: 1, unit_price_minor: Some(12_350) };
-    let id = d.store.create_order(&me(), &OrderInput { customer: c.id, lines: vec![line], appointment: None, notes: None, branch: None }).unwrap().id;
+    let line = OrderLineInput {
+        kind: LineKind::Product,
+        service: None,
+        description: Some("Colour".into()),
+        quantity: 1,
+        unit_price_minor: Some(12_350),
+    };
+    let id = d
+        .store
+        .create_order(
+            &me(),
+            &OrderInput { customer: c.id, lines: vec![line], appointment: None, notes: None, branch: None },
+        )
+        .unwrap()
+        .id;
     assert_eq!(d.store.pay_order(&me(), id, PaymentMethod::Card, 12_350).unwrap().points_earned, 123);
     let o = d.store.refund_order(&me(), id, PaymentMethod::Cash, 2_850, "Toner not used").unwrap();
     assert_eq!(o.points_earned, 95);

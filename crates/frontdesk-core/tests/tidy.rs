@@ -22,9 +22,16 @@ fn tidy(d: &common::Desk) -> usize {
 fn saves_leave_the_log_to_the_idle_tidying() {
     let d = common::desk();
     tidy(&d);
-    let answers = |d: &common::Desk| -> Vec<Vec<String>> { ["ann", "smi", "900 01", "example.c"].iter().map(|q| d.find(q)).collect() };
+    let answers = |d: &common::Desk| -> Vec<Vec<String>> {
+        ["ann", "smi", "900 01", "example.c"].iter().map(|q| d.find(q)).collect()
+    };
     let save = |i: usize| {
-        d.add(["Ann", "Sam"][i % 2], &format!("Smith{i}"), Some(&format!("p{i}@example.com")), Some(&format!("+44 7700 900{i:03}")));
+        d.add(
+            ["Ann", "Sam"][i % 2],
+            &format!("Smith{i}"),
+            Some(&format!("p{i}@example.com")),
+            Some(&format!("+44 7700 900{i:03}")),
+        );
     };
     for i in 0..10 {
         save(i);

@@ -26,7 +26,10 @@ fn duplicate_phone_in_another_format_is_caught() {
     let d = desk();
     let ann = d.add("Ann", "Lee", None, Some("07911 123456"));
     let err = d.store.create_customer(&me(), &input("Bob", "Lee", None, Some("+44 (0)7911-123-456"))).unwrap_err();
-    assert!(matches!(&err, CoreError::Duplicate { field, existing } if field == "phone" && existing.id == ann.id), "{err:?}");
+    assert!(
+        matches!(&err, CoreError::Duplicate { field, existing } if field == "phone" && existing.id == ann.id),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -50,7 +53,8 @@ fn an_archived_customers_contacts_do_not_block_a_new_record() {
     let d = desk();
     let old = d.add("Ann", "Lee", Some("ann@example.com"), Some("07911 123456"));
     d.store.archive_customer(&me(), old.id).unwrap();
-    let new = d.store.create_customer(&me(), &input("Ann", "Lee", Some("ann@example.com"), Some("07911 123456"))).unwrap();
+    let new =
+        d.store.create_customer(&me(), &input("Ann", "Lee", Some("ann@example.com"), Some("07911 123456"))).unwrap();
     assert_ne!(new.id, old.id);
     // Restoring the old one now conflicts, and says with whom.
     let err = d.store.restore_customer(&me(), old.id).unwrap_err();
@@ -90,7 +94,10 @@ fn an_unchanged_phone_is_kept_when_the_desk_region_changes() {
     let d = desk();
     let c = d.add("Ann", "Lee", None, Some("07911 123456"));
     d.store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() })
+        .update_settings(&frontdesk_core::settings::SettingsInput {
+            default_region: Some("US".into()),
+            ..Default::default()
+        })
         .unwrap();
     let mut edit = CustomerInput::from_customer(&c);
     edit.city = Some("Leeds".into());

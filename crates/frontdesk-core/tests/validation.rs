@@ -24,9 +24,18 @@ fn a_name_is_required() {
 fn email_syntax_and_disposable_domains() {
     assert_eq!(rejects(input("Ann", "Lee", Some("ann@@example.com"), None)), ("email".into(), "invalid_email".into()));
     assert_eq!(rejects(input("Ann", "Lee", Some("ann@localhost"), None)), ("email".into(), "invalid_email".into()));
-    assert_eq!(rejects(input("Ann", "Lee", Some("ann lee@example.com"), None)), ("email".into(), "invalid_email".into()));
-    assert_eq!(rejects(input("Ann", "Lee", Some("ann@mailinator.com"), None)), ("email".into(), "disposable_email".into()));
-    assert_eq!(rejects(input("Ann", "Lee", Some("ann@eu.mailinator.com"), None)), ("email".into(), "disposable_email".into()));
+    assert_eq!(
+        rejects(input("Ann", "Lee", Some("ann lee@example.com"), None)),
+        ("email".into(), "invalid_email".into())
+    );
+    assert_eq!(
+        rejects(input("Ann", "Lee", Some("ann@mailinator.com"), None)),
+        ("email".into(), "disposable_email".into())
+    );
+    assert_eq!(
+        rejects(input("Ann", "Lee", Some("ann@eu.mailinator.com"), None)),
+        ("email".into(), "disposable_email".into())
+    );
 }
 
 #[test]
@@ -76,16 +85,24 @@ fn a_birthday_is_read_in_the_desks_order() {
     assert_eq!(born("14/3/88").unwrap(), day(1988, 3, 14));
     assert_eq!(born("1990-04-23").unwrap(), day(1990, 4, 23));
     match born("31/02/1990") {
-        Err(CoreError::Validation { field, message, .. }) => assert!(field == "birthday" && message.contains("DD/MM/YYYY"), "{message}"),
+        Err(CoreError::Validation { field, message, .. }) => {
+            assert!(field == "birthday" && message.contains("DD/MM/YYYY"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
     // Every problem at once, the birthday's too, while the form is typed.
     let mut i = input("", "", Some("ann@@example.com"), None);
     i.birthday = Some("32/13/1990".into());
-    let fields: Vec<String> = d.store.validate_customer(&i).into_iter().filter_map(|e| e.field().map(String::from)).collect();
+    let fields: Vec<String> =
+        d.store.validate_customer(&i).into_iter().filter_map(|e| e.field().map(String::from)).collect();
     assert!(fields.contains(&"birthday".to_string()) && fields.contains(&"email".to_string()), "{fields:?}");
     // A US desk reads month first.
-    d.store.update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("US".into()), ..Default::default() }).unwrap();
+    d.store
+        .update_settings(&frontdesk_core::settings::SettingsInput {
+            default_region: Some("US".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(born("04/23/1990").unwrap(), day(1990, 4, 23));
 }
 

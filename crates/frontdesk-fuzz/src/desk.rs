@@ -41,7 +41,11 @@ pub fn desk() -> &'static FuzzDesk {
 }
 
 fn prepare(store: &Store) -> frontdesk_core::CoreResult<()> {
-    store.update_settings(&SettingsInput { default_region: Some("GB".into()), business_name: Some("Fuzz".into()), ..Default::default() })?;
+    store.update_settings(&SettingsInput {
+        default_region: Some("GB".into()),
+        business_name: Some("Fuzz".into()),
+        ..Default::default()
+    })?;
     frontdesk_core::seed::seed(store, 200, 1, &mut |_| {})?;
     let actor = Actor::new("fuzz");
     let ann = store.create_customer(
@@ -54,7 +58,8 @@ fn prepare(store: &Store) -> frontdesk_core::CoreResult<()> {
             ..Default::default()
         },
     )?;
-    let service = store.add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2500, active: true })?;
+    let service =
+        store.add_service(&ServiceInput { name: "Cut".into(), duration_min: 30, price_minor: 2500, active: true })?;
     let staff = store.add_staff(&StaffInput { name: "Mia".into(), active: true })?;
     let starts_at = frontdesk_core::clock::ms_to_datetime(NOW_MS + 3_600_000);
     let appointment = store.book_appointment(
@@ -75,7 +80,13 @@ fn prepare(store: &Store) -> frontdesk_core::CoreResult<()> {
         &actor,
         &OrderInput {
             customer: ann.id,
-            lines: vec![OrderLineInput { kind: LineKind::Service, service: Some(service.id), description: None, quantity: 1, unit_price_minor: None }],
+            lines: vec![OrderLineInput {
+                kind: LineKind::Service,
+                service: Some(service.id),
+                description: None,
+                quantity: 1,
+                unit_price_minor: None,
+            }],
             appointment: Some(appointment.id),
             notes: None,
             branch: None,

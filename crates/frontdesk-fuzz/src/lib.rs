@@ -35,7 +35,8 @@ pub fn csv_import(data: &[u8]) {
     if pick % 16 != 0 {
         return;
     }
-    let report = never_storage("import", frontdesk_core::import::import_csv(&d.store, file.path(), &opts, &mut |_, _| {}));
+    let report =
+        never_storage("import", frontdesk_core::import::import_csv(&d.store, file.path(), &opts, &mut |_, _| {}));
     if let Ok(r) = report {
         assert_eq!(r.imported + r.rejected, r.rows, "every row is imported or rejected: {r:?}");
         if let Ok((rows, _)) = checked {
@@ -55,7 +56,8 @@ pub fn search_query(data: &[u8]) {
     let query = String::from_utf8_lossy(rest).into_owned();
     let _ = frontdesk_core::search::query::parse(&query, "GB");
     let sorts = [SortBy::Relevance, SortBy::Name, SortBy::Email, SortBy::Created];
-    let statuses = [StatusFilter::Live, StatusFilter::All, StatusFilter::Archived, StatusFilter::Blocked, StatusFilter::Active];
+    let statuses =
+        [StatusFilter::Live, StatusFilter::All, StatusFilter::Archived, StatusFilter::Blocked, StatusFilter::Active];
     let mut req = SearchRequest::new(query);
     req.sort = sorts[(head & 3) as usize];
     req.filter.status = statuses[((head >> 2) % 5) as usize];
@@ -75,7 +77,8 @@ pub fn contacts(data: &[u8]) {
     let typed = String::from_utf8_lossy(data.get(2..).unwrap_or_default()).into_owned();
     if let Ok(p) = frontdesk_core::validate::parse_phone("phone", &typed, &region) {
         assert!(p.e164.starts_with('+') && p.e164[1..].bytes().all(|b| b.is_ascii_digit()), "{typed:?} → {}", p.e164);
-        let again = frontdesk_core::validate::parse_phone("phone", &p.e164, &region).expect("a number we normalised parses again");
+        let again = frontdesk_core::validate::parse_phone("phone", &p.e164, &region)
+            .expect("a number we normalised parses again");
         assert_eq!(again.e164, p.e164, "normalising is stable for {typed:?}");
         let _ = frontdesk_core::validate::display_phone(&p.e164, &region);
     }

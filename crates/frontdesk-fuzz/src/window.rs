@@ -3,7 +3,9 @@
 //! window sends them (camelCase).
 
 use frontdesk_core::customers::{Actor, CustomerInput};
-use frontdesk_core::history::{AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput};
+use frontdesk_core::history::{
+    AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput,
+};
 use frontdesk_core::search::SearchRequest;
 use frontdesk_core::settings::SettingsInput;
 use frontdesk_core::{BranchId, CoreError, CoreResult, ServiceId, StaffId, Store};
@@ -51,8 +53,17 @@ pub enum Call {
 }
 
 /// Commands that take no data from the window, or only paths on this computer.
-pub const NOT_DATA: &[&str] =
-    &["backup_status", "backup_now", "list_backups", "inspect_backup", "restore_backup", "export_everything", "preview_import", "import_csv", "load_demo"];
+pub const NOT_DATA: &[&str] = &[
+    "backup_status",
+    "backup_now",
+    "list_backups",
+    "inspect_backup",
+    "restore_backup",
+    "export_everything",
+    "preview_import",
+    "import_csv",
+    "load_demo",
+];
 
 fn id<T: std::str::FromStr>(what: &str, id: &str) -> CoreResult<T> {
     id.parse().map_err(|_| CoreError::validation("id", "invalid_id", format!("'{id}' is not {what} id.")))
@@ -64,11 +75,15 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
     match call {
         Call::Search { request } => s.search(&request).map(drop),
         Call::CustomerDetail { id } => s.customer_detail(&id, 20).map(drop),
-        Call::Timeline { id: c, before, limit } => s.timeline(id("a customer", &c)?, before, limit.clamp(1, 500) as usize).map(drop),
+        Call::Timeline { id: c, before, limit } => {
+            s.timeline(id("a customer", &c)?, before, limit.clamp(1, 500) as usize).map(drop)
+        }
         Call::CreateCustomer { input } => s.create_customer(&actor, &input).map(drop),
         Call::UpdateCustomer { id: c, input } => s.update_customer(&actor, id("a customer", &c)?, &input).map(drop),
         Call::BlockCustomer { id: c, reason } => s.block_customer(&actor, id("a customer", &c)?, &reason).map(drop),
-        Call::UnblockCustomer { id: c, note } => s.unblock_customer(&actor, id("a customer", &c)?, note.as_deref()).map(drop),
+        Call::UnblockCustomer { id: c, note } => {
+            s.unblock_customer(&actor, id("a customer", &c)?, note.as_deref()).map(drop)
+        }
         Call::ArchiveCustomer { id: c } => s.archive_customer(&actor, id("a customer", &c)?).map(drop),
         Call::RestoreCustomer { id: c } => s.restore_customer(&actor, id("a customer", &c)?).map(drop),
         Call::CheckCustomer { input, except } => {
@@ -88,16 +103,26 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::MoveCustomers { ids, matching, to } => {
             let movers = match matching {
                 Some(req) => frontdesk_core::branches::Movers::Matching(req),
-                None => frontdesk_core::branches::Movers::Ids(ids.iter().map(|i| id("a customer", i)).collect::<CoreResult<_>>()?),
+                None => frontdesk_core::branches::Movers::Ids(
+                    ids.iter().map(|i| id("a customer", i)).collect::<CoreResult<_>>()?,
+                ),
             };
             s.move_customers(&actor, &movers, to).map(drop)
         }
         Call::BookAppointment { input } => s.book_appointment(&actor, &input).map(drop),
-        Call::SetAppointmentStatus { id: a, status } => s.set_appointment_status(&actor, id("an appointment", &a)?, status).map(drop),
-        Call::CancelAppointment { id: a, by, reason } => s.cancel_appointment(&actor, id("an appointment", &a)?, by, &reason).map(drop),
+        Call::SetAppointmentStatus { id: a, status } => {
+            s.set_appointment_status(&actor, id("an appointment", &a)?, status).map(drop)
+        }
+        Call::CancelAppointment { id: a, by, reason } => {
+            s.cancel_appointment(&actor, id("an appointment", &a)?, by, &reason).map(drop)
+        }
         Call::CreateOrder { input } => s.create_order(&actor, &input).map(drop),
-        Call::PayOrder { id: o, method, amount_minor } => s.pay_order(&actor, id("an order", &o)?, method, amount_minor).map(drop),
-        Call::RefundOrder { id: o, method, amount_minor, reason } => s.refund_order(&actor, id("an order", &o)?, method, amount_minor, &reason).map(drop),
+        Call::PayOrder { id: o, method, amount_minor } => {
+            s.pay_order(&actor, id("an order", &o)?, method, amount_minor).map(drop)
+        }
+        Call::RefundOrder { id: o, method, amount_minor, reason } => {
+            s.refund_order(&actor, id("an order", &o)?, method, amount_minor, &reason).map(drop)
+        }
         Call::RedeemPoints { id: o, points } => s.redeem_points(&actor, id("an order", &o)?, points).map(drop),
         Call::CancelOrder { id: o, reason } => s.cancel_order(&actor, id("an order", &o)?, &reason).map(drop),
         Call::AddService { input } => s.add_service(&input).map(drop),
@@ -107,7 +132,9 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::PastAppointments { id: c, before, limit } => {
             s.past_appointments(id("a customer", &c)?, id("an appointment", &before)?, limit as usize).map(drop)
         }
-        Call::CustomerOrders { id: c, before, limit } => s.customer_orders(id("a customer", &c)?, id("an order", &before)?, limit as usize).map(drop),
+        Call::CustomerOrders { id: c, before, limit } => {
+            s.customer_orders(id("a customer", &c)?, id("an order", &before)?, limit as usize).map(drop)
+        }
         Call::SetBackupFolder { folder } => s.set_backup_folder(folder.as_deref()).map(drop),
         Call::DirectoryStats {} => s.directory_stats().map(drop),
         Call::DeskInfo {} => s.branches().and_then(|_| s.services()).and_then(|_| s.staff()).map(drop),

@@ -22,7 +22,11 @@ fn path_from_window(field: &str, path: &str, what: &str) -> CoreResult<PathBuf> 
     }
     let p = PathBuf::from(p);
     if !p.is_absolute() {
-        return Err(CoreError::validation(field, "not_absolute", format!("Give the full path of {what} (or choose it with Browse…).")));
+        return Err(CoreError::validation(
+            field,
+            "not_absolute",
+            format!("Give the full path of {what} (or choose it with Browse…)."),
+        ));
     }
     Ok(p)
 }

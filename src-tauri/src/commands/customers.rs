@@ -28,7 +28,12 @@ pub async fn customer_detail(desk: State<'_, Desk>, id: String) -> CoreResult<Cu
 /// Older timeline events: `before` is the `seq` of the oldest event shown.
 #[tauri::command]
 #[specta::specta]
-pub async fn timeline(desk: State<'_, Desk>, id: String, before: Option<i64>, limit: u32) -> CoreResult<Vec<TimelineEvent>> {
+pub async fn timeline(
+    desk: State<'_, Desk>,
+    id: String,
+    before: Option<i64>,
+    limit: u32,
+) -> CoreResult<Vec<TimelineEvent>> {
     let id = customer_id(&id)?;
     blocking(&desk, move |s| s.timeline(id, before, limit.clamp(1, 500) as usize)).await
 }
@@ -79,7 +84,11 @@ pub async fn restore_customer(desk: State<'_, Desk>, id: String) -> CoreResult<C
 /// Checks a form while it is typed; `except` is the customer being edited.
 #[tauri::command]
 #[specta::specta]
-pub async fn check_customer(desk: State<'_, Desk>, input: CustomerInput, except: Option<String>) -> CoreResult<CustomerCheck> {
+pub async fn check_customer(
+    desk: State<'_, Desk>,
+    input: CustomerInput,
+    except: Option<String>,
+) -> CoreResult<CustomerCheck> {
     let except = except.as_deref().map(customer_id).transpose()?;
     blocking(&desk, move |s| s.check_customer(&input, except)).await
 }

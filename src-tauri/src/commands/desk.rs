@@ -1,8 +1,8 @@
 //! This desk: settings, branches, where its database is.
 
-use frontdesk_core::search::SearchRequest;
-use frontdesk_core::history::{Service, StaffMember};
 use frontdesk_core::branches::{MoveReport, Movers};
+use frontdesk_core::history::{Service, StaffMember};
+use frontdesk_core::search::SearchRequest;
 use frontdesk_core::settings::{Branch, DeskSettings, SettingsInput};
 use frontdesk_core::{BranchId, CoreError, CoreResult};
 use serde::Serialize;
@@ -95,13 +95,24 @@ pub async fn restore_branch(desk: State<'_, Desk>, id: BranchId) -> CoreResult<B
 /// Moves the customers `ids` — or, with `matching`, everyone that search matches — to `to`.
 #[tauri::command]
 #[specta::specta]
-pub async fn move_customers(desk: State<'_, Desk>, ids: Vec<String>, matching: Option<SearchRequest>, to: BranchId) -> CoreResult<MoveReport> {
+pub async fn move_customers(
+    desk: State<'_, Desk>,
+    ids: Vec<String>,
+    matching: Option<SearchRequest>,
+    to: BranchId,
+) -> CoreResult<MoveReport> {
     let movers = match matching {
         Some(_) if !ids.is_empty() => {
-            return Err(CoreError::validation("ids", "both", "Move either the selected customers or those matching the search, not both."))
+            return Err(CoreError::validation(
+                "ids",
+                "both",
+                "Move either the selected customers or those matching the search, not both.",
+            ))
         }
         Some(req) => Movers::Matching(req),
-        None if ids.is_empty() => return Err(CoreError::validation("ids", "required", "Select the customers to move.")),
+        None if ids.is_empty() => {
+            return Err(CoreError::validation("ids", "required", "Select the customers to move."))
+        }
         None => Movers::Ids(ids.iter().map(|i| customer_id(i)).collect::<CoreResult<_>>()?),
     };
     let actor = desk.actor();

@@ -1,7 +1,9 @@
 //! Bookings and orders: the appointment lifecycle, payments, refunds, loyalty points, and the
 //! directory's quick stats.
 
-use frontdesk_core::history::{Appointment, AppointmentStatus, BookingInput, CancelledBy, DirectoryStats, Order, OrderInput, PaymentMethod};
+use frontdesk_core::history::{
+    Appointment, AppointmentStatus, BookingInput, CancelledBy, DirectoryStats, Order, OrderInput, PaymentMethod,
+};
 use frontdesk_core::{AppointmentId, CoreError, CoreResult, OrderId};
 
 use super::customer_id;
@@ -28,14 +30,23 @@ pub async fn book_appointment(desk: State<'_, Desk>, input: BookingInput) -> Cor
 /// Confirm, finish or mark a no-show (cancelling is [`cancel_appointment`]).
 #[tauri::command]
 #[specta::specta]
-pub async fn set_appointment_status(desk: State<'_, Desk>, id: String, status: AppointmentStatus) -> CoreResult<Appointment> {
+pub async fn set_appointment_status(
+    desk: State<'_, Desk>,
+    id: String,
+    status: AppointmentStatus,
+) -> CoreResult<Appointment> {
     let (id, actor) = (appointment_id(&id)?, desk.actor());
     blocking(&desk, move |s| s.set_appointment_status(&actor, id, status)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn cancel_appointment(desk: State<'_, Desk>, id: String, by: CancelledBy, reason: String) -> CoreResult<Appointment> {
+pub async fn cancel_appointment(
+    desk: State<'_, Desk>,
+    id: String,
+    by: CancelledBy,
+    reason: String,
+) -> CoreResult<Appointment> {
     let (id, actor) = (appointment_id(&id)?, desk.actor());
     blocking(&desk, move |s| s.cancel_appointment(&actor, id, by, &reason)).await
 }
@@ -49,14 +60,25 @@ pub async fn create_order(desk: State<'_, Desk>, input: OrderInput) -> CoreResul
 
 #[tauri::command]
 #[specta::specta]
-pub async fn pay_order(desk: State<'_, Desk>, id: String, method: PaymentMethod, amount_minor: i64) -> CoreResult<Order> {
+pub async fn pay_order(
+    desk: State<'_, Desk>,
+    id: String,
+    method: PaymentMethod,
+    amount_minor: i64,
+) -> CoreResult<Order> {
     let (id, actor) = (order_id(&id)?, desk.actor());
     blocking(&desk, move |s| s.pay_order(&actor, id, method, amount_minor)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn refund_order(desk: State<'_, Desk>, id: String, method: PaymentMethod, amount_minor: i64, reason: String) -> CoreResult<Order> {
+pub async fn refund_order(
+    desk: State<'_, Desk>,
+    id: String,
+    method: PaymentMethod,
+    amount_minor: i64,
+    reason: String,
+) -> CoreResult<Order> {
     let (id, actor) = (order_id(&id)?, desk.actor());
     blocking(&desk, move |s| s.refund_order(&actor, id, method, amount_minor, &reason)).await
 }
@@ -84,7 +106,12 @@ pub async fn directory_stats(desk: State<'_, Desk>) -> CoreResult<DirectoryStats
 /// Older past appointments of a customer: `before` is the oldest one shown.
 #[tauri::command]
 #[specta::specta]
-pub async fn past_appointments(desk: State<'_, Desk>, id: String, before: String, limit: u32) -> CoreResult<Vec<Appointment>> {
+pub async fn past_appointments(
+    desk: State<'_, Desk>,
+    id: String,
+    before: String,
+    limit: u32,
+) -> CoreResult<Vec<Appointment>> {
     let (id, before) = (customer_id(&id)?, appointment_id(&before)?);
     blocking(&desk, move |s| s.past_appointments(id, before, limit as usize)).await
 }

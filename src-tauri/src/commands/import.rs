@@ -74,7 +74,12 @@ pub async fn preview_import(desk: State<'_, Desk>, path: String, choice: ImportC
 /// in the report.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_csv(desk: State<'_, Desk>, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CoreResult<ImportReport> {
+pub async fn import_csv(
+    desk: State<'_, Desk>,
+    path: String,
+    choice: ImportChoice,
+    on_progress: Channel<Progress>,
+) -> CoreResult<ImportReport> {
     let (path, opts) = options(&desk, &path, choice)?;
     blocking(&desk, move |s| {
         let mut progress = throttled(on_progress);
@@ -107,7 +112,8 @@ pub async fn load_demo(desk: State<'_, Desk>, count: u32, on_progress: Channel<P
     let data_set = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1);
     blocking(&desk, move |s| {
         let mut progress = throttled(on_progress);
-        let (customers, history) = frontdesk_core::seed::seed_demo(s, u64::from(count), data_set, DEMO_APPOINTMENTS, &mut progress)?;
+        let (customers, history) =
+            frontdesk_core::seed::seed_demo(s, u64::from(count), data_set, DEMO_APPOINTMENTS, &mut progress)?;
         Ok(DemoReport {
             created: customers.created,
             rejected: customers.rejected,

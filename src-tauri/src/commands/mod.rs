@@ -21,7 +21,10 @@ use frontdesk_core::{CoreError, CoreResult, CustomerId, Store};
 use crate::Desk;
 
 /// Runs `f` with the store off the async runtime's threads.
-async fn blocking<T: Send + 'static>(desk: &Desk, f: impl FnOnce(&Store) -> CoreResult<T> + Send + 'static) -> CoreResult<T> {
+async fn blocking<T: Send + 'static>(
+    desk: &Desk,
+    f: impl FnOnce(&Store) -> CoreResult<T> + Send + 'static,
+) -> CoreResult<T> {
     let store = desk.store.clone();
     tauri::async_runtime::spawn_blocking(move || f(&store))
         .await

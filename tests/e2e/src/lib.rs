@@ -40,7 +40,8 @@ pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("FRONTDESK_APP_BIN") {
         return PathBuf::from(p);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     target.join("debug/frontdesk-app")
 }
 
@@ -169,7 +170,11 @@ impl Window {
         // From the DOM: WebKitWebDriver's visible text is empty for a clipped (ellipsis) element.
         let sel = format!("[data-testid=\"{testid}\"]");
         self.until(&format!("{testid} text"), || async {
-            let v = self.client.execute("return document.querySelector(arguments[0])?.textContent.trim() ?? null", vec![json!(sel)]).await.ok()?;
+            let v = self
+                .client
+                .execute("return document.querySelector(arguments[0])?.textContent.trim() ?? null", vec![json!(sel)])
+                .await
+                .ok()?;
             let t = v.as_str()?.to_string();
             ok(&t).then_some(t)
         })
@@ -221,7 +226,8 @@ impl Window {
     /// Rows in the app's database with this email (read-only, beside the running app).
     pub fn customers_with_email(&self, email: &str) -> i64 {
         let conn = frontdesk_core::store::read_beside_connection(&self.db).expect("open the app's database");
-        conn.query_row("SELECT count(*) FROM customers WHERE lower(email) = lower(?1)", [email], |r| r.get(0)).expect("count")
+        conn.query_row("SELECT count(*) FROM customers WHERE lower(email) = lower(?1)", [email], |r| r.get(0))
+            .expect("count")
     }
 
     /// One number from the app's database (read-only, beside the running app).
@@ -237,7 +243,11 @@ impl Window {
 
     /// Chooses the option with `value` in the `<select name=…>`, as a click on it would.
     pub async fn choose(&self, name: &str, value: &str) {
-        self.field(name).await.select_by_value(value).await.unwrap_or_else(|e| panic!("[{}] choosing {value} in {name}: {e}", self.name));
+        self.field(name)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("[{}] choosing {value} in {name}: {e}", self.name));
     }
 
     pub async fn js(&self, script: &str) -> Value {
@@ -248,7 +258,13 @@ impl Window {
     /// `target/e2e-screenshots/<name>.png`, after two frames have been painted. (WebKitWebDriver's
     /// own screenshot can return a frame from before the last change.)
     pub async fn shot(&self, name: &str) {
-        let _ = self.client.execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))", vec![]).await;
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))",
+                vec![],
+            )
+            .await;
         tokio::time::sleep(Duration::from_millis(250)).await;
         let dir = workspace_root().join("target/e2e-screenshots");
         let _ = std::fs::create_dir_all(&dir);

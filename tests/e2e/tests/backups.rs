@@ -34,7 +34,8 @@ async fn back_up_restore_and_take_everything_along() {
     let done = w.text_until("backup-done", |t| t.contains("checked")).await;
     assert!(done.contains(&format!("{before} customers")), "{done}");
     w.until("the warning gone", || async { (!w.has("[data-testid=backup-warning]").await).then_some(()) }).await;
-    w.until("the backup listed", || async { (w.texts("[data-testid=backup-row]").await.len() == 1).then_some(()) }).await;
+    w.until("the backup listed", || async { (w.texts("[data-testid=backup-row]").await.len() == 1).then_some(()) })
+        .await;
     let files: Vec<_> = std::fs::read_dir(usb.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(w.testid("backup-last").await.text().await.unwrap().contains("just now"));
@@ -50,11 +51,16 @@ async fn back_up_restore_and_take_everything_along() {
 
     // ... is gone after restoring it, and kept in the copy set aside.
     w.click("settings").await;
-    w.until("the backup listed", || async { (w.texts("[data-testid=backup-row]").await.len() == 1).then_some(()) }).await;
+    w.until("the backup listed", || async { (w.texts("[data-testid=backup-row]").await.len() == 1).then_some(()) })
+        .await;
     w.click("restore-backup").await;
     let counts = w.text_until("restore-counts", |t| !t.is_empty()).await;
     assert!(counts.contains(&format!("{before} customers")), "{counts}");
-    assert_eq!(w.testid("restore-confirm").await.attr("disabled").await.unwrap().is_some(), true, "not before the word is typed");
+    assert_eq!(
+        w.testid("restore-confirm").await.attr("disabled").await.unwrap().is_some(),
+        true,
+        "not before the word is typed"
+    );
     w.fill("restore_confirmation", "restore").await;
     assert!(w.testid("restore-confirm").await.attr("disabled").await.unwrap().is_some(), "the word in capitals");
     w.fill("restore_confirmation", "RESTORE").await;
@@ -64,7 +70,8 @@ async fn back_up_restore_and_take_everything_along() {
     assert_eq!(live(&w), before);
     let aside = restored.split("kept at ").nth(1).unwrap().trim_end_matches('.').to_string();
     let conn = rusqlite::Connection::open(&aside).unwrap();
-    let zed: i64 = conn.query_row("SELECT count(*) FROM customers WHERE last_name = 'Later'", [], |r| r.get(0)).unwrap();
+    let zed: i64 =
+        conn.query_row("SELECT count(*) FROM customers WHERE last_name = 'Later'", [], |r| r.get(0)).unwrap();
     assert_eq!(zed, 1, "the desk as it was is kept");
     w.search("zed later").await;
     w.rows_until("no Zed", |r| r.is_empty()).await;
@@ -99,7 +106,12 @@ async fn back_up_restore_and_take_everything_along() {
     w.fill("last_name", "Onquit").await;
     w.click("save").await;
     w.text_until("profile-name", |t| t == "Quinn Onquit").await;
-    let backups = || std::fs::read_dir(usb.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("frontdesk-backup-")).count();
+    let backups = || {
+        std::fs::read_dir(usb.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("frontdesk-backup-"))
+            .count()
+    };
     assert_eq!(backups(), 1);
     // As the OS asks programs to end when it shuts down.
     let pid = w.app_pid().expect("the app's process");
@@ -109,9 +121,15 @@ async fn back_up_restore_and_take_everything_along() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(backups(), 2, "a backup on quit");
-    let newest = std::fs::read_dir(usb.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("frontdesk-backup-")).max().unwrap();
+    let newest = std::fs::read_dir(usb.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("frontdesk-backup-"))
+        .max()
+        .unwrap();
     let conn = rusqlite::Connection::open(&newest).unwrap();
-    let quinn: i64 = conn.query_row("SELECT count(*) FROM customers WHERE last_name = 'Onquit'", [], |r| r.get(0)).unwrap();
+    let quinn: i64 =
+        conn.query_row("SELECT count(*) FROM customers WHERE last_name = 'Onquit'", [], |r| r.get(0)).unwrap();
     assert_eq!(quinn, 1);
     w.close().await;
 }

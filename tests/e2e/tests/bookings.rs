@@ -6,7 +6,8 @@
 use chrono::{Duration, Utc};
 use frontdesk_core::customers::{Actor, Customer, CustomerInput};
 use frontdesk_core::history::{
-    AppointmentStatus, BookingInput, LineKind, Order, OrderInput, OrderLineInput, PaymentMethod, ServiceInput, StaffInput,
+    AppointmentStatus, BookingInput, LineKind, Order, OrderInput, OrderLineInput, PaymentMethod, ServiceInput,
+    StaffInput,
 };
 use frontdesk_core::settings::SettingsInput;
 use frontdesk_core::{CustomerId, ServiceId, StaffId, Store};
@@ -29,8 +30,14 @@ fn salon(store: &Store) -> Salon {
         })
         .unwrap();
     frontdesk_core::seed::seed(store, 200, 7, &mut |_| {}).unwrap();
-    let haircut = store.add_service(&ServiceInput { name: "Haircut".into(), duration_min: 45, price_minor: 3500, active: true }).unwrap().id;
-    let colour = store.add_service(&ServiceInput { name: "Colour".into(), duration_min: 90, price_minor: 8500, active: true }).unwrap().id;
+    let haircut = store
+        .add_service(&ServiceInput { name: "Haircut".into(), duration_min: 45, price_minor: 3500, active: true })
+        .unwrap()
+        .id;
+    let colour = store
+        .add_service(&ServiceInput { name: "Colour".into(), duration_min: 90, price_minor: 8500, active: true })
+        .unwrap()
+        .id;
     let mia = store.add_staff(&StaffInput { name: "Mia".into(), active: true }).unwrap().id;
     store.add_staff(&StaffInput { name: "Alex".into(), active: true }).unwrap();
     let zoe = store
@@ -81,9 +88,18 @@ fn checked_out_visit(store: &Store, customer: CustomerId, service: ServiceId, ho
     let actor = Actor::new("setup");
     let a = store.book_appointment(&actor, &booking(customer, service, None, -hours)).unwrap();
     store.set_appointment_status(&actor, a.id, AppointmentStatus::Finished).unwrap();
-    let line = OrderLineInput { kind: LineKind::Service, service: Some(service), description: None, quantity: 1, unit_price_minor: None };
+    let line = OrderLineInput {
+        kind: LineKind::Service,
+        service: Some(service),
+        description: None,
+        quantity: 1,
+        unit_price_minor: None,
+    };
     store
-        .create_order(&actor, &OrderInput { customer, lines: vec![line], appointment: Some(a.id), notes: None, branch: None })
+        .create_order(
+            &actor,
+            &OrderInput { customer, lines: vec![line], appointment: Some(a.id), notes: None, branch: None },
+        )
         .unwrap()
 }
 
@@ -93,7 +109,10 @@ async fn books_an_existing_customer_found_by_a_phone_fragment() {
     w.click("new-booking").await;
     let picker = w.testid("picker-search").await;
     picker.send_keys("900 12").await.unwrap();
-    w.until("Zoë in the picker", || async { w.texts("[data-testid=picker-row]").await.first().filter(|r| r.contains("Zoë Müller")).cloned() }).await;
+    w.until("Zoë in the picker", || async {
+        w.texts("[data-testid=picker-row]").await.first().filter(|r| r.contains("Zoë Müller")).cloned()
+    })
+    .await;
     picker.send_keys(keys::ENTER).await.unwrap();
     w.text_until("picked-name", |t| t == "Zoë Müller").await;
     w.choose("service", &s.haircut.0.to_string()).await;
@@ -110,7 +129,13 @@ async fn books_an_existing_customer_found_by_a_phone_fragment() {
     // The profile opens on the customer, with the booking upcoming.
     w.text_until("profile-name", |t| t == "Zoë Müller").await;
     let upcoming = w.texts("[data-testid=upcoming] [data-testid=appointment-row]").await;
-    assert!(upcoming.len() == 1 && upcoming[0].contains("Haircut") && upcoming[0].contains("Mia") && upcoming[0].contains("Pending"), "{upcoming:?}");
+    assert!(
+        upcoming.len() == 1
+            && upcoming[0].contains("Haircut")
+            && upcoming[0].contains("Mia")
+            && upcoming[0].contains("Pending"),
+        "{upcoming:?}"
+    );
     let booked = w.query_i64(
         "SELECT count(*) FROM appointments a JOIN customers c ON c.seq = a.customer_seq WHERE c.code = ?1 AND a.notes = 'Wants a fringe trim' AND a.staff_id = ?2",
         &[&s.zoe.code, &s.mia.0],
@@ -145,7 +170,10 @@ async fn books_a_walk_in_created_inline_without_losing_the_draft() {
     w.text_until("picked-name", |t| t == "Nadia Okafor").await;
     // Still the same screen, with the draft as it was.
     let draft = w.js("return [document.querySelector('[name=service]').value, document.querySelector('[name=staff]').value, document.querySelector('[name=notes]').value, document.querySelector('[name=price]').value]").await;
-    assert_eq!(draft, serde_json::json!([s.colour.0.to_string(), s.mia.0.to_string(), "Walk-in, patch test done", "85.00"]));
+    assert_eq!(
+        draft,
+        serde_json::json!([s.colour.0.to_string(), s.mia.0.to_string(), "Walk-in, patch test done", "85.00"])
+    );
     // Her email is added in place, and a duplicate phone is refused in place.
     w.click("picker-edit-contact").await;
     w.fill("picker_phone", "07700 900123").await;
@@ -187,7 +215,11 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     w.text_until("stat-visits", |t| t == "0").await;
 
     // The appointment that started an hour ago is finished: a visit.
-    w.css("[data-testid=upcoming] [data-testid=appointment-row]:first-child [data-testid=appointment-finish]").await.click().await.unwrap();
+    w.css("[data-testid=upcoming] [data-testid=appointment-row]:first-child [data-testid=appointment-finish]")
+        .await
+        .click()
+        .await
+        .unwrap();
     w.text_until("stat-visits", |t| t == "1").await;
 
     // Checkout: the visit's service is on the order already; a product is added; paid in two parts.
@@ -236,7 +268,10 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     w.text_until("stat-cancellations", |t| t == "1").await;
     w.text_until("stat-late-cancellations", |t| t == "1 late").await;
     let past = w.texts("[data-testid=past] [data-testid=appointment-row]").await;
-    assert!(past.iter().any(|r| r.contains("Cancelled") && r.contains("late") && r.contains("Car broke down")), "{past:?}");
+    assert!(
+        past.iter().any(|r| r.contains("Cancelled") && r.contains("late") && r.contains("Car broke down")),
+        "{past:?}"
+    );
     assert!(past.iter().any(|r| r.contains("Finished")), "{past:?}");
     // Loyalty: 10 for the visit; the order's points are its rate on what it kept: 35 for the
     // 47.50 paid less the 12.50 refunded (not 34, the share of the 47 first earned).
@@ -255,7 +290,14 @@ async fn sells_takes_part_payments_refunds_part_and_cancels_late_then_the_profil
     let (stored, recomputed) = store.stats_check(&s.zoe.code).unwrap();
     assert_eq!(stored, recomputed);
     assert_eq!(
-        (stored.visits, stored.total_spent_minor, stored.refunded_minor, stored.cancellations, stored.late_cancellations, stored.loyalty_points),
+        (
+            stored.visits,
+            stored.total_spent_minor,
+            stored.refunded_minor,
+            stored.cancellations,
+            stored.late_cancellations,
+            stored.loyalty_points
+        ),
         (1, 3500, 1250, 1, 1, 45)
     );
     drop(store);
@@ -286,7 +328,12 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
         let actor = Actor::new("setup");
         let o = checked_out_visit(store, salon.zoe.id, salon.colour, 1);
         store.pay_order(&actor, o.id, PaymentMethod::Card, 8500).unwrap();
-        let nadia = store.create_customer(&actor, &CustomerInput { first_name: "Nadia".into(), last_name: "Okafor".into(), ..Default::default() }).unwrap();
+        let nadia = store
+            .create_customer(
+                &actor,
+                &CustomerInput { first_name: "Nadia".into(), last_name: "Okafor".into(), ..Default::default() },
+            )
+            .unwrap();
         store.book_appointment(&actor, &booking(nadia.id, salon.colour, None, 48)).unwrap();
     })
     .await;
@@ -294,7 +341,10 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
     w.text_until("directory-stat-most-valuable-name", |t| t == "Zoë Müller").await;
     // Sorted by total spent, the biggest spender is on top.
     w.choose("sort", "total_spent").await;
-    w.rows_until("Zoë first by total spent", |r| r.first().is_some_and(|r| r.contains("Zoë Müller") && r.contains("85.00"))).await;
+    w.rows_until("Zoë first by total spent", |r| {
+        r.first().is_some_and(|r| r.contains("Zoë Müller") && r.contains("85.00"))
+    })
+    .await;
     // Activity: visited lately → only Zoë; upcoming → only Nadia.
     w.choose("filter_activity", "visited_within:30").await;
     w.rows_until("only Zoë visited lately", |r| r.len() == 1 && r[0].contains("Zoë Müller")).await;
@@ -331,7 +381,13 @@ async fn the_directory_ranks_and_filters_by_activity_and_settings_edit_the_catal
         (v == serde_json::json!(["20", "15.00"])).then_some(())
     })
     .await;
-    assert_eq!(w.query_i64("SELECT count(*) FROM services WHERE name = 'Beard trim' AND duration_min = 20 AND price_minor = 1500", &[]), 1);
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM services WHERE name = 'Beard trim' AND duration_min = 20 AND price_minor = 1500",
+            &[]
+        ),
+        1
+    );
     let _ = s.haircut;
     w.close().await;
 }

@@ -10,7 +10,11 @@ use frontdesk_e2e::{keys, Window};
 /// A GB desk with two known customers among 300 demo ones.
 fn salon(store: &Store) -> (Customer, Customer) {
     store
-        .update_settings(&SettingsInput { business_name: Some("Salon Aurora".into()), default_region: Some("GB".into()), ..Default::default() })
+        .update_settings(&SettingsInput {
+            business_name: Some("Salon Aurora".into()),
+            default_region: Some("GB".into()),
+            ..Default::default()
+        })
         .unwrap();
     frontdesk_core::seed::seed(store, 300, 7, &mut |_| {}).unwrap();
     let actor = Actor::new("setup");
@@ -75,7 +79,8 @@ async fn finds_customers_by_name_phone_fragment_email_and_code() {
     w.client.active_element().await.unwrap().send_keys("zoe mul").await.unwrap();
     let rows = w.rows_until("Zoë by name words", |r| first_is(r, "Zoë Müller")).await;
     assert!(rows[0].contains(&zoe.code), "{rows:?}");
-    let marked = w.js("return [...document.querySelectorAll('[data-testid=customer-row] mark')].map(m => m.textContent)").await;
+    let marked =
+        w.js("return [...document.querySelectorAll('[data-testid=customer-row] mark')].map(m => m.textContent)").await;
     assert!(marked.to_string().contains("Zoë") && marked.to_string().contains("Mül"), "highlighted: {marked}");
     // The name is on screen in its column, after the row's tick box (not pushed out by it).
     let shown = w
@@ -107,12 +112,13 @@ async fn finds_customers_by_name_phone_fragment_email_and_code() {
     w.rows_until("many rows", |r| r.len() > 5).await;
     let search = w.testid("search").await;
     search.send_keys(&format!("{}{}", keys::DOWN, keys::DOWN)).await.unwrap();
-    let selected = w.until("third row selected", || async {
-        let t = w.selected_row().await?;
-        let rows = w.rows().await;
-        (rows.get(2) == Some(&t)).then_some(t)
-    })
-    .await;
+    let selected = w
+        .until("third row selected", || async {
+            let t = w.selected_row().await?;
+            let rows = w.rows().await;
+            (rows.get(2) == Some(&t)).then_some(t)
+        })
+        .await;
     let name = selected.split(" | ").next().unwrap().to_string();
     w.text_until("overview-name", |t| t == name).await;
     w.shot("directory-overview").await;
@@ -136,7 +142,10 @@ async fn creates_a_customer_with_field_errors_first() {
     w.fill("email", "ada.lovelace@example.com").await;
     w.fill("phone", "07700900456").await;
     // Shown formatted as it is typed.
-    w.until("formatted phone", || async { (w.field("phone").await.prop("value").await.ok()??.as_str() == "07700 900456").then_some(()) }).await;
+    w.until("formatted phone", || async {
+        (w.field("phone").await.prop("value").await.ok()??.as_str() == "07700 900456").then_some(())
+    })
+    .await;
     w.field("country").await.select_by_value("GB").await.unwrap();
     w.fill("city", "London").await;
     let tags = w.field("tags").await;
@@ -173,7 +182,10 @@ async fn duplicate_email_and_phone_are_caught_while_typing_and_open_existing_wor
     assert!(w.has("[data-testid=duplicate-warning]").await);
     assert_eq!(w.customers_with_email("zoe.muller@example.com"), 1);
     w.fill("email", "").await;
-    w.until("email warning gone", || async { (!w.has("[data-testid=duplicate-warning][data-field=email]").await).then_some(()) }).await;
+    w.until("email warning gone", || async {
+        (!w.has("[data-testid=duplicate-warning][data-field=email]").await).then_some(())
+    })
+    .await;
     w.fill("phone", "+44 7700 900 123").await;
     let warning = w.text_until("duplicate-warning", |t| t.contains("phone")).await;
     assert!(warning.contains("Zoë Müller"), "{warning}");
@@ -217,7 +229,10 @@ async fn an_edit_shows_in_the_list_and_on_the_timeline() {
     let (w, _, _) = open_salon("edit").await;
     open_profile(&w, "zoe mül", "Zoë Müller").await;
     w.click("edit").await;
-    w.until("form loaded", || async { (w.field("last_name").await.prop("value").await.ok()??.as_str() == "Müller").then_some(()) }).await;
+    w.until("form loaded", || async {
+        (w.field("last_name").await.prop("value").await.ok()??.as_str() == "Müller").then_some(())
+    })
+    .await;
     w.fill("last_name", "Müller-Lang").await;
     w.fill("city", "York").await;
     w.click("save").await;
@@ -247,7 +262,10 @@ async fn blocking_needs_a_reason_and_unblocking_keeps_the_history() {
     w.click("save").await;
     w.text_until("status-badge", |t| t == "Active").await;
     let history = w.text_until("status-history", |t| t.contains("Unblocked")).await;
-    assert!(history.contains("Blocked") && history.contains("Three no-shows") && history.contains("Paid the deposit"), "{history}");
+    assert!(
+        history.contains("Blocked") && history.contains("Three no-shows") && history.contains("Paid the deposit"),
+        "{history}"
+    );
     // Esc goes back to the list as it was left.
     w.css("body").await.send_keys(keys::ESC).await.unwrap();
     w.rows_until("the list again, John selected", |r| first_is(r, "John Quayle")).await;

@@ -15,8 +15,15 @@ fn fresha_file() -> String {
     for i in 0..40 {
         let (first, last) = (FIRST[i % 8], LAST[i / 8]);
         // Days 1..28: some over 12 (which proves the order), most not.
-        let birthday = if i == 0 { "14/03/1988".to_string() } else { format!("{:02}/{:02}/19{}", i % 28 + 1, i % 12 + 1, 70 + i) };
-        let (note, blocked, reason) = if i == 0 { ("Owes £20 — deposit only", "Yes", "") } else if i == 7 { ("", "TRUE", "Rude to staff") } else { ("", "No", "") };
+        let birthday =
+            if i == 0 { "14/03/1988".to_string() } else { format!("{:02}/{:02}/19{}", i % 28 + 1, i % 12 + 1, 70 + i) };
+        let (note, blocked, reason) = if i == 0 {
+            ("Owes £20 — deposit only", "Yes", "")
+        } else if i == 7 {
+            ("", "TRUE", "Rude to staff")
+        } else {
+            ("", "No", "")
+        };
         let location = if i < 25 { "Leeds" } else { "Wakefield" };
         // Amelia was added in summer (British Summer Time): her "client since" keeps 16:49.
         let added = if i == 0 { "22/08/2021 16:49".to_string() } else { format!("{:02}/03/2021 10:12", i % 28 + 1) };
@@ -56,7 +63,10 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     w.css("[data-testid=branch-row][data-code=main] [data-testid=branch-rename]").await.click().await.unwrap();
     w.fill("branch_rename_main", "Leeds").await;
     w.click("branch-rename-save").await;
-    w.until("Main renamed", || async { w.texts("[data-testid=branch-row]").await.iter().any(|t| t.starts_with("Leeds")).then_some(()) }).await;
+    w.until("Main renamed", || async {
+        w.texts("[data-testid=branch-row]").await.iter().any(|t| t.starts_with("Leeds")).then_some(())
+    })
+    .await;
 
     // The preview: every column's target, the dates proven day-first, the two locations.
     w.click("import-csv").await;
@@ -78,7 +88,10 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     assert!(dates.iter().any(|d| d.starts_with("Date of Birth: DD/MM/YYYY")), "{dates:?}");
     let branches = w.texts("[data-testid=import-file-branch]").await;
     assert_eq!(branches.len(), 2, "{branches:?}");
-    assert!(branches[0].starts_with("Leeds (25 rows)") && branches[1].starts_with("Wakefield (15 rows)"), "{branches:?}");
+    assert!(
+        branches[0].starts_with("Leeds (25 rows)") && branches[1].starts_with("Wakefield (15 rows)"),
+        "{branches:?}"
+    );
     // The referral source is not wanted; its column is set to "do not import".
     w.choose("import_target_Referral Source", "ignore").await;
     w.until("the preview read again", || async {
@@ -97,7 +110,13 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
 
     // In the database: Leeds (renamed Main) and Wakefield, no third branch.
     assert_eq!(w.query_i64("SELECT count(*) FROM branches WHERE archived = 0", &[]), 2);
-    assert_eq!(w.query_i64("SELECT count(*) FROM customers c JOIN branches b ON b.id = c.branch_id WHERE b.name = 'Leeds'", &[]), 25);
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM customers c JOIN branches b ON b.id = c.branch_id WHERE b.name = 'Leeds'",
+            &[]
+        ),
+        25
+    );
     assert_eq!(w.query_i64("SELECT count(*) FROM customers WHERE status = 1", &[]), 2);
     assert_eq!(w.query_i64("SELECT count(*) FROM customers WHERE remarks LIKE '%Instagram%'", &[]), 0);
 
@@ -141,9 +160,19 @@ async fn a_uk_salon_moves_in_from_fresha_through_the_preview() {
     w.text_until("result-count", |t| t.starts_with("0 ")).await;
     w.click("settings").await;
     w.css("[data-testid=branch-row][data-code=wakefield] [data-testid=branch-archive]").await.click().await.unwrap();
-    w.until("Wakefield archived", || async { (w.texts("[data-testid=branch-row]").await.len() == 1).then_some(()) }).await;
-    assert_eq!(w.query_i64("SELECT count(*) FROM customers c JOIN branches b ON b.id = c.branch_id WHERE b.name = 'Leeds'", &[]), 40);
-    w.until("archived branch listed", || async { (w.texts("[data-testid=archived-branch-row]").await.len() == 1).then_some(()) }).await;
+    w.until("Wakefield archived", || async { (w.texts("[data-testid=branch-row]").await.len() == 1).then_some(()) })
+        .await;
+    assert_eq!(
+        w.query_i64(
+            "SELECT count(*) FROM customers c JOIN branches b ON b.id = c.branch_id WHERE b.name = 'Leeds'",
+            &[]
+        ),
+        40
+    );
+    w.until("archived branch listed", || async {
+        (w.texts("[data-testid=archived-branch-row]").await.len() == 1).then_some(())
+    })
+    .await;
 
     // Back in the directory the filter on the archived branch is gone: all 40 are listed, and
     // a moved customer's timeline names both branches.

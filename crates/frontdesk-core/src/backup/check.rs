@@ -25,8 +25,11 @@ impl BackupCounts {
     pub(crate) fn of(conn: &Connection) -> CoreResult<BackupCounts> {
         // A desk from before the history tables has none of their records.
         let n = |table: &str, what: &str| -> CoreResult<i64> {
-            let exists: bool =
-                conn.query_row("SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)", [table], |r| r.get(0))?;
+            let exists: bool = conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                [table],
+                |r| r.get(0),
+            )?;
             Ok(if exists { conn.query_row(&format!("SELECT {what} FROM {table}"), [], |r| r.get(0))? } else { 0 })
         };
         Ok(BackupCounts {
@@ -57,7 +60,8 @@ pub(crate) fn read(file: &Path, thorough: bool) -> CoreResult<Contents> {
         code: code.into(),
         message,
     };
-    let meta = std::fs::metadata(file).map_err(|e| refused("not_found", format!("{} cannot be read: {e}", file.display())))?;
+    let meta =
+        std::fs::metadata(file).map_err(|e| refused("not_found", format!("{} cannot be read: {e}", file.display())))?;
     if !meta.is_file() {
         return Err(refused("not_a_backup", format!("{} is not a file.", file.display())));
     }
@@ -99,7 +103,11 @@ pub(crate) fn read(file: &Path, thorough: bool) -> CoreResult<Contents> {
         if problems != ["ok"] {
             return Err(refused(
                 "damaged",
-                format!("{} is damaged and cannot be used: {}; pick another backup.", file.display(), problems.join("; ")),
+                format!(
+                    "{} is damaged and cannot be used: {}; pick another backup.",
+                    file.display(),
+                    problems.join("; ")
+                ),
             ));
         }
     }
@@ -107,9 +115,10 @@ pub(crate) fn read(file: &Path, thorough: bool) -> CoreResult<Contents> {
         conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(damaged)
     };
     let counts = BackupCounts::of(&conn).map_err(|e| match e {
-        CoreError::Storage { message } => {
-            refused("damaged", format!("{} is damaged and cannot be used ({message}); pick another backup.", file.display()))
-        }
+        CoreError::Storage { message } => refused(
+            "damaged",
+            format!("{} is damaged and cannot be used ({message}); pick another backup.", file.display()),
+        ),
         other => other,
     })?;
     Ok(Contents {

@@ -135,16 +135,21 @@ impl Store {
                 BackupCounts::of(r.conn())?,
             ))
         })?;
-        let changed_since = last_ok.as_ref().map_or(current.last_change > 0 || current.customers > 0, |b| {
-            b.counts.last_change != current.last_change
-        });
+        let changed_since = last_ok
+            .as_ref()
+            .map_or(current.last_change > 0 || current.customers > 0, |b| b.counts.last_change != current.last_change);
         let overdue = match &last_ok {
             Some(b) => now - b.taken_at_ms > OVERDUE_MS,
             None => current.customers > 0,
         };
         let last_failure = last_failure.filter(|f| last_ok.as_ref().is_none_or(|b| f.at_ms > b.taken_at_ms));
         Ok(BackupStatus {
-            folder: chosen.clone().map(PathBuf::from).unwrap_or_else(|| self.default_backup_folder()).display().to_string(),
+            folder: chosen
+                .clone()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| self.default_backup_folder())
+                .display()
+                .to_string(),
             folder_chosen: chosen.is_some(),
             last_ok,
             last_failure,
@@ -199,10 +204,8 @@ impl Store {
             Some(f) => f.to_path_buf(),
             None => self.backup_folder()?,
         };
-        let mut found: Vec<BackupInfo> = backup_files(&folder)?
-            .into_iter()
-            .filter_map(|(path, _)| inspect(&path, false).ok())
-            .collect();
+        let mut found: Vec<BackupInfo> =
+            backup_files(&folder)?.into_iter().filter_map(|(path, _)| inspect(&path, false).ok()).collect();
         found.sort_by(|a, b| b.taken_at_ms.cmp(&a.taken_at_ms));
         Ok(found)
     }
@@ -274,7 +277,9 @@ impl Store {
             copy.pragma_update(None, "journal_mode", "DELETE")?;
             settings::put(&copy, TAKEN_AT_KEY, &at.to_string())?;
             copy.close().map_err(|(_, e)| failed("cannot finish the copy", &e))?;
-            std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| failed("cannot write the copy to disk", &e))?;
+            std::fs::File::open(&partial)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| failed("cannot write the copy to disk", &e))?;
             let checked = check::read(&partial, true)?;
             if checked.counts != counts {
                 return Err(failed(
@@ -311,7 +316,8 @@ impl Store {
         }
         let parent_there = folder.parent().is_some_and(|p| p.as_os_str().is_empty() || p.is_dir());
         if folder == self.default_backup_folder() || parent_there {
-            return std::fs::create_dir(folder).map_err(|e| missing(format!("cannot create the backup folder {}: {e}", folder.display())));
+            return std::fs::create_dir(folder)
+                .map_err(|e| missing(format!("cannot create the backup folder {}: {e}", folder.display())));
         }
         Err(missing(format!(
             "The backup folder {} is not there (is its disk plugged in, its network share reachable?). \
@@ -364,7 +370,9 @@ fn backup_files(folder: &Path) -> CoreResult<Vec<(PathBuf, i64)>> {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(CoreError::Storage { message: format!("cannot read the backup folder {}: {e}", folder.display()) })
+            return Err(CoreError::Storage {
+                message: format!("cannot read the backup folder {}: {e}", folder.display()),
+            })
         }
     };
     Ok(entries

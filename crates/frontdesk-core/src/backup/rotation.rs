@@ -79,7 +79,12 @@ mod tests {
         let name = file_name(at);
         assert_eq!(name, "frontdesk-backup-2026-12-03T12-13-20.123Z.db");
         assert_eq!(taken_at(&name), Some(at));
-        for other in ["frontdesk.db", "frontdesk-backup-yesterday.db", "holiday.jpg", "frontdesk-backup-2026-12-03T11-33-20.123Z.db.partial"] {
+        for other in [
+            "frontdesk.db",
+            "frontdesk-backup-yesterday.db",
+            "holiday.jpg",
+            "frontdesk-backup-2026-12-03T11-33-20.123Z.db.partial",
+        ] {
             assert_eq!(taken_at(other), None, "{other}");
         }
     }

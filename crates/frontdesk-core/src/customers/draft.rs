@@ -12,7 +12,8 @@ pub fn draft_from_query(q: &str) -> CustomerInput {
     for w in q.split_whitespace() {
         if w.contains('@') && draft.email.is_none() {
             draft.email = Some(w.to_string());
-        } else if w.chars().all(|c| c.is_ascii_digit() || "+().-/".contains(c)) && w.chars().any(|c| c.is_ascii_digit()) {
+        } else if w.chars().all(|c| c.is_ascii_digit() || "+().-/".contains(c)) && w.chars().any(|c| c.is_ascii_digit())
+        {
             phone.push(w);
         } else if crate::import::NAME_PARTICLES.contains(&w) {
             name.push(w.to_string());
@@ -43,7 +44,13 @@ mod tests {
             ("07700 900126", "", "", Some("07700 900126"), None),
             ("+44 (0)113 496-0000", "", "", Some("+44 (0)113 496-0000"), None),
             ("bella@example.com", "", "", None, Some("bella@example.com")),
-            ("Bella Hart bella@example.com 0113 496 0000", "Bella", "Hart", Some("0113 496 0000"), Some("bella@example.com")),
+            (
+                "Bella Hart bella@example.com 0113 496 0000",
+                "Bella",
+                "Hart",
+                Some("0113 496 0000"),
+                Some("bella@example.com"),
+            ),
             ("mary ann van der berg", "Mary Ann", "van der Berg", None, None),
             ("zoë müller", "Zoë", "Müller", None, None),
             ("R2D2", "R2D2", "", None, None),
@@ -51,7 +58,11 @@ mod tests {
         ];
         for (q, first, last, phone, email) in table {
             let d = draft_from_query(q);
-            assert_eq!((d.first_name.as_str(), d.last_name.as_str(), d.phone.as_deref(), d.email.as_deref()), (*first, *last, *phone, *email), "{q}");
+            assert_eq!(
+                (d.first_name.as_str(), d.last_name.as_str(), d.phone.as_deref(), d.email.as_deref()),
+                (*first, *last, *phone, *email),
+                "{q}"
+            );
         }
     }
 }

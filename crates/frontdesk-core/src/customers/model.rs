@@ -21,7 +21,11 @@ impl CustomerStatus {
         }
     }
     pub(crate) fn from_db(v: i64) -> Self {
-        if v == 1 { CustomerStatus::Blocked } else { CustomerStatus::Active }
+        if v == 1 {
+            CustomerStatus::Blocked
+        } else {
+            CustomerStatus::Active
+        }
     }
     pub(crate) fn to_db(self) -> i64 {
         match self {

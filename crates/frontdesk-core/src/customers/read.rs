@@ -106,7 +106,11 @@ pub struct ContactOwner {
     pub shared: bool,
 }
 
-pub(crate) fn live_owner_by_email(conn: &Connection, email: &str, except_seq: Option<i64>) -> CoreResult<Option<(CustomerRef, bool)>> {
+pub(crate) fn live_owner_by_email(
+    conn: &Connection,
+    email: &str,
+    except_seq: Option<i64>,
+) -> CoreResult<Option<(CustomerRef, bool)>> {
     owner(
         conn,
         "SELECT id, code, first_name, last_name, shared_contacts FROM customers \
@@ -117,7 +121,11 @@ pub(crate) fn live_owner_by_email(conn: &Connection, email: &str, except_seq: Op
     )
 }
 
-pub(crate) fn live_owner_by_phone(conn: &Connection, e164: &str, except_seq: Option<i64>) -> CoreResult<Option<(CustomerRef, bool)>> {
+pub(crate) fn live_owner_by_phone(
+    conn: &Connection,
+    e164: &str,
+    except_seq: Option<i64>,
+) -> CoreResult<Option<(CustomerRef, bool)>> {
     owner(
         conn,
         "SELECT id, code, first_name, last_name, shared_contacts FROM customers \
@@ -128,7 +136,13 @@ pub(crate) fn live_owner_by_phone(conn: &Connection, e164: &str, except_seq: Opt
     )
 }
 
-fn owner(conn: &Connection, sql: &str, key: &str, except: Option<i64>, bit: i64) -> CoreResult<Option<(CustomerRef, bool)>> {
+fn owner(
+    conn: &Connection,
+    sql: &str,
+    key: &str,
+    except: Option<i64>,
+    bit: i64,
+) -> CoreResult<Option<(CustomerRef, bool)>> {
     Ok(conn
         .prepare_cached(sql)?
         .query_row(rusqlite::params![key, except], |r| {
@@ -227,7 +241,9 @@ impl Store {
             };
             let mut address = crate::locale::address::layout(&parts, &r.desk.locale.country);
             // On the profile the country is shown even when it is the desk's (a letter leaves it out).
-            if !parts.country.is_empty() && !address.iter().any(|l| matches!(l, crate::locale::address::AddressLine::Country(_))) {
+            if !parts.country.is_empty()
+                && !address.iter().any(|l| matches!(l, crate::locale::address::AddressLine::Country(_)))
+            {
                 address.push(crate::locale::address::AddressLine::Country(parts.country.to_uppercase()));
             }
             Ok(CustomerDetail {

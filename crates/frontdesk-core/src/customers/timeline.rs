@@ -54,7 +54,12 @@ pub(crate) fn encode_about(changes: &[FieldChange], note: Option<&str>, subject:
     if !changes.is_empty() {
         obj.insert(
             "changes".into(),
-            Value::Array(changes.iter().map(|c| Value::Array(vec![c.field.clone().into(), c.old.clone(), c.new.clone()])).collect()),
+            Value::Array(
+                changes
+                    .iter()
+                    .map(|c| Value::Array(vec![c.field.clone().into(), c.old.clone(), c.new.clone()]))
+                    .collect(),
+            ),
         );
     }
     if let Some(n) = note {
@@ -75,7 +80,11 @@ fn decode(data: Option<String>) -> (Vec<FieldChange>, Option<String>, Option<Sub
             a.iter()
                 .filter_map(|c| {
                     let c = c.as_array()?;
-                    Some(FieldChange { field: c.first()?.as_str()?.to_string(), old: c.get(1)?.clone(), new: c.get(2)?.clone() })
+                    Some(FieldChange {
+                        field: c.first()?.as_str()?.to_string(),
+                        old: c.get(1)?.clone(),
+                        new: c.get(2)?.clone(),
+                    })
                 })
                 .collect()
         })
@@ -101,7 +110,12 @@ fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineEvent> {
 }
 
 /// Newest first. An imported customer's first entry comes from the import (`seq` 0).
-pub(crate) fn page(conn: &Connection, customer_seq: i64, before: Option<i64>, limit: usize) -> CoreResult<Vec<TimelineEvent>> {
+pub(crate) fn page(
+    conn: &Connection,
+    customer_seq: i64,
+    before: Option<i64>,
+    limit: usize,
+) -> CoreResult<Vec<TimelineEvent>> {
     let sql = format!("{SELECT} WHERE e.customer_seq = ?1 AND e.seq < ?2 ORDER BY e.seq DESC LIMIT ?3");
     let mut st = conn.prepare_cached(&sql)?;
     let rows = st.query_map(params![customer_seq, before.unwrap_or(i64::MAX), limit as i64], map)?;

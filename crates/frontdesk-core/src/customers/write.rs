@@ -44,11 +44,17 @@ pub struct Imported {
 }
 
 fn first_error(errors: Vec<CoreError>) -> CoreError {
-    errors.into_iter().next().unwrap_or_else(|| CoreError::validation("customer", "invalid", "The customer is not valid."))
+    errors
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| CoreError::validation("customer", "invalid", "The customer is not valid."))
 }
 
 fn duplicate(field: &str, c: Customer) -> CoreError {
-    CoreError::Duplicate { field: field.into(), existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name } }
+    CoreError::Duplicate {
+        field: field.into(),
+        existing: crate::error::CustomerRef { id: c.id, code: c.code, display_name: c.display_name },
+    }
 }
 
 fn keys_of(c: &Customer) -> IndexKeys {
@@ -61,17 +67,33 @@ fn shared_bits(v: &ValidCustomer) -> i64 {
 
 /// The form with a birthday typed in the desk's order (`14/03/1988` or `14/3/88` on a UK desk)
 /// as `YYYY-MM-DD`; one that is not a date is left out and said why, in the desk's order.
-fn birthday_as_typed(input: &CustomerInput, locale: &crate::locale::Locale, today: chrono::NaiveDate) -> (CustomerInput, Option<CoreError>) {
+fn birthday_as_typed(
+    input: &CustomerInput,
+    locale: &crate::locale::Locale,
+    today: chrono::NaiveDate,
+) -> (CustomerInput, Option<CoreError>) {
     let Some(text) = input.birthday.as_deref().map(str::trim).filter(|b| !b.is_empty()) else {
         return (input.clone(), None);
     };
     match crate::locale::dates::parse(text, locale.date_order, today) {
-        Ok(crate::locale::dates::Written::Date(d)) => (CustomerInput { birthday: Some(d.format("%Y-%m-%d").to_string()), ..input.clone() }, None),
+        Ok(crate::locale::dates::Written::Date(d)) => {
+            (CustomerInput { birthday: Some(d.format("%Y-%m-%d").to_string()), ..input.clone() }, None)
+        }
         Ok(_) => (
             CustomerInput { birthday: None, ..input.clone() },
-            Some(CoreError::validation("birthday", "invalid_date", format!("\"{text}\" has a time; a birthday is a date, e.g. {}.", locale.format_date(chrono::NaiveDate::from_ymd_opt(1990, 4, 23).unwrap_or(today))))),
+            Some(CoreError::validation(
+                "birthday",
+                "invalid_date",
+                format!(
+                    "\"{text}\" has a time; a birthday is a date, e.g. {}.",
+                    locale.format_date(chrono::NaiveDate::from_ymd_opt(1990, 4, 23).unwrap_or(today))
+                ),
+            )),
         ),
-        Err(why) => (CustomerInput { birthday: None, ..input.clone() }, Some(CoreError::validation("birthday", "invalid_date", why))),
+        Err(why) => (
+            CustomerInput { birthday: None, ..input.clone() },
+            Some(CoreError::validation("birthday", "invalid_date", why)),
+        ),
     }
 }
 
@@ -158,7 +180,11 @@ impl Writer<'_> {
 
     fn adopt_code(&mut self, code: &str) -> CoreResult<String> {
         let canonical = normalize::code_query(code).ok_or_else(|| {
-            CoreError::validation("code", "invalid_code", format!("\"{code}\" is not a customer code (three letters, a dash, digits: QKM-1042)."))
+            CoreError::validation(
+                "code",
+                "invalid_code",
+                format!("\"{code}\" is not a customer code (three letters, a dash, digits: QKM-1042)."),
+            )
         })?;
         let existing = self
             .tx
@@ -268,8 +294,17 @@ impl Writer<'_> {
 
     pub(crate) fn outbox_for(&self, entity: &str, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
         self.tx
-            .prepare_cached("INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-            .execute(params![entity, seq, field, value.map(|v| v.to_string()), self.hlc_now() as i64, self.desk.device_row])?;
+            .prepare_cached(
+                "INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                entity,
+                seq,
+                field,
+                value.map(|v| v.to_string()),
+                self.hlc_now() as i64,
+                self.desk.device_row
+            ])?;
         Ok(())
     }
 
@@ -277,8 +312,17 @@ impl Writer<'_> {
         read::find(&self.tx, &id.to_string())
     }
 
-    fn touch(&self, seq: i64, actor: &Actor, kind: &str, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
-        self.tx.prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+    fn touch(
+        &self,
+        seq: i64,
+        actor: &Actor,
+        kind: &str,
+        changes: &[FieldChange],
+        note: Option<&str>,
+    ) -> CoreResult<()> {
+        self.tx
+            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
+            .execute(params![seq, self.now_ms])?;
         self.event(seq, actor, kind, encode(changes, note))?;
         for c in changes {
             self.outbox(seq, &c.field, Some(&c.new))?;
@@ -287,10 +331,18 @@ impl Writer<'_> {
     }
 
     /// Saves the edit form. Returns the changes made (empty: nothing changed, nothing written).
-    pub fn update_customer(&mut self, actor: &Actor, id: CustomerId, input: &CustomerInput) -> CoreResult<Vec<FieldChange>> {
+    pub fn update_customer(
+        &mut self,
+        actor: &Actor,
+        id: CustomerId,
+        input: &CustomerInput,
+    ) -> CoreResult<Vec<FieldChange>> {
         let (seq, old) = self.load(id)?;
         if old.archived_at.is_some() {
-            return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before editing it.", old.display_name)));
+            return Err(CoreError::conflict(
+                "archived",
+                format!("{} is archived; restore the record before editing it.", old.display_name),
+            ));
         }
         let v = self.validate_keeping_phone(input, &old)?;
         // Only a contact point that changed (or stopped being marked shared) is checked: an
@@ -298,9 +350,13 @@ impl Writer<'_> {
         // the record uneditable.
         let check = ValidCustomer {
             email: v.email.clone().filter(|e| {
-                old.email.as_deref().map(normalize::email_key) != Some(normalize::email_key(e)) || (old.email_shared && !v.email_shared)
+                old.email.as_deref().map(normalize::email_key) != Some(normalize::email_key(e))
+                    || (old.email_shared && !v.email_shared)
             }),
-            phone_e164: v.phone_e164.clone().filter(|p| old.phone_e164.as_deref() != Some(p) || (old.phone_shared && !v.phone_shared)),
+            phone_e164: v
+                .phone_e164
+                .clone()
+                .filter(|p| old.phone_e164.as_deref() != Some(p) || (old.phone_shared && !v.phone_shared)),
             ..v.clone()
         };
         self.check_unique(&check, Some(seq))?;
@@ -333,7 +389,11 @@ impl Writer<'_> {
             (None, _) => false,
         };
         if consent_changed {
-            diff("marketing_consent", json!(old.marketing_consent.as_ref().map(|c| c.granted)), json!(v.marketing_consent));
+            diff(
+                "marketing_consent",
+                json!(old.marketing_consent.as_ref().map(|c| c.granted)),
+                json!(v.marketing_consent),
+            );
         }
         if changes.is_empty() {
             return Ok(changes);
@@ -364,12 +424,7 @@ impl Writer<'_> {
                 tags,
                 v.birthday.map(|b| b.to_string()),
             ])?;
-        index::replace(
-            &self.tx,
-            seq,
-            &keys_of(&old),
-            &IndexKeys::of_valid(&v),
-        )?;
+        index::replace(&self.tx, seq, &keys_of(&old), &IndexKeys::of_valid(&v))?;
         if consent_changed {
             self.tx
                 .prepare_cached("UPDATE customers SET marketing_consent = ?2, marketing_consent_at = ?3, marketing_consent_by = ?4 WHERE seq = ?1")?
@@ -413,7 +468,11 @@ impl Writer<'_> {
     pub fn block_customer(&mut self, actor: &Actor, id: CustomerId, reason: &str) -> CoreResult<()> {
         let reason = validate::single_line("blocked_reason", reason, 500)?;
         if reason.is_empty() {
-            return Err(CoreError::validation("blocked_reason", "required", "Say why the customer is blocked; the team will see it on the profile."));
+            return Err(CoreError::validation(
+                "blocked_reason",
+                "required",
+                "Say why the customer is blocked; the team will see it on the profile.",
+            ));
         }
         let (seq, old) = self.load(id)?;
         if old.status == CustomerStatus::Blocked {
@@ -436,7 +495,9 @@ impl Writer<'_> {
         if old.status != CustomerStatus::Blocked {
             return Err(CoreError::conflict("not_blocked", format!("{} is not blocked.", old.display_name)));
         }
-        self.tx.prepare_cached("UPDATE customers SET status = 0, blocked_reason = NULL WHERE seq = ?1")?.execute([seq])?;
+        self.tx
+            .prepare_cached("UPDATE customers SET status = 0, blocked_reason = NULL WHERE seq = ?1")?
+            .execute([seq])?;
         let changes = [
             FieldChange { field: "status".into(), old: json!("blocked"), new: json!("active") },
             FieldChange { field: "blocked_reason".into(), old: json!(old.blocked_reason), new: Value::Null },
@@ -450,7 +511,9 @@ impl Writer<'_> {
         if old.archived_at.is_some() {
             return Err(CoreError::conflict("already_archived", format!("{} is already archived.", old.display_name)));
         }
-        self.tx.prepare_cached("UPDATE customers SET archived_at = ?2 WHERE seq = ?1")?.execute(params![seq, self.now_ms])?;
+        self.tx
+            .prepare_cached("UPDATE customers SET archived_at = ?2 WHERE seq = ?1")?
+            .execute(params![seq, self.now_ms])?;
         self.count_live(seq, -1)?;
         index::remove(&self.tx, seq, &keys_of(&old))?;
         let changes = [FieldChange { field: "archived_at".into(), old: Value::Null, new: json!(self.now_ms) }];
@@ -468,7 +531,8 @@ impl Writer<'_> {
         self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
         self.count_live(seq, 1)?;
         index::add(&self.tx, seq, &keys_of(&old))?;
-        let changes = [FieldChange { field: "archived_at".into(), old: json!(archived_at.timestamp_millis()), new: Value::Null }];
+        let changes =
+            [FieldChange { field: "archived_at".into(), old: json!(archived_at.timestamp_millis()), new: Value::Null }];
         self.touch(seq, actor, "restored", &changes, None)
     }
 }
@@ -509,7 +573,8 @@ impl Store {
         let desk = self.desk();
         let today = ms_to_datetime(self.sources().clock.now_ms()).date_naive();
         let (input, bad_birthday) = birthday_as_typed(input, &desk.locale, today);
-        let mut errors = validate::validate_customer(&input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default();
+        let mut errors =
+            validate::validate_customer(&input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default();
         errors.extend(bad_birthday);
         errors
     }

@@ -121,7 +121,9 @@ fn value(column: &str, v: ValueRef<'_>) -> Value {
         }
         ValueRef::Integer(i) => i.into(),
         ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
-        ValueRef::Text(t) if column == "data" => serde_json::from_slice(t).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(t).into())),
+        ValueRef::Text(t) if column == "data" => {
+            serde_json::from_slice(t).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(t).into()))
+        }
         ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into()),
         ValueRef::Blob(b) => match uuid::Uuid::from_slice(b) {
             Ok(u) => Value::String(u.to_string()),
@@ -173,14 +175,20 @@ fn folder_error(folder: &Path, code: &str, message: String) -> CoreError {
 /// `frontdesk-export-2026-12-03-1415`, with `-2`, `-3` … when that is taken.
 pub fn new_folder_in(parent: &Path, now_ms: i64) -> CoreResult<PathBuf> {
     if !parent.is_dir() {
-        return Err(folder_error(parent, "no_folder", format!("{} is not a folder; choose the folder to export into.", parent.display())));
+        return Err(folder_error(
+            parent,
+            "no_folder",
+            format!("{} is not a folder; choose the folder to export into.", parent.display()),
+        ));
     }
     let stamp = crate::clock::ms_to_datetime(now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d-%H%M");
     let base = format!("frontdesk-export-{stamp}");
     (1..1000)
         .map(|n| parent.join(if n == 1 { base.clone() } else { format!("{base}-{n}") }))
         .find(|p| !p.exists())
-        .ok_or_else(|| folder_error(parent, "not_empty", format!("{} holds too many exports named {base}.", parent.display())))
+        .ok_or_else(|| {
+            folder_error(parent, "not_empty", format!("{} holds too many exports named {base}.", parent.display()))
+        })
 }
 
 /// Exports everything into `folder`, which must not exist yet or be empty (two exports are
@@ -193,27 +201,42 @@ pub fn export_everything(store: &Store, folder: &Path) -> CoreResult<EverythingR
                 return Err(folder_error(
                     folder,
                     "not_empty",
-                    format!("{} already holds files; export into a new or empty folder, e.g. {}-2.", folder.display(), folder.display()),
+                    format!(
+                        "{} already holds files; export into a new or empty folder, e.g. {}-2.",
+                        folder.display(),
+                        folder.display()
+                    ),
                 ));
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(_) if folder.is_file() => {
-            return Err(folder_error(folder, "is_file", format!("{} is a file; give a folder for the export.", folder.display())));
+            return Err(folder_error(
+                folder,
+                "is_file",
+                format!("{} is a file; give a folder for the export.", folder.display()),
+            ));
         }
         Err(e) => return Err(folder_error(folder, "unreadable", format!("Cannot use {}: {e}", folder.display()))),
     }
-    let name = folder.file_name().ok_or_else(|| folder_error(folder, "no_name", "Give the export folder a name, e.g. --out frontdesk-export.".into()))?;
+    let name = folder.file_name().ok_or_else(|| {
+        folder_error(folder, "no_name", "Give the export folder a name, e.g. --out frontdesk-export.".into())
+    })?;
     let parent = folder.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        return Err(folder_error(folder, "no_folder", format!("The folder {} does not exist; create it first or export elsewhere.", parent.display())));
+        return Err(folder_error(
+            folder,
+            "no_folder",
+            format!("The folder {} does not exist; create it first or export elsewhere.", parent.display()),
+        ));
     }
     let mut staging_name = std::ffi::OsString::from(".");
     staging_name.push(name);
     staging_name.push(format!(".partial-{}", std::process::id()));
     let staging = parent.join(staging_name);
     let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir(&staging).map_err(|e| folder_error(folder, "unwritable", format!("Cannot write in {}: {e}", parent.display())))?;
+    std::fs::create_dir(&staging)
+        .map_err(|e| folder_error(folder, "unwritable", format!("Cannot write in {}: {e}", parent.display())))?;
     let written = write_all(store, &staging).and_then(|files| {
         move_in(&staging, folder, &files)?;
         Ok(files)
@@ -224,7 +247,9 @@ pub fn export_everything(store: &Store, folder: &Path) -> CoreResult<EverythingR
 
 fn create(dir: &Path, name: &str) -> CoreResult<BufWriter<File>> {
     let path = dir.join(name);
-    File::create(&path).map(BufWriter::new).map_err(|e| folder_error(&path, "unwritable", format!("Cannot write {}: {e}", path.display())))
+    File::create(&path)
+        .map(BufWriter::new)
+        .map_err(|e| folder_error(&path, "unwritable", format!("Cannot write {}: {e}", path.display())))
 }
 
 fn finish(w: BufWriter<File>) -> CoreResult<()> {
@@ -298,7 +323,8 @@ impl Write for JoinLines<'_> {
 
 /// Moves the finished files into `folder` (created when missing).
 fn move_in(staging: &Path, folder: &Path, files: &[ExportedFile]) -> CoreResult<()> {
-    let unwritable = |e: std::io::Error| folder_error(folder, "unwritable", format!("Cannot write {}: {e}", folder.display()));
+    let unwritable =
+        |e: std::io::Error| folder_error(folder, "unwritable", format!("Cannot write {}: {e}", folder.display()));
     if !folder.exists() {
         return std::fs::rename(staging, folder).map_err(unwritable);
     }

@@ -3,19 +3,41 @@
 
 use std::io::Write;
 
-use chrono::SecondsFormat;
 use crate::customers::Customer;
 use crate::error::{CoreError, CoreResult};
 use crate::store::{Reader, Store};
+use chrono::SecondsFormat;
 
 mod everything;
 
 pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
 
 pub const COLUMNS: &[&str] = &[
-    "id", "code", "first_name", "last_name", "email", "email_shared", "phone_raw", "phone_e164", "phone_shared",
-    "address_line1", "address_line2", "city", "state", "postal_code", "country", "branch", "status", "blocked_reason",
-    "tags", "remarks", "birthday", "marketing_consent", "marketing_consent_at", "marketing_consent_by", "created_at",
+    "id",
+    "code",
+    "first_name",
+    "last_name",
+    "email",
+    "email_shared",
+    "phone_raw",
+    "phone_e164",
+    "phone_shared",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "branch",
+    "status",
+    "blocked_reason",
+    "tags",
+    "remarks",
+    "birthday",
+    "marketing_consent",
+    "marketing_consent_at",
+    "marketing_consent_by",
+    "created_at",
     "updated_at",
 ];
 
@@ -27,7 +49,12 @@ pub enum Format {
 }
 
 pub(crate) fn io_err(e: impl std::fmt::Display) -> CoreError {
-    CoreError::File { path: String::new(), line: None, code: "unwritable".into(), message: format!("Cannot write the export: {e}") }
+    CoreError::File {
+        path: String::new(),
+        line: None,
+        code: "unwritable".into(),
+        message: format!("Cannot write the export: {e}"),
+    }
 }
 
 fn record(c: &Customer) -> Vec<String> {
@@ -92,7 +119,9 @@ pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mu
                 let (_, c) = crate::customers::customer_from_row(row)?;
                 let mut fields = record(&c);
                 if archived {
-                    fields.push(c.archived_at.map(|a| a.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default());
+                    fields.push(
+                        c.archived_at.map(|a| a.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default(),
+                    );
                 }
                 w.write_record(fields).map_err(io_err)?;
                 n += 1;

@@ -151,7 +151,8 @@ pub struct Appointment {
     pub updated_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT a.seq, a.id, c.id, c.code, c.first_name, c.last_name, a.branch_id, b.name, a.service_id, s.name, \
+const SELECT: &str =
+    "SELECT a.seq, a.id, c.id, c.code, c.first_name, c.last_name, a.branch_id, b.name, a.service_id, s.name, \
     a.staff_id, st.name, a.starts_at, a.duration_min, a.price_minor, a.currency, a.notes, a.status, a.cancelled_by, \
     a.cancel_reason, a.late_cancel, a.blocked_override, a.created_at, a.updated_at, a.customer_seq \
     FROM appointments a JOIN customers c ON c.seq = a.customer_seq JOIN branches b ON b.id = a.branch_id \
@@ -169,7 +170,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Appointment)> 
         r.get(24)?,
         Appointment {
             id: AppointmentId::from_bytes(&id),
-            customer: CustomerRef { id: CustomerId::from_bytes(&cid), code: r.get(3)?, display_name: crate::customers::display_name(&first, &last) },
+            customer: CustomerRef {
+                id: CustomerId::from_bytes(&cid),
+                code: r.get(3)?,
+                display_name: crate::customers::display_name(&first, &last),
+            },
             branch_id: BranchId(r.get(6)?),
             branch: r.get(7)?,
             service_id: ServiceId(r.get(8)?),
@@ -194,13 +199,21 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Appointment)> 
 
 pub(crate) fn load(conn: &Connection, id: AppointmentId) -> CoreResult<(i64, i64, Appointment)> {
     let sql = format!("{SELECT} WHERE a.id = ?1");
-    conn.prepare_cached(&sql)?.query_row([id.bytes()], from_row).optional()?.ok_or_else(|| CoreError::not_found("appointment", id))
+    conn.prepare_cached(&sql)?
+        .query_row([id.bytes()], from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("appointment", id))
 }
 
 /// A customer's appointments still to happen (soonest first) and past or closed ones (newest
 /// first), up to `limit` each.
-pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) -> CoreResult<(Vec<Appointment>, Vec<Appointment>)> {
-    let upcoming_sql = format!("{SELECT} WHERE a.customer_seq = ?1 AND a.status IN (0, 1, 2) ORDER BY a.starts_at, a.seq LIMIT ?2");
+pub(crate) fn of_customer(
+    conn: &Connection,
+    customer_seq: i64,
+    limit: usize,
+) -> CoreResult<(Vec<Appointment>, Vec<Appointment>)> {
+    let upcoming_sql =
+        format!("{SELECT} WHERE a.customer_seq = ?1 AND a.status IN (0, 1, 2) ORDER BY a.starts_at, a.seq LIMIT ?2");
     let past_sql = format!("{SELECT} WHERE a.customer_seq = ?1 AND a.status NOT IN (0, 1, 2) ORDER BY a.starts_at DESC, a.seq DESC LIMIT ?2");
     let read = |sql: &str| -> CoreResult<Vec<Appointment>> {
         let mut st = conn.prepare_cached(sql)?;
@@ -212,7 +225,12 @@ pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) ->
 
 /// A customer's past (closed) appointments older than `before` (an appointment of theirs already
 /// shown), newest first.
-pub(crate) fn past_before(conn: &Connection, customer_seq: i64, before: AppointmentId, limit: usize) -> CoreResult<Vec<Appointment>> {
+pub(crate) fn past_before(
+    conn: &Connection,
+    customer_seq: i64,
+    before: AppointmentId,
+    limit: usize,
+) -> CoreResult<Vec<Appointment>> {
     let (seq, owner, a) = load(conn, before)?;
     if owner != customer_seq {
         return Err(CoreError::validation("before", "other_customer", "That appointment belongs to another customer."));
@@ -239,18 +257,36 @@ const PAST_LIMIT_MS: i64 = 366 * 86_400_000;
 const FUTURE_LIMIT_MS: i64 = 2 * 366 * 86_400_000;
 
 impl Writer<'_> {
-    pub(crate) fn appointment_event(&self, customer_seq: i64, actor: &Actor, kind: &str, id: AppointmentId, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
+    pub(crate) fn appointment_event(
+        &self,
+        customer_seq: i64,
+        actor: &Actor,
+        kind: &str,
+        id: AppointmentId,
+        changes: &[FieldChange],
+        note: Option<&str>,
+    ) -> CoreResult<()> {
         self.event(customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
-        self.conn().prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![customer_seq, self.now_ms()])?;
+        self.conn()
+            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
+            .execute(params![customer_seq, self.now_ms()])?;
         Ok(())
     }
 
     pub fn book_appointment(&mut self, actor: &Actor, input: &BookingInput) -> CoreResult<(i64, AppointmentId)> {
         let (customer_seq, customer) = crate::customers::find(self.conn(), &input.customer.to_string())?;
         if customer.archived_at.is_some() {
-            return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before booking.", customer.display_name)));
+            return Err(CoreError::conflict(
+                "archived",
+                format!("{} is archived; restore the record before booking.", customer.display_name),
+            ));
         }
-        let blocked_override = input.blocked_override.as_deref().map(|o| validate::single_line("blocked_override", o, 500)).transpose()?.filter(|o| !o.is_empty());
+        let blocked_override = input
+            .blocked_override
+            .as_deref()
+            .map(|o| validate::single_line("blocked_override", o, 500))
+            .transpose()?
+            .filter(|o| !o.is_empty());
         if customer.status == CustomerStatus::Blocked && blocked_override.is_none() {
             return Err(CoreError::conflict(
                 "customer_blocked",
@@ -264,13 +300,21 @@ impl Writer<'_> {
         let blocked_override = if customer.status == CustomerStatus::Blocked { blocked_override } else { None };
         let service = catalog::service(self.conn(), input.service)?;
         if !service.active {
-            return Err(CoreError::validation("service", "inactive_service", format!("\"{}\" is no longer offered; pick another service.", service.name)));
+            return Err(CoreError::validation(
+                "service",
+                "inactive_service",
+                format!("\"{}\" is no longer offered; pick another service.", service.name),
+            ));
         }
         let staff = match input.staff {
             Some(id) => {
                 let s = catalog::staff_member(self.conn(), id)?;
                 if !s.active {
-                    return Err(CoreError::validation("staff", "inactive_staff", format!("{} is no longer on the staff list; pick someone else.", s.name)));
+                    return Err(CoreError::validation(
+                        "staff",
+                        "inactive_staff",
+                        format!("{} is no longer on the staff list; pick someone else.", s.name),
+                    ));
                 }
                 Some(s)
             }
@@ -278,11 +322,20 @@ impl Writer<'_> {
         };
         let starts = input.starts_at.timestamp_millis();
         if starts < self.now_ms() - PAST_LIMIT_MS || starts > self.now_ms() + FUTURE_LIMIT_MS {
-            return Err(CoreError::validation("starts_at", "out_of_range", "An appointment can be booked from a year ago to two years ahead."));
+            return Err(CoreError::validation(
+                "starts_at",
+                "out_of_range",
+                "An appointment can be booked from a year ago to two years ahead.",
+            ));
         }
         let duration = catalog::duration("duration_min", input.duration_min.unwrap_or(service.duration_min))?;
         let price = super::money::amount("price_minor", input.price_minor.unwrap_or(service.price_minor), 0)?;
-        let notes = input.notes.as_deref().map(|n| validate::multi_line("notes", n, 2000)).transpose()?.filter(|n| !n.is_empty());
+        let notes = input
+            .notes
+            .as_deref()
+            .map(|n| validate::multi_line("notes", n, 2000))
+            .transpose()?
+            .filter(|n| !n.is_empty());
         let branch = input.branch.unwrap_or(self.desk().branch_id);
         crate::settings::branch_exists(self.conn(), branch)?;
         let id = AppointmentId(self.sources.ids.new_uuid(self.now_ms()));
@@ -328,22 +381,43 @@ impl Writer<'_> {
 
     /// Moves an appointment along its lifecycle (confirm, finish, no-show). Cancelling needs
     /// who and why: [`Writer::cancel_appointment`].
-    pub fn set_appointment_status(&mut self, actor: &Actor, id: AppointmentId, to: AppointmentStatus) -> CoreResult<()> {
+    pub fn set_appointment_status(
+        &mut self,
+        actor: &Actor,
+        id: AppointmentId,
+        to: AppointmentStatus,
+    ) -> CoreResult<()> {
         if to == AppointmentStatus::Cancelled {
             return Err(CoreError::validation("cancel_reason", "required", "Say who cancelled and why."));
         }
         self.transition(actor, id, to, None)
     }
 
-    pub fn cancel_appointment(&mut self, actor: &Actor, id: AppointmentId, by: CancelledBy, reason: &str) -> CoreResult<()> {
+    pub fn cancel_appointment(
+        &mut self,
+        actor: &Actor,
+        id: AppointmentId,
+        by: CancelledBy,
+        reason: &str,
+    ) -> CoreResult<()> {
         let reason = validate::single_line("cancel_reason", reason, 500)?;
         if reason.is_empty() {
-            return Err(CoreError::validation("cancel_reason", "required", "Say why the appointment is cancelled; it stays on the customer's history."));
+            return Err(CoreError::validation(
+                "cancel_reason",
+                "required",
+                "Say why the appointment is cancelled; it stays on the customer's history.",
+            ));
         }
         self.transition(actor, id, AppointmentStatus::Cancelled, Some((by, reason)))
     }
 
-    fn transition(&mut self, actor: &Actor, id: AppointmentId, to: AppointmentStatus, cancel: Option<(CancelledBy, String)>) -> CoreResult<()> {
+    fn transition(
+        &mut self,
+        actor: &Actor,
+        id: AppointmentId,
+        to: AppointmentStatus,
+        cancel: Option<(CancelledBy, String)>,
+    ) -> CoreResult<()> {
         let (seq, customer_seq, a) = load(self.conn(), id)?;
         if !a.status.can_become(to) {
             let message = if a.status == to {
@@ -353,13 +427,22 @@ impl Writer<'_> {
             } else {
                 format!("The appointment is {}; it cannot be marked {} any more.", a.status.label(), to.label())
             };
-            return Err(CoreError::InvalidTransition { entity: "appointment".into(), from: a.status.as_str().into(), to: to.as_str().into(), message });
+            return Err(CoreError::InvalidTransition {
+                entity: "appointment".into(),
+                from: a.status.as_str().into(),
+                to: to.as_str().into(),
+                message,
+            });
         }
         let starts = a.starts_at.timestamp_millis();
         if matches!(to, AppointmentStatus::Finished | AppointmentStatus::NoShow) && starts > self.now_ms() {
             return Err(CoreError::conflict(
                 "not_started",
-                format!("The appointment starts at {} UTC; it can be marked {} once it has started.", a.starts_at.format("%Y-%m-%d %H:%M"), to.label()),
+                format!(
+                    "The appointment starts at {} UTC; it can be marked {} once it has started.",
+                    a.starts_at.format("%Y-%m-%d %H:%M"),
+                    to.label()
+                ),
             ));
         }
         let mut changes = vec![change("status", json!(a.status.as_str()), json!(to.as_str()))];
@@ -402,7 +485,14 @@ impl Writer<'_> {
             let earned = self.loyalty(customer_seq, points, LoyaltyKind::Visit, Some(seq), None)?;
             super::loyalty::record(&mut changes, earned);
         }
-        self.appointment_event(customer_seq, actor, &format!("appointment_{}", to.as_str()), id, &changes, note.as_deref())
+        self.appointment_event(
+            customer_seq,
+            actor,
+            &format!("appointment_{}", to.as_str()),
+            id,
+            &changes,
+            note.as_deref(),
+        )
     }
 }
 
@@ -418,12 +508,23 @@ impl Store {
         self.read(|r| r.appointment(id))
     }
 
-    pub fn set_appointment_status(&self, actor: &Actor, id: AppointmentId, to: AppointmentStatus) -> CoreResult<Appointment> {
+    pub fn set_appointment_status(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        to: AppointmentStatus,
+    ) -> CoreResult<Appointment> {
         self.write(|w| w.set_appointment_status(actor, id, to))?;
         self.read(|r| r.appointment(id))
     }
 
-    pub fn cancel_appointment(&self, actor: &Actor, id: AppointmentId, by: CancelledBy, reason: &str) -> CoreResult<Appointment> {
+    pub fn cancel_appointment(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        by: CancelledBy,
+        reason: &str,
+    ) -> CoreResult<Appointment> {
         self.write(|w| w.cancel_appointment(actor, id, by, reason))?;
         self.read(|r| r.appointment(id))
     }

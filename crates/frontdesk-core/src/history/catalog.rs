@@ -51,7 +51,11 @@ pub(crate) fn duration(field: &str, minutes: i64) -> CoreResult<i64> {
     if (DURATION_MIN..=DURATION_MAX).contains(&minutes) {
         Ok(minutes)
     } else {
-        Err(CoreError::validation(field, "out_of_range", format!("A duration is from {DURATION_MIN} minutes to {} hours.", DURATION_MAX / 60)))
+        Err(CoreError::validation(
+            field,
+            "out_of_range",
+            format!("A duration is from {DURATION_MIN} minutes to {} hours.", DURATION_MAX / 60),
+        ))
     }
 }
 
@@ -64,21 +68,39 @@ fn name(field: &str, text: &str, what: &str) -> CoreResult<String> {
 }
 
 fn service_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Service> {
-    Ok(Service { id: ServiceId(r.get(0)?), name: r.get(1)?, duration_min: r.get(2)?, price_minor: r.get(3)?, active: r.get(4)? })
+    Ok(Service {
+        id: ServiceId(r.get(0)?),
+        name: r.get(1)?,
+        duration_min: r.get(2)?,
+        price_minor: r.get(3)?,
+        active: r.get(4)?,
+    })
 }
 
 pub(crate) fn service(conn: &Connection, id: ServiceId) -> CoreResult<Service> {
     conn.prepare_cached("SELECT id, name, duration_min, price_minor, active FROM services WHERE id = ?1")?
         .query_row([id.0], service_from_row)
         .optional()?
-        .ok_or_else(|| CoreError::validation("service", "unknown_service", format!("There is no service with id {id}; pick one from the list.")))
+        .ok_or_else(|| {
+            CoreError::validation(
+                "service",
+                "unknown_service",
+                format!("There is no service with id {id}; pick one from the list."),
+            )
+        })
 }
 
 pub(crate) fn staff_member(conn: &Connection, id: StaffId) -> CoreResult<StaffMember> {
     conn.prepare_cached("SELECT id, name, active FROM staff WHERE id = ?1")?
         .query_row([id.0], |r| Ok(StaffMember { id: StaffId(r.get(0)?), name: r.get(1)?, active: r.get(2)? }))
         .optional()?
-        .ok_or_else(|| CoreError::validation("staff", "unknown_staff", format!("There is no staff member with id {id}; pick one from the list.")))
+        .ok_or_else(|| {
+            CoreError::validation(
+                "staff",
+                "unknown_staff",
+                format!("There is no staff member with id {id}; pick one from the list."),
+            )
+        })
 }
 
 fn name_taken(conn: &Connection, table: &str, name: &str, except: Option<i64>) -> CoreResult<bool> {
@@ -90,7 +112,11 @@ impl Writer<'_> {
     fn valid_service(&self, input: &ServiceInput, except: Option<ServiceId>) -> CoreResult<(String, i64, i64)> {
         let name = name("name", &input.name, "service")?;
         if name_taken(self.conn(), "services", &name, except.map(|e| e.0))? {
-            return Err(CoreError::validation("name", "taken", format!("There is already a service called \"{name}\".")));
+            return Err(CoreError::validation(
+                "name",
+                "taken",
+                format!("There is already a service called \"{name}\"."),
+            ));
         }
         Ok((name, duration("duration_min", input.duration_min)?, money::amount("price_minor", input.price_minor, 0)?))
     }
@@ -121,7 +147,11 @@ impl Writer<'_> {
     pub fn add_staff(&mut self, input: &StaffInput) -> CoreResult<StaffMember> {
         let name = name("name", &input.name, "staff member")?;
         if name_taken(self.conn(), "staff", &name, None)? {
-            return Err(CoreError::validation("name", "taken", format!("There is already a staff member called \"{name}\".")));
+            return Err(CoreError::validation(
+                "name",
+                "taken",
+                format!("There is already a staff member called \"{name}\"."),
+            ));
         }
         let uuid = self.sources.ids.new_uuid(self.now_ms);
         self.conn().execute(
@@ -137,9 +167,14 @@ impl Writer<'_> {
         staff_member(self.conn(), id)?;
         let name = name("name", &input.name, "staff member")?;
         if name_taken(self.conn(), "staff", &name, Some(id.0))? {
-            return Err(CoreError::validation("name", "taken", format!("There is already a staff member called \"{name}\".")));
+            return Err(CoreError::validation(
+                "name",
+                "taken",
+                format!("There is already a staff member called \"{name}\"."),
+            ));
         }
-        self.conn().execute("UPDATE staff SET name = ?2, active = ?3 WHERE id = ?1", params![id.0, name, input.active])?;
+        self.conn()
+            .execute("UPDATE staff SET name = ?2, active = ?3 WHERE id = ?1", params![id.0, name, input.active])?;
         self.outbox_for("staff", id.0, "*", None)?;
         staff_member(self.conn(), id)
     }
@@ -171,8 +206,11 @@ impl Store {
     /// Every staff member, active first, by name.
     pub fn staff(&self) -> CoreResult<Vec<StaffMember>> {
         self.read(|r| {
-            let mut st = r.conn().prepare_cached("SELECT id, name, active FROM staff ORDER BY active DESC, name COLLATE NOCASE")?;
-            let rows = st.query_map([], |r| Ok(StaffMember { id: StaffId(r.get(0)?), name: r.get(1)?, active: r.get(2)? }))?;
+            let mut st = r
+                .conn()
+                .prepare_cached("SELECT id, name, active FROM staff ORDER BY active DESC, name COLLATE NOCASE")?;
+            let rows =
+                st.query_map([], |r| Ok(StaffMember { id: StaffId(r.get(0)?), name: r.get(1)?, active: r.get(2)? }))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }

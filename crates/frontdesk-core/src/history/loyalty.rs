@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::stats::Delta;
-use crate::customers::FieldChange;
 use crate::clock::ms_to_datetime;
+use crate::customers::FieldChange;
 use crate::error::CoreResult;
 use crate::store::Writer;
 
@@ -90,7 +90,8 @@ pub(crate) fn record(changes: &mut Vec<FieldChange>, change: Option<FieldChange>
 }
 
 pub(crate) fn recent(conn: &rusqlite::Connection, customer_seq: i64, limit: usize) -> CoreResult<Vec<LoyaltyEntry>> {
-    let mut st = conn.prepare_cached("SELECT at, points, kind FROM loyalty WHERE customer_seq = ?1 ORDER BY seq DESC LIMIT ?2")?;
+    let mut st =
+        conn.prepare_cached("SELECT at, points, kind FROM loyalty WHERE customer_seq = ?1 ORDER BY seq DESC LIMIT ?2")?;
     let rows = st.query_map(params![customer_seq, limit as i64], |r| {
         let kind: String = r.get(2)?;
         Ok(LoyaltyEntry {

@@ -39,7 +39,12 @@ pub struct CustomerHistory {
     pub currency: String,
 }
 
-pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str, now_ms: i64) -> CoreResult<CustomerHistory> {
+pub(crate) fn of_customer(
+    conn: &Connection,
+    customer_seq: i64,
+    currency: &str,
+    now_ms: i64,
+) -> CoreResult<CustomerHistory> {
     let (upcoming, past) = appointments::of_customer(conn, customer_seq, HISTORY_LIMIT)?;
     let mut stats = stats::stored(conn, customer_seq)?.stats();
     // The running figure is the earliest open appointment, which may be overdue (never
@@ -57,7 +62,12 @@ pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, currency: &str, 
 
 impl crate::store::Store {
     /// Past appointments of a customer older than `before` (the oldest one shown), newest first.
-    pub fn past_appointments(&self, customer: crate::ids::CustomerId, before: crate::ids::AppointmentId, limit: usize) -> CoreResult<Vec<Appointment>> {
+    pub fn past_appointments(
+        &self,
+        customer: crate::ids::CustomerId,
+        before: crate::ids::AppointmentId,
+        limit: usize,
+    ) -> CoreResult<Vec<Appointment>> {
         self.read(|r| {
             let (seq, _) = crate::customers::find(r.conn(), &customer.to_string())?;
             appointments::past_before(r.conn(), seq, before, limit.clamp(1, 500))
@@ -65,7 +75,12 @@ impl crate::store::Store {
     }
 
     /// Orders of a customer older than `before` (the oldest one shown), newest first.
-    pub fn customer_orders(&self, customer: crate::ids::CustomerId, before: crate::ids::OrderId, limit: usize) -> CoreResult<Vec<Order>> {
+    pub fn customer_orders(
+        &self,
+        customer: crate::ids::CustomerId,
+        before: crate::ids::OrderId,
+        limit: usize,
+    ) -> CoreResult<Vec<Order>> {
         self.read(|r| {
             let (seq, _) = crate::customers::find(r.conn(), &customer.to_string())?;
             orders::before(r.conn(), seq, before, limit.clamp(1, 500))

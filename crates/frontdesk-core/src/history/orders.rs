@@ -29,7 +29,8 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 4] = [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
+    pub const ALL: [OrderStatus; 4] =
+        [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Open => "open",
@@ -237,7 +238,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Order)> {
         r.get(0)?,
         Order {
             id: OrderId::from_bytes(&id),
-            customer: CustomerRef { id: CustomerId::from_bytes(&cid), code: r.get(3)?, display_name: crate::customers::display_name(&first, &last) },
+            customer: CustomerRef {
+                id: CustomerId::from_bytes(&cid),
+                code: r.get(3)?,
+                display_name: crate::customers::display_name(&first, &last),
+            },
             branch_id: BranchId(r.get(6)?),
             branch: r.get(7)?,
             appointment: appointment.map(|a| AppointmentId::from_bytes(&a)),
@@ -279,17 +284,31 @@ fn fill(conn: &Connection, seq: i64, o: &mut Order) -> CoreResult<()> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare_cached("SELECT method, amount_minor, at, actor FROM payments WHERE order_seq = ?1 ORDER BY seq")?;
+    let mut st =
+        conn.prepare_cached("SELECT method, amount_minor, at, actor FROM payments WHERE order_seq = ?1 ORDER BY seq")?;
     o.payments = st
         .query_map([seq], |r| {
-            Ok(Payment { method: PaymentMethod::parse(&r.get::<_, String>(0)?), amount_minor: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? })
+            Ok(Payment {
+                method: PaymentMethod::parse(&r.get::<_, String>(0)?),
+                amount_minor: r.get(1)?,
+                at: ms_to_datetime(r.get(2)?),
+                actor: r.get(3)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare_cached("SELECT amount_minor, reason, at, actor, method FROM refunds WHERE order_seq = ?1 ORDER BY seq")?;
+    let mut st = conn.prepare_cached(
+        "SELECT amount_minor, reason, at, actor, method FROM refunds WHERE order_seq = ?1 ORDER BY seq",
+    )?;
     o.refunds = st
         .query_map([seq], |r| {
             let method = r.get::<_, Option<String>>(4)?.map(|m| PaymentMethod::parse(&m));
-            Ok(Refund { method, amount_minor: r.get(0)?, reason: r.get(1)?, at: ms_to_datetime(r.get(2)?), actor: r.get(3)? })
+            Ok(Refund {
+                method,
+                amount_minor: r.get(0)?,
+                reason: r.get(1)?,
+                at: ms_to_datetime(r.get(2)?),
+                actor: r.get(3)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     Ok(())
@@ -297,7 +316,11 @@ fn fill(conn: &Connection, seq: i64, o: &mut Order) -> CoreResult<()> {
 
 pub(crate) fn load(conn: &Connection, id: OrderId) -> CoreResult<Order> {
     let sql = format!("{SELECT} WHERE o.id = ?1");
-    let (seq, mut o) = conn.prepare_cached(&sql)?.query_row([id.bytes()], from_row).optional()?.ok_or_else(|| CoreError::not_found("order", id))?;
+    let (seq, mut o) = conn
+        .prepare_cached(&sql)?
+        .query_row([id.bytes()], from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("order", id))?;
     fill(conn, seq, &mut o)?;
     Ok(o)
 }
@@ -319,7 +342,8 @@ pub(crate) fn before(conn: &Connection, customer_seq: i64, before: OrderId, limi
 fn older_than(conn: &Connection, customer_seq: i64, seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
     let sql = format!("{SELECT} WHERE o.customer_seq = ?1 AND o.seq < ?2 ORDER BY o.seq DESC LIMIT ?3");
     let mut st = conn.prepare_cached(&sql)?;
-    let rows: Vec<(i64, Order)> = st.query_map(params![customer_seq, seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
+    let rows: Vec<(i64, Order)> =
+        st.query_map(params![customer_seq, seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(seq, mut o)| {
             fill(conn, seq, &mut o)?;
@@ -340,9 +364,19 @@ const MAX_LINES: usize = 100;
 const MAX_QUANTITY: i64 = 999;
 
 impl Writer<'_> {
-    fn order_event(&self, t: &Totals, actor: &Actor, kind: &str, id: OrderId, changes: &[FieldChange], note: Option<&str>) -> CoreResult<()> {
+    fn order_event(
+        &self,
+        t: &Totals,
+        actor: &Actor,
+        kind: &str,
+        id: OrderId,
+        changes: &[FieldChange],
+        note: Option<&str>,
+    ) -> CoreResult<()> {
         self.event(t.customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
-        self.conn().prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?.execute(params![t.customer_seq, self.now_ms()])?;
+        self.conn()
+            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
+            .execute(params![t.customer_seq, self.now_ms()])?;
         // The balance change is the ledger's (its own outbox record), not the order's.
         for c in changes.iter().filter(|c| c.field != super::loyalty::POINTS_FIELD) {
             self.outbox_for("order", t.seq, &c.field, Some(&c.new))?;
@@ -403,10 +437,17 @@ impl Writer<'_> {
     pub fn create_order(&mut self, actor: &Actor, input: &OrderInput) -> CoreResult<(i64, OrderId)> {
         let (customer_seq, customer) = crate::customers::find(self.conn(), &input.customer.to_string())?;
         if customer.archived_at.is_some() {
-            return Err(CoreError::conflict("archived", format!("{} is archived; restore the record before selling to them.", customer.display_name)));
+            return Err(CoreError::conflict(
+                "archived",
+                format!("{} is archived; restore the record before selling to them.", customer.display_name),
+            ));
         }
         if input.lines.is_empty() {
-            return Err(CoreError::validation("lines", "required", "Add at least one service or product to the order."));
+            return Err(CoreError::validation(
+                "lines",
+                "required",
+                "Add at least one service or product to the order.",
+            ));
         }
         if input.lines.len() > MAX_LINES {
             return Err(CoreError::validation("lines", "too_many", format!("An order has at most {MAX_LINES} lines.")));
@@ -415,7 +456,11 @@ impl Writer<'_> {
         for (i, l) in input.lines.iter().enumerate() {
             let field = |name: &str| format!("lines.{i}.{name}");
             if !(1..=MAX_QUANTITY).contains(&l.quantity) {
-                return Err(CoreError::validation(&field("quantity"), "out_of_range", format!("A quantity is from 1 to {MAX_QUANTITY}.")));
+                return Err(CoreError::validation(
+                    &field("quantity"),
+                    "out_of_range",
+                    format!("A quantity is from 1 to {MAX_QUANTITY}."),
+                ));
             }
             let (service, description, price) = match l.kind {
                 LineKind::Service => {
@@ -423,9 +468,18 @@ impl Writer<'_> {
                         return Err(CoreError::validation(&field("service"), "required", "Pick the service."));
                     };
                     let s = catalog::service(self.conn(), sid).map_err(|_| {
-                        CoreError::validation(&field("service"), "unknown_service", format!("There is no service with id {sid}; pick one from the list."))
+                        CoreError::validation(
+                            &field("service"),
+                            "unknown_service",
+                            format!("There is no service with id {sid}; pick one from the list."),
+                        )
                     })?;
-                    let description = match l.description.as_deref().map(|d| validate::single_line(&field("description"), d, 200)).transpose()? {
+                    let description = match l
+                        .description
+                        .as_deref()
+                        .map(|d| validate::single_line(&field("description"), d, 200))
+                        .transpose()?
+                    {
                         Some(d) if !d.is_empty() => d,
                         _ => s.name.clone(),
                     };
@@ -434,10 +488,18 @@ impl Writer<'_> {
                 LineKind::Product => {
                     let d = validate::single_line(&field("description"), l.description.as_deref().unwrap_or(""), 200)?;
                     if d.is_empty() {
-                        return Err(CoreError::validation(&field("description"), "required", "Say what the product is."));
+                        return Err(CoreError::validation(
+                            &field("description"),
+                            "required",
+                            "Say what the product is.",
+                        ));
                     }
                     let Some(p) = l.unit_price_minor else {
-                        return Err(CoreError::validation(&field("unit_price_minor"), "required", "Give the product's price."));
+                        return Err(CoreError::validation(
+                            &field("unit_price_minor"),
+                            "required",
+                            "Give the product's price.",
+                        ));
                     };
                     (None, d, p)
                 }
@@ -447,29 +509,53 @@ impl Writer<'_> {
         }
         let subtotal: i64 = lines.iter().map(|(_, _, _, q, p)| q * p).sum();
         if subtotal > MAX_AMOUNT_MINOR {
-            return Err(CoreError::validation("lines", "out_of_range", "The order's total is too large; split it into several orders."));
+            return Err(CoreError::validation(
+                "lines",
+                "out_of_range",
+                "The order's total is too large; split it into several orders.",
+            ));
         }
         let appointment_seq = match input.appointment {
             Some(aid) => {
                 let (seq, cseq, a) = appointments::load(self.conn(), aid)?;
                 if cseq != customer_seq {
-                    return Err(CoreError::validation("appointment", "other_customer", "That appointment belongs to another customer."));
+                    return Err(CoreError::validation(
+                        "appointment",
+                        "other_customer",
+                        "That appointment belongs to another customer.",
+                    ));
                 }
                 if matches!(a.status, super::AppointmentStatus::Cancelled | super::AppointmentStatus::NoShow) {
-                    return Err(CoreError::validation("appointment", "not_billable", format!("That appointment is {}; there is nothing to check out.", a.status.as_str().replace('_', "-"))));
+                    return Err(CoreError::validation(
+                        "appointment",
+                        "not_billable",
+                        format!(
+                            "That appointment is {}; there is nothing to check out.",
+                            a.status.as_str().replace('_', "-")
+                        ),
+                    ));
                 }
                 let settled: bool = self
                     .conn()
                     .prepare_cached("SELECT EXISTS(SELECT 1 FROM orders WHERE appointment_seq = ?1 AND status != 3)")?
                     .query_row([seq], |r| r.get(0))?;
                 if settled {
-                    return Err(CoreError::validation("appointment", "already_settled", "That appointment already has an order; open it from the customer's history."));
+                    return Err(CoreError::validation(
+                        "appointment",
+                        "already_settled",
+                        "That appointment already has an order; open it from the customer's history.",
+                    ));
                 }
                 Some(seq)
             }
             None => None,
         };
-        let notes = input.notes.as_deref().map(|n| validate::multi_line("notes", n, 2000)).transpose()?.filter(|n| !n.is_empty());
+        let notes = input
+            .notes
+            .as_deref()
+            .map(|n| validate::multi_line("notes", n, 2000))
+            .transpose()?
+            .filter(|n| !n.is_empty());
         let branch = input.branch.unwrap_or(self.desk().branch_id);
         crate::settings::branch_exists(self.conn(), branch)?;
         let id = OrderId(self.sources.ids.new_uuid(self.now_ms()));
@@ -486,13 +572,17 @@ impl Writer<'_> {
                 .prepare_cached("INSERT INTO order_lines(order_seq, line, kind, service_id, description, quantity, unit_price_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
                 .execute(params![seq, i as i64, kind, service, description, q, p])?;
         }
-        let items: Vec<String> = lines.iter().map(|(_, _, d, q, _)| if *q == 1 { d.clone() } else { format!("{q} × {d}") }).collect();
+        let items: Vec<String> =
+            lines.iter().map(|(_, _, d, q, _)| if *q == 1 { d.clone() } else { format!("{q} × {d}") }).collect();
         self.event(
             customer_seq,
             actor,
             "order_created",
             crate::customers::encode_about(
-                &[change("items", Value::Null, json!(items.join(", "))), change("total_minor", Value::Null, json!(subtotal))],
+                &[
+                    change("items", Value::Null, json!(items.join(", "))),
+                    change("total_minor", Value::Null, json!(subtotal)),
+                ],
                 notes.as_deref(),
                 Some(&subject(id)),
             ),
@@ -519,16 +609,25 @@ impl Writer<'_> {
         let due = t.due();
         let amount = money::amount("amount_minor", amount, if due == 0 { 0 } else { 1 })?;
         if amount > due {
-            return Err(CoreError::validation("amount_minor", "more_than_due", format!("Only {} is due on this order.", fmt_minor(due, &t.currency))));
+            return Err(CoreError::validation(
+                "amount_minor",
+                "more_than_due",
+                format!("Only {} is due on this order.", fmt_minor(due, &t.currency)),
+            ));
         }
         if amount > 0 {
             self.conn()
-                .prepare_cached("INSERT INTO payments(order_seq, method, amount_minor, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .prepare_cached(
+                    "INSERT INTO payments(order_seq, method, amount_minor, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
                 .execute(params![t.seq, method.as_str(), amount, self.now_ms(), actor.0])?;
         }
         let old_paid = t.paid;
         t.paid += amount;
-        let mut changes = vec![change("paid_minor", json!(old_paid), json!(t.paid)), change("method", Value::Null, json!(method.as_str()))];
+        let mut changes = vec![
+            change("paid_minor", json!(old_paid), json!(t.paid)),
+            change("method", Value::Null, json!(method.as_str())),
+        ];
         let mut delta = Delta { paid_minor: amount, ..Default::default() };
         if t.kept() == t.total {
             t.status = OrderStatus::Paid;
@@ -544,11 +643,22 @@ impl Writer<'_> {
     }
 
     /// Gives back `amount` (at most what was paid and not yet refunded), with a reason.
-    pub fn refund_order(&mut self, actor: &Actor, id: OrderId, method: PaymentMethod, amount: i64, reason: &str) -> CoreResult<()> {
+    pub fn refund_order(
+        &mut self,
+        actor: &Actor,
+        id: OrderId,
+        method: PaymentMethod,
+        amount: i64,
+        reason: &str,
+    ) -> CoreResult<()> {
         let mut t = totals(self.conn(), id)?;
         let reason = validate::single_line("reason", reason, 500)?;
         if reason.is_empty() {
-            return Err(CoreError::validation("reason", "required", "Say why the money is given back; it stays on the customer's history."));
+            return Err(CoreError::validation(
+                "reason",
+                "required",
+                "Say why the money is given back; it stays on the customer's history.",
+            ));
         }
         let refundable = t.paid - t.refunded;
         if refundable == 0 {
@@ -564,7 +674,10 @@ impl Writer<'_> {
             return Err(CoreError::validation(
                 "amount_minor",
                 "more_than_paid",
-                format!("At most {} can be refunded: what was paid and not yet refunded.", fmt_minor(refundable, &t.currency)),
+                format!(
+                    "At most {} can be refunded: what was paid and not yet refunded.",
+                    fmt_minor(refundable, &t.currency)
+                ),
             ));
         }
         self.conn()
@@ -573,7 +686,10 @@ impl Writer<'_> {
         let old_refunded = t.refunded;
         let kept_before = t.kept();
         t.refunded += amount;
-        let mut changes = vec![change("refunded_minor", json!(old_refunded), json!(t.refunded)), change("method", Value::Null, json!(method.as_str()))];
+        let mut changes = vec![
+            change("refunded_minor", json!(old_refunded), json!(t.refunded)),
+            change("method", Value::Null, json!(method.as_str())),
+        ];
         if t.status == OrderStatus::Paid && t.refunded == t.paid {
             t.status = OrderStatus::Refunded;
             changes.push(change("status", json!("paid"), json!("refunded")));
@@ -600,11 +716,19 @@ impl Writer<'_> {
             return Err(CoreError::validation("points", "out_of_range", "Spend at least one point."));
         }
         if self.desk().loyalty.point_value_minor == 0 {
-            return Err(CoreError::validation("points", "no_value", "Points have no value at this desk; set what a point is worth in Settings."));
+            return Err(CoreError::validation(
+                "points",
+                "no_value",
+                "Points have no value at this desk; set what a point is worth in Settings.",
+            ));
         }
         let balance = super::stats::stored(self.conn(), t.customer_seq)?.loyalty_points;
         if points > balance {
-            return Err(CoreError::validation("points", "more_than_balance", format!("The customer has {balance} points.")));
+            return Err(CoreError::validation(
+                "points",
+                "more_than_balance",
+                format!("The customer has {balance} points."),
+            ));
         }
         let value = points.saturating_mul(self.desk().loyalty.point_value_minor);
         let due = t.due();
@@ -612,7 +736,11 @@ impl Writer<'_> {
             return Err(CoreError::validation(
                 "points",
                 "more_than_due",
-                format!("{points} points are worth {}, more than the {} still due.", fmt_minor(value, &t.currency), fmt_minor(due, &t.currency)),
+                format!(
+                    "{points} points are worth {}, more than the {} still due.",
+                    fmt_minor(value, &t.currency),
+                    fmt_minor(due, &t.currency)
+                ),
             ));
         }
         let spent = self.loyalty(t.customer_seq, -points, LoyaltyKind::Redeem, None, Some(t.seq))?;
@@ -620,7 +748,10 @@ impl Writer<'_> {
         t.points_redeemed += points;
         t.discount += value;
         t.total -= value;
-        let mut changes = vec![change("points_redeemed", json!(t.points_redeemed - points), json!(t.points_redeemed)), change("total_minor", json!(old_total), json!(t.total))];
+        let mut changes = vec![
+            change("points_redeemed", json!(t.points_redeemed - points), json!(t.points_redeemed)),
+            change("total_minor", json!(old_total), json!(t.total)),
+        ];
         let mut delta = Delta::default();
         if t.kept() == t.total {
             t.status = OrderStatus::Paid;
@@ -648,11 +779,17 @@ impl Writer<'_> {
                 entity: "order".into(),
                 from: t.status.as_str().into(),
                 to: "cancelled".into(),
-                message: format!("The order is {}; only an open order can be cancelled (refund a paid one).", t.status.as_str()),
+                message: format!(
+                    "The order is {}; only an open order can be cancelled (refund a paid one).",
+                    t.status.as_str()
+                ),
             });
         }
         if t.paid > t.refunded {
-            return Err(CoreError::conflict("payments_left", "Refund the payments taken on this order before cancelling it."));
+            return Err(CoreError::conflict(
+                "payments_left",
+                "Refund the payments taken on this order before cancelling it.",
+            ));
         }
         let mut changes = vec![change("status", json!("open"), json!("cancelled"))];
         if t.points_redeemed > 0 {
@@ -685,7 +822,14 @@ impl Store {
         self.write(|w| w.pay_order(actor, id, method, amount_minor))?;
         self.order(id)
     }
-    pub fn refund_order(&self, actor: &Actor, id: OrderId, method: PaymentMethod, amount_minor: i64, reason: &str) -> CoreResult<Order> {
+    pub fn refund_order(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        method: PaymentMethod,
+        amount_minor: i64,
+        reason: &str,
+    ) -> CoreResult<Order> {
         self.write(|w| w.refund_order(actor, id, method, amount_minor, reason))?;
         self.order(id)
     }

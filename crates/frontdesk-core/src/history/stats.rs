@@ -280,8 +280,9 @@ impl Store {
         let now = self.sources().clock.now_ms();
         self.read(|r| {
             let conn = r.conn();
-            let (live, spent): (i64, i64) =
-                conn.prepare_cached("SELECT live_customers, live_spent_minor FROM desk_totals WHERE id = 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (live, spent): (i64, i64) = conn
+                .prepare_cached("SELECT live_customers, live_spent_minor FROM desk_totals WHERE id = 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let new: i64 = conn
                 .prepare_cached("SELECT count(*) FROM customers WHERE created_at >= ?1 AND archived_at IS NULL")?
                 .query_row([now - 30 * DAY_MS], |r| r.get(0))?;
@@ -316,21 +317,29 @@ impl Store {
                 limit.map(|l| l as i64).unwrap_or(-1)
             );
             let mut st = conn.prepare(&sql)?;
-            let rows: Vec<(i64, String)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            let rows: Vec<(i64, String)> =
+                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
             for (seq, code) in rows {
                 let (a, b) = (stored(conn, seq)?, recompute(conn, seq)?);
                 if a != b {
                     out.push(StatsMismatch { customer: code, stored: format!("{a:?}"), recomputed: format!("{b:?}") });
                 }
             }
-            let totals: (i64, i64) = conn.query_row("SELECT live_customers, live_spent_minor FROM desk_totals", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let totals: (i64, i64) =
+                conn.query_row("SELECT live_customers, live_spent_minor FROM desk_totals", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             let actual: (i64, i64) = conn.query_row(
                 "SELECT count(*), coalesce(sum(total_spent_minor), 0) FROM customers WHERE archived_at IS NULL",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if totals != actual {
-                out.push(StatsMismatch { customer: "(desk totals)".into(), stored: format!("{totals:?}"), recomputed: format!("{actual:?}") });
+                out.push(StatsMismatch {
+                    customer: "(desk totals)".into(),
+                    stored: format!("{totals:?}"),
+                    recomputed: format!("{actual:?}"),
+                });
             }
             Ok(out)
         })

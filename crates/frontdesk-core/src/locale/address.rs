@@ -44,7 +44,13 @@ pub fn layout(p: &Parts<'_>, desk_country: &str) -> Vec<AddressLine> {
     let mut has_country = false;
     for line in format.split('|') {
         match line.trim() {
-            "street" => out.extend([p.line1, p.line2].into_iter().map(str::trim).filter(|l| !l.is_empty()).map(|l| AddressLine::Text(l.into()))),
+            "street" => out.extend(
+                [p.line1, p.line2]
+                    .into_iter()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| AddressLine::Text(l.into())),
+            ),
             "country" => {
                 has_country = true;
                 if !own {
@@ -69,8 +75,14 @@ pub fn layout(p: &Parts<'_>, desk_country: &str) -> Vec<AddressLine> {
                         Some("") => {}
                         Some(v) => {
                             // "Leeds," only when what the comma separates it from is there.
-                            let next_present = template.get(i + 1).is_some_and(|n| value(n.trim_end_matches(',')).is_none_or(|v| !v.is_empty()));
-                            words.push(if next_present { format!("{v}{}", &word[name.len()..]) } else { v.to_string() });
+                            let next_present = template
+                                .get(i + 1)
+                                .is_some_and(|n| value(n.trim_end_matches(',')).is_none_or(|v| !v.is_empty()));
+                            words.push(if next_present {
+                                format!("{v}{}", &word[name.len()..])
+                            } else {
+                                v.to_string()
+                            });
                         }
                     }
                 }
@@ -107,10 +119,18 @@ mod tests {
     fn each_country_has_its_order() {
         let gb = Parts { line1: "1 Bull Ring", city: "Wakefield", postcode: "WF1 1HX", ..Default::default() };
         assert_eq!(lines(&gb, "GB", &name), ["1 Bull Ring", "Wakefield", "WF1 1HX"]);
-        let de = Parts { line1: "Hauptstraße 5", city: "Berlin", postcode: "10115", country: "DE", ..Default::default() };
+        let de =
+            Parts { line1: "Hauptstraße 5", city: "Berlin", postcode: "10115", country: "DE", ..Default::default() };
         assert_eq!(lines(&de, "DE", &name), ["Hauptstraße 5", "10115 Berlin"]);
         assert_eq!(lines(&de, "GB", &name), ["Hauptstraße 5", "10115 Berlin", "<DE>"]);
-        let us = Parts { line1: "1 Main St", line2: "Apt 2", city: "Springfield", state: "IL", postcode: "62701", ..Default::default() };
+        let us = Parts {
+            line1: "1 Main St",
+            line2: "Apt 2",
+            city: "Springfield",
+            state: "IL",
+            postcode: "62701",
+            ..Default::default()
+        };
         assert_eq!(lines(&us, "US", &name), ["1 Main St", "Apt 2", "Springfield, IL 62701"]);
         let no_state = Parts { city: "Springfield", postcode: "62701", ..Default::default() };
         assert_eq!(lines(&no_state, "US", &name), ["Springfield 62701"]);

@@ -78,7 +78,9 @@ impl Evidence {
 fn date_part(text: &str) -> (&str, &str) {
     match text.find(['T', ' ']) {
         // `14 Mar 1988` has spaces inside the date: only a numeric date is split at a space.
-        Some(i) if text[..i].chars().all(|c| c.is_ascii_digit() || "/.-".contains(c)) => (&text[..i], text[i + 1..].trim()),
+        Some(i) if text[..i].chars().all(|c| c.is_ascii_digit() || "/.-".contains(c)) => {
+            (&text[..i], text[i + 1..].trim())
+        }
         _ => (text, ""),
     }
 }
@@ -129,7 +131,8 @@ pub fn parse(text: &str, order: DateOrder, today: NaiveDate) -> Result<Written, 
     if rest.is_empty() {
         return Ok(Written::Date(day));
     }
-    let time = parse_time(rest).ok_or_else(|| format!("\"{t}\": \"{rest}\" is not a time of day; write it as 10:12 or 4:30 PM."))?;
+    let time = parse_time(rest)
+        .ok_or_else(|| format!("\"{t}\": \"{rest}\" is not a time of day; write it as 10:12 or 4:30 PM."))?;
     Ok(Written::Local(day.and_time(time)))
 }
 
@@ -139,7 +142,10 @@ fn not_real(t: &str, order: DateOrder) -> String {
 
 /// `1988-03-14` or `1988/03/14`.
 fn iso(date: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(date, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(date, "%Y/%m/%d")).ok().filter(|_| date.len() >= 8 && date[..4].chars().all(|c| c.is_ascii_digit()))
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(date, "%Y/%m/%d"))
+        .ok()
+        .filter(|_| date.len() >= 8 && date[..4].chars().all(|c| c.is_ascii_digit()))
 }
 
 /// `14 Mar 1988`, `14 March 1988`, `Mar 14, 1988`, `March 14 1988 10:12`.
@@ -150,7 +156,9 @@ fn with_month_name(t: &str) -> Option<Written> {
         return None;
     }
     let date = words[..3].join(" ");
-    let day = ["%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"].iter().find_map(|f| NaiveDate::parse_from_str(&date, f).ok())?;
+    let day = ["%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(&date, f).ok())?;
     if words.len() == 3 {
         return Some(Written::Date(day));
     }

@@ -136,7 +136,9 @@ fn table() -> &'static HashMap<String, CountryRow> {
         let mut r = csv::Reader::from_reader(TABLE.as_bytes());
         for rec in r.records().map_while(Result::ok) {
             let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
-            let (Ok(order), Some(weekday)) = (DateOrder::parse("date_order", &get(1)), Weekday::parse(&get(4))) else { continue };
+            let (Ok(order), Some(weekday)) = (DateOrder::parse("date_order", &get(1)), Weekday::parse(&get(4))) else {
+                continue;
+            };
             out.insert(
                 get(0).to_uppercase(),
                 CountryRow {
@@ -190,7 +192,11 @@ pub fn resolve(desk_country: &str, choice: &LocaleChoice) -> Locale {
 pub(crate) const KEYS: [&str; 3] = ["date_order", "hour12", "first_weekday"];
 
 /// Reads the overrides from their stored text (anything unreadable: the country's).
-pub(crate) fn choice_from(date_order: Option<String>, hour12: Option<String>, first_weekday: Option<String>) -> LocaleChoice {
+pub(crate) fn choice_from(
+    date_order: Option<String>,
+    hour12: Option<String>,
+    first_weekday: Option<String>,
+) -> LocaleChoice {
     LocaleChoice {
         date_order: date_order.and_then(|v| DateOrder::parse("date_order", &v).ok()),
         hour12: hour12.map(|v| v == "yes"),
@@ -212,7 +218,10 @@ pub(crate) fn choice_to(c: &LocaleChoice) -> [Option<String>; 3] {
 pub fn country_of_locale_name(name: &str) -> Option<String> {
     let name = name.split(['.', '@']).next()?;
     let (lang, country) = name.split_once(['_', '-'])?;
-    let ok = (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic()) && country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic());
+    let ok = (2..=3).contains(&lang.len())
+        && lang.chars().all(|c| c.is_ascii_alphabetic())
+        && country.len() == 2
+        && country.chars().all(|c| c.is_ascii_alphabetic());
     ok.then(|| country.to_uppercase())
 }
 
@@ -224,13 +233,49 @@ pub fn country_code(text: &str) -> Option<String> {
         return Some(if t == "uk" { "GB".into() } else { t.to_uppercase() });
     }
     const NAMES: &[(&str, &str)] = &[
-        ("united kingdom", "GB"), ("great britain", "GB"), ("england", "GB"), ("scotland", "GB"), ("wales", "GB"), ("northern ireland", "GB"),
-        ("united states", "US"), ("united states of america", "US"), ("usa", "US"), ("ireland", "IE"), ("republic of ireland", "IE"),
-        ("germany", "DE"), ("deutschland", "DE"), ("france", "FR"), ("spain", "ES"), ("españa", "ES"), ("italy", "IT"), ("italia", "IT"),
-        ("netherlands", "NL"), ("the netherlands", "NL"), ("belgium", "BE"), ("austria", "AT"), ("switzerland", "CH"), ("portugal", "PT"),
-        ("poland", "PL"), ("sweden", "SE"), ("norway", "NO"), ("denmark", "DK"), ("finland", "FI"), ("canada", "CA"), ("australia", "AU"),
-        ("new zealand", "NZ"), ("south africa", "ZA"), ("india", "IN"), ("mexico", "MX"), ("brazil", "BR"), ("japan", "JP"),
-        ("united arab emirates", "AE"), ("uae", "AE"), ("singapore", "SG"), ("greece", "GR"), ("turkey", "TR"), ("czech republic", "CZ"),
+        ("united kingdom", "GB"),
+        ("great britain", "GB"),
+        ("england", "GB"),
+        ("scotland", "GB"),
+        ("wales", "GB"),
+        ("northern ireland", "GB"),
+        ("united states", "US"),
+        ("united states of america", "US"),
+        ("usa", "US"),
+        ("ireland", "IE"),
+        ("republic of ireland", "IE"),
+        ("germany", "DE"),
+        ("deutschland", "DE"),
+        ("france", "FR"),
+        ("spain", "ES"),
+        ("españa", "ES"),
+        ("italy", "IT"),
+        ("italia", "IT"),
+        ("netherlands", "NL"),
+        ("the netherlands", "NL"),
+        ("belgium", "BE"),
+        ("austria", "AT"),
+        ("switzerland", "CH"),
+        ("portugal", "PT"),
+        ("poland", "PL"),
+        ("sweden", "SE"),
+        ("norway", "NO"),
+        ("denmark", "DK"),
+        ("finland", "FI"),
+        ("canada", "CA"),
+        ("australia", "AU"),
+        ("new zealand", "NZ"),
+        ("south africa", "ZA"),
+        ("india", "IN"),
+        ("mexico", "MX"),
+        ("brazil", "BR"),
+        ("japan", "JP"),
+        ("united arab emirates", "AE"),
+        ("uae", "AE"),
+        ("singapore", "SG"),
+        ("greece", "GR"),
+        ("turkey", "TR"),
+        ("czech republic", "CZ"),
     ];
     NAMES.iter().find(|(n, _)| *n == t).map(|(_, c)| c.to_string())
 }
@@ -266,7 +311,16 @@ mod tests {
 
     #[test]
     fn a_systems_locale_name_gives_its_country() {
-        for (name, want) in [("en_GB.UTF-8", Some("GB")), ("de_AT@euro", Some("AT")), ("fr_FR", Some("FR")), ("en-IE", Some("IE")), ("C.UTF-8", None), ("POSIX", None), ("en", None), ("", None)] {
+        for (name, want) in [
+            ("en_GB.UTF-8", Some("GB")),
+            ("de_AT@euro", Some("AT")),
+            ("fr_FR", Some("FR")),
+            ("en-IE", Some("IE")),
+            ("C.UTF-8", None),
+            ("POSIX", None),
+            ("en", None),
+            ("", None),
+        ] {
             assert_eq!(country_of_locale_name(name).as_deref(), want, "{name}");
         }
     }
@@ -291,8 +345,14 @@ mod tests {
         let us = resolve("us", &LocaleChoice::default());
         assert_eq!((us.format_date(d), us.format_time(t)), ("03/14/1988".into(), "4:30 PM".into()));
         assert_eq!(resolve("DE", &LocaleChoice::default()).format_date(d), "14.03.1988");
-        let chosen = resolve("GB", &LocaleChoice { date_order: Some(DateOrder::Ymd), hour12: Some(true), first_weekday: Some(Weekday::Sun) });
-        assert_eq!((chosen.format_date(d), chosen.format_time(t), chosen.first_weekday), ("1988-03-14".into(), "4:30 PM".into(), Weekday::Sun));
+        let chosen = resolve(
+            "GB",
+            &LocaleChoice { date_order: Some(DateOrder::Ymd), hour12: Some(true), first_weekday: Some(Weekday::Sun) },
+        );
+        assert_eq!(
+            (chosen.format_date(d), chosen.format_time(t), chosen.first_weekday),
+            ("1988-03-14".into(), "4:30 PM".into(), Weekday::Sun)
+        );
         // A country the table does not have: day first, 24 hours.
         assert_eq!(resolve("KE", &LocaleChoice::default()).date_order, DateOrder::Dmy);
     }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::matcher::{fragments_apply, tier, MatchFields, TIERS};
 use super::query::{parse, ParsedQuery, MIN_FRAGMENT};
 use super::{
-    ActivityFilter, CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter, ACTIVITY_MAX_DAYS, COUNT_CAP,
-    NEW_DAYS, SORT_CAP,
+    ActivityFilter, CustomerHit, MatchTier, SearchFilter, SearchPage, SearchRequest, SortBy, StatusFilter,
+    ACTIVITY_MAX_DAYS, COUNT_CAP, NEW_DAYS, SORT_CAP,
 };
 use crate::customers::{display_name, CustomerStatus};
 use crate::error::{CoreError, CoreResult};
@@ -66,7 +66,11 @@ impl Cursor {
     fn decode(text: Option<&str>) -> CoreResult<Option<Cursor>> {
         text.map(|t| {
             serde_json::from_str(t).map_err(|_| {
-                CoreError::validation("after", "invalid_cursor", "The page cursor is not one this search returned; start from the first page.")
+                CoreError::validation(
+                    "after",
+                    "invalid_cursor",
+                    "The page cursor is not one this search returned; start from the first page.",
+                )
             })
         })
         .transpose()
@@ -122,7 +126,11 @@ const DAY_MS: i64 = 86_400_000;
 fn check_activity(f: &SearchFilter) -> CoreResult<()> {
     if let Some(ActivityFilter::VisitedWithin { days } | ActivityFilter::NotVisitedFor { days }) = f.activity {
         if days == 0 || days > ACTIVITY_MAX_DAYS {
-            return Err(CoreError::validation("activity", "out_of_range", format!("Give a number of days from 1 to {ACTIVITY_MAX_DAYS}.")));
+            return Err(CoreError::validation(
+                "activity",
+                "out_of_range",
+                format!("Give a number of days from 1 to {ACTIVITY_MAX_DAYS}."),
+            ));
         }
     }
     Ok(())
@@ -170,7 +178,9 @@ fn filter_sql_for(f: &SearchFilter, now: i64, params: &mut Vec<Value>, sort: Opt
     let created = hint(&[SortBy::Created, SortBy::Relevance]);
     let next = hint(&[]);
     match f.activity {
-        Some(ActivityFilter::VisitedWithin { days }) => at(now - days as i64 * DAY_MS, &format!(" AND {visit}c.last_visit_at >= ?")),
+        Some(ActivityFilter::VisitedWithin { days }) => {
+            at(now - days as i64 * DAY_MS, &format!(" AND {visit}c.last_visit_at >= ?"))
+        }
         Some(ActivityFilter::NotVisitedFor { days }) => {
             at(now - days as i64 * DAY_MS, &format!(" AND {visit}c.last_visit_at > 0 AND {visit}c.last_visit_at < ?"))
         }
@@ -192,7 +202,9 @@ fn tiers_of(q: &ParsedQuery) -> Vec<u8> {
         .filter(|t| match (q, t) {
             (ParsedQuery::Digits { .. }, 0) | (ParsedQuery::Email { .. }, 0) => true,
             (ParsedQuery::Digits { digits, .. }, 3) => digits.len() >= MIN_FRAGMENT,
-            (ParsedQuery::Email { key }, 3) => key.chars().count() >= MIN_FRAGMENT && !crate::normalize::email_words(key).is_empty(),
+            (ParsedQuery::Email { key }, 3) => {
+                key.chars().count() >= MIN_FRAGMENT && !crate::normalize::email_words(key).is_empty()
+            }
             (ParsedQuery::Text { code, .. }, 0 | 1) => code.is_some(),
             (ParsedQuery::Text { words, .. }, 2) => !words.is_empty(),
             (ParsedQuery::Text { email_fragment: Some(_), .. }, 3) => true,
@@ -240,7 +252,9 @@ impl Verify {
                 .map(|p| crate::normalize::phone_keys(p))
                 .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
                 .unwrap_or(false),
-            Verify::Email(fragment) => r.email.as_deref().map(|e| super::matcher::email_words_match(fragment, e)).unwrap_or(false),
+            Verify::Email(fragment) => {
+                r.email.as_deref().map(|e| super::matcher::email_words_match(fragment, e)).unwrap_or(false)
+            }
         }
     }
 }
@@ -265,7 +279,11 @@ fn phone_expr(fragments: &[String]) -> (&'static str, String, bool) {
         // number's start, below): every trigram of each fragment, checked on the record.
         let trigrams = |f: &String| {
             let chars: Vec<char> = f.chars().collect();
-            chars.windows(MIN_FRAGMENT.min(chars.len()).max(1)).map(|w| fts_phrase(&w.iter().collect::<String>())).collect::<Vec<_>>().join(" AND ")
+            chars
+                .windows(MIN_FRAGMENT.min(chars.len()).max(1))
+                .map(|w| fts_phrase(&w.iter().collect::<String>()))
+                .collect::<Vec<_>>()
+                .join(" AND ")
         };
         return ("customer_phone_fts", any(fragments.iter().map(|f| format!("({})", trigrams(f))).collect()), true);
     }
@@ -347,7 +365,10 @@ const FEW_CANDIDATES: u64 = 600;
 impl Source {
     fn build(q: &ParsedQuery, t: u8, f: &SearchFilter, now: i64, after: Option<&Cursor>, plan: &Plan) -> Source {
         let mut params = Vec::new();
-        let live = SearchFilter { status: if f.status == StatusFilter::All { StatusFilter::Live } else { f.status }, ..f.clone() };
+        let live = SearchFilter {
+            status: if f.status == StatusFilter::All { StatusFilter::Live } else { f.status },
+            ..f.clone()
+        };
         let plain = live.is_plain_live();
         let mut verify = None;
         let push = |v: Value, params: &mut Vec<Value>| {
@@ -394,7 +415,9 @@ impl Source {
                 let m = push(Value::Text(plan.email_exact.clone().unwrap_or_default()), &mut params);
                 (fts_from(super::index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
             }
-            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) if plan.email_candidates.is_some() => {
+            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3)
+                if plan.email_candidates.is_some() =>
+            {
                 verify = Some(Verify::Email(key.clone()));
                 let list = push(Value::Text(plan.email_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
                 (format!("customers c WHERE c.seq IN (SELECT value FROM json_each({list}))"), "c.seq")
@@ -450,7 +473,11 @@ impl Source {
         let list = format!("[{}]", seqs.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
         let mut params = self.params.clone();
         params.push(Value::Text(list));
-        let sql = format!("SELECT count(*) FROM {} AND {seq} IN (SELECT value FROM json_each(?{}))", self.from_where, params.len());
+        let sql = format!(
+            "SELECT count(*) FROM {} AND {seq} IN (SELECT value FROM json_each(?{}))",
+            self.from_where,
+            params.len()
+        );
         Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(params.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
@@ -458,7 +485,12 @@ impl Source {
     /// (a larger limit and the highest row id), reading goes on up to that limit when the rows
     /// read so far, spread over the row ids like the rest, say there are no more than that: the
     /// whole source is then read in one pass instead of being walked again to count it.
-    fn first_rows(&self, conn: &Connection, limit: usize, sparse: Option<(usize, i64)>) -> CoreResult<(Vec<(i64, Option<String>)>, bool)> {
+    fn first_rows(
+        &self,
+        conn: &Connection,
+        limit: usize,
+        sparse: Option<(usize, i64)>,
+    ) -> CoreResult<(Vec<(i64, Option<String>)>, bool)> {
         let Some((more, max_seq)) = sparse.filter(|_| self.verify.is_none() && self.order == "x.rowid") else {
             let rows = self.rows(conn, limit)?;
             let complete = rows.len() < limit;
@@ -490,7 +522,12 @@ impl Source {
         let Some(verify) = &self.verify else {
             let mut params = self.params.clone();
             params.push(Value::Integer(limit as i64));
-            let sql = format!("SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT ?{}", self.from_where, self.order, params.len());
+            let sql = format!(
+                "SELECT {seq}, {code} FROM {} ORDER BY {} LIMIT ?{}",
+                self.from_where,
+                self.order,
+                params.len()
+            );
             let mut st = conn.prepare_cached(&sql)?;
             let rows = st.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
             return Ok(rows.collect::<Result<_, _>>()?);
@@ -565,7 +602,9 @@ fn exact_email_pair(fragment: &str) -> Option<String> {
     use crate::normalize::EMAIL_PAIR_LETTERS;
     let words = crate::normalize::email_words(fragment);
     let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    let shape = list.len() == 2 && list[0].chars().count() < EMAIL_PAIR_LETTERS && list[1].chars().count() == EMAIL_PAIR_LETTERS;
+    let shape = list.len() == 2
+        && list[0].chars().count() < EMAIL_PAIR_LETTERS
+        && list[1].chars().count() == EMAIL_PAIR_LETTERS;
     shape.then(|| email_pairs_expr(&list)).flatten()
 }
 
@@ -633,7 +672,14 @@ impl Reader<'_> {
             None
         };
         let hits = self.hits(keys.iter().map(|k| (k.s, k.t)).collect())?;
-        Ok(SearchPage { hits, total: m.total, total_exact: m.exact, next, understood_as: q, sorted: req.sort == SortBy::Relevance })
+        Ok(SearchPage {
+            hits,
+            total: m.total,
+            total_exact: m.exact,
+            next,
+            understood_as: q,
+            sorted: req.sort == SortBy::Relevance,
+        })
     }
 
     /// Counts the matches (up to the cap) and returns the first `want` after `after`, in
@@ -680,7 +726,8 @@ impl Reader<'_> {
                     let n = if complete {
                         first.len() as u64
                     } else {
-                        src.count(self.conn, COUNT_CAP + earlier.len() as u64)?.saturating_sub(src.overlap(self.conn, &earlier)?)
+                        src.count(self.conn, COUNT_CAP + earlier.len() as u64)?
+                            .saturating_sub(src.overlap(self.conn, &earlier)?)
                     };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;
@@ -689,18 +736,27 @@ impl Reader<'_> {
                         let from = after.filter(|a| a.t == t);
                         let need = want - keys.len();
                         let cursors = |rows: Vec<(i64, Option<String>)>| {
-                            rows.into_iter().map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq)).filter(|k| from.map(|a| k > a).unwrap_or(true)).take(need).collect::<Vec<_>>()
+                            rows.into_iter()
+                                .map(|(seq, code)| Cursor::relevance(t, code.as_deref().unwrap_or(""), seq))
+                                .filter(|k| from.map(|a| k > a).unwrap_or(true))
+                                .take(need)
+                                .collect::<Vec<_>>()
                         };
                         let page = cursors(first.clone());
                         if complete || page.len() == need {
                             keys.extend(page);
                         } else {
-                            let rows = Source::build(q, t, f, self.now_ms, from, &plan).rows(self.conn, need + earlier.len())?;
+                            let rows = Source::build(q, t, f, self.now_ms, from, &plan)
+                                .rows(self.conn, need + earlier.len())?;
                             keys.extend(cursors(fresh(rows)));
                         }
                     }
                     if more_tiers && n > 0 {
-                        let seen = if complete { first } else { fresh(src.rows(self.conn, COUNT_CAP as usize + 1 + earlier.len())?) };
+                        let seen = if complete {
+                            first
+                        } else {
+                            fresh(src.rows(self.conn, COUNT_CAP as usize + 1 + earlier.len())?)
+                        };
                         earlier.extend(seen.into_iter().map(|(seq, _)| seq));
                     }
                     continue;
@@ -729,7 +785,8 @@ impl Reader<'_> {
                         (Some(a), None) => a.clone(),
                         (None, None) => Cursor::default(),
                     };
-                    let more = Source::build(q, t, f, self.now_ms, Some(&from), &plan).rows(self.conn, want - keys.len() + earlier.len())?;
+                    let more = Source::build(q, t, f, self.now_ms, Some(&from), &plan)
+                        .rows(self.conn, want - keys.len() + earlier.len())?;
                     keys.extend(
                         more.into_iter()
                             .filter(|(seq, _)| !earlier.contains(seq))
@@ -805,7 +862,8 @@ impl Reader<'_> {
     /// Archived records are not in the search indexes: match them one by one.
     fn archived_matches(&self, q: &ParsedQuery, f: &SearchFilter) -> CoreResult<Vec<(u8, Row)>> {
         let mut params = Vec::new();
-        let filter = filter_sql(&SearchFilter { status: StatusFilter::Archived, ..f.clone() }, self.now_ms, &mut params);
+        let filter =
+            filter_sql(&SearchFilter { status: StatusFilter::Archived, ..f.clone() }, self.now_ms, &mut params);
         let sql = format!("SELECT {ROW_COLS} FROM customers c WHERE c.archived_at IS NOT NULL {filter}");
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(params_from_iter(params.iter()), map_row)?;
@@ -816,7 +874,9 @@ impl Reader<'_> {
                 out.push((t, r));
             }
         }
-        out.sort_by(|(ta, a), (tb, b)| Cursor::relevance(*ta, &a.code, a.seq).cmp(&Cursor::relevance(*tb, &b.code, b.seq)));
+        out.sort_by(|(ta, a), (tb, b)| {
+            Cursor::relevance(*ta, &a.code, a.seq).cmp(&Cursor::relevance(*tb, &b.code, b.seq))
+        });
         Ok(out)
     }
 
@@ -860,12 +920,20 @@ impl Reader<'_> {
 
     /// The directory without a query: every record matching the filter, in the chosen order,
     /// read from the sort's index (keyset: the page starts after the cursor's key and seq).
-    fn listing(&self, req: &SearchRequest, limit: usize, after: Option<Cursor>, q: ParsedQuery) -> CoreResult<SearchPage> {
+    fn listing(
+        &self,
+        req: &SearchRequest,
+        limit: usize,
+        after: Option<Cursor>,
+        q: ParsedQuery,
+    ) -> CoreResult<SearchPage> {
         let desc = req.descending.unwrap_or(req.sort.descending_by_default());
         let mut count_params = Vec::new();
         let count_filter = filter_sql(&req.filter, self.now_ms, &mut count_params);
-        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM customers c WHERE 1 {count_filter} LIMIT {})", COUNT_CAP + 1);
-        let count: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(count_params.iter()), |r| r.get(0))?;
+        let sql =
+            format!("SELECT count(*) FROM (SELECT 1 FROM customers c WHERE 1 {count_filter} LIMIT {})", COUNT_CAP + 1);
+        let count: i64 =
+            self.conn.prepare_cached(&sql)?.query_row(params_from_iter(count_params.iter()), |r| r.get(0))?;
         let page = |keys: Vec<Cursor>, next: Option<String>| -> CoreResult<SearchPage> {
             Ok(SearchPage {
                 hits: self.hits(keys.iter().map(|k| (k.s, 2)).collect())?,
@@ -878,11 +946,14 @@ impl Reader<'_> {
         };
         // Few customers pass an activity filter: read them all through the filter's index and
         // sort them here, rather than walk the sort's index looking for them.
-        if req.filter.activity.is_some() && count as usize <= ACTIVITY_IN_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
+        if req.filter.activity.is_some()
+            && count as usize <= ACTIVITY_IN_MEMORY.load(std::sync::atomic::Ordering::Relaxed)
+        {
             let sql = format!("SELECT {SORT_COLS} FROM customers c WHERE 1 {count_filter}");
             let mut st = self.conn.prepare_cached(&sql)?;
-            let mut keys: Vec<Cursor> =
-                st.query_map(params_from_iter(count_params.iter()), |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?.collect::<Result<_, _>>()?;
+            let mut keys: Vec<Cursor> = st
+                .query_map(params_from_iter(count_params.iter()), |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?
+                .collect::<Result<_, _>>()?;
             keys.sort();
             if desc {
                 keys.reverse();
@@ -911,8 +982,12 @@ impl Reader<'_> {
         let live = matches!(req.filter.status, StatusFilter::Live | StatusFilter::Active | StatusFilter::Blocked);
         let never = live && req.filter.activity == Some(ActivityFilter::Never);
         let (filter, indexed) = match req.sort {
-            SortBy::TotalSpent if never => (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_spent"),
-            SortBy::AppointmentCount if never => (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_appointments"),
+            SortBy::TotalSpent if never => {
+                (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_spent")
+            }
+            SortBy::AppointmentCount if never => {
+                (filter_sql(&req.filter, self.now_ms, &mut params), "INDEXED BY customers_never_appointments")
+            }
             _ => (filter_sql_for(&req.filter, self.now_ms, &mut params, Some(req.sort)), ""),
         };
         let mut keys: Vec<Cursor> = Vec::new();
@@ -921,7 +996,9 @@ impl Reader<'_> {
             let mut p = params.clone();
             p.extend(extra);
             let need = limit + 1 - keys.len();
-            let sql = format!("SELECT {SORT_COLS} FROM customers c {indexed} WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}");
+            let sql = format!(
+                "SELECT {SORT_COLS} FROM customers c {indexed} WHERE 1 {filter} {cond} ORDER BY {order} LIMIT {need}"
+            );
             let mut st = self.conn.prepare_cached(&sql)?;
             let rows = st.query_map(params_from_iter(p.iter()), |r| Ok(sort_key(req.sort, &SortRow::read(r)?)))?;
             for k in rows {
@@ -947,7 +1024,12 @@ impl Reader<'_> {
                 let c = after.as_ref().map(|c| (c.n, c.s)).unwrap_or_default();
                 let col = cols[0];
                 let order = format!("{col} {dir}, c.seq {dir}");
-                run(&format!(" AND {col} = {} AND c.seq {op} {}", a(1), a(2)), &order, vec![Value::Integer(c.0), Value::Integer(c.1)], &mut keys)?;
+                run(
+                    &format!(" AND {col} = {} AND c.seq {op} {}", a(1), a(2)),
+                    &order,
+                    vec![Value::Integer(c.0), Value::Integer(c.1)],
+                    &mut keys,
+                )?;
                 if keys.len() <= limit {
                     run(&format!(" AND {col} {op} {}", a(1)), &order, vec![Value::Integer(c.0)], &mut keys)?;
                 }
@@ -967,7 +1049,12 @@ impl Reader<'_> {
                     }
                     None => (String::new(), vec![]),
                 };
-                let order = cols.iter().map(|c| format!("{c} {dir}")).chain(std::iter::once(format!("c.seq {dir}"))).collect::<Vec<_>>().join(", ");
+                let order = cols
+                    .iter()
+                    .map(|c| format!("{c} {dir}"))
+                    .chain(std::iter::once(format!("c.seq {dir}")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 run(&cond, &order, extra, &mut keys)?;
             }
             None => {
@@ -980,12 +1067,18 @@ impl Reader<'_> {
                     }
                     let from = after.as_ref().filter(|c| c.t == *phase && i == at);
                     let (cond, extra) = match (phase, from) {
-                        (0, Some(c)) => (format!(" AND c.email IS NOT NULL AND (lower(c.email), c.seq) {op} ({}, {})", a(1), a(2)), vec![Value::Text(c.k.clone()), Value::Integer(c.s)]),
+                        (0, Some(c)) => (
+                            format!(" AND c.email IS NOT NULL AND (lower(c.email), c.seq) {op} ({}, {})", a(1), a(2)),
+                            vec![Value::Text(c.k.clone()), Value::Integer(c.s)],
+                        ),
                         (0, None) => (" AND c.email IS NOT NULL".to_string(), vec![]),
-                        (_, Some(c)) => (format!(" AND c.email IS NULL AND c.seq {op} {}", a(1)), vec![Value::Integer(c.s)]),
+                        (_, Some(c)) => {
+                            (format!(" AND c.email IS NULL AND c.seq {op} {}", a(1)), vec![Value::Integer(c.s)])
+                        }
                         (_, None) => (" AND c.email IS NULL".to_string(), vec![]),
                     };
-                    let order = if *phase == 0 { format!("lower(c.email) {dir}, c.seq {dir}") } else { format!("c.seq {dir}") };
+                    let order =
+                        if *phase == 0 { format!("lower(c.email) {dir}, c.seq {dir}") } else { format!("c.seq {dir}") };
                     run(&cond, &order, extra, &mut keys)?;
                 }
             }
@@ -1083,7 +1176,13 @@ impl SortRow {
 fn sort_key(sort: SortBy, r: &SortRow) -> Cursor {
     let number = |n: i64| Cursor { n, o: r.seq, s: r.seq, ..Default::default() };
     match sort {
-        SortBy::Name => Cursor { k: r.last.to_ascii_lowercase(), k2: r.first.to_ascii_lowercase(), o: r.seq, s: r.seq, ..Default::default() },
+        SortBy::Name => Cursor {
+            k: r.last.to_ascii_lowercase(),
+            k2: r.first.to_ascii_lowercase(),
+            o: r.seq,
+            s: r.seq,
+            ..Default::default()
+        },
         SortBy::Email => match &r.email {
             Some(e) => Cursor { t: 0, k: e.to_ascii_lowercase(), o: r.seq, s: r.seq, ..Default::default() },
             None => Cursor { t: 1, o: r.seq, s: r.seq, ..Default::default() },

@@ -40,7 +40,8 @@ impl IndexKeys {
     }
 }
 
-const TABLES: [&str; 5] = ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", EMAIL_PAIRS_TABLE];
+const TABLES: [&str; 5] =
+    ["customer_name_fts", "customer_phone_fts", "customer_phone4_fts", "customer_email_fts", EMAIL_PAIRS_TABLE];
 
 /// Adjacent word pairs of the email addresses ([`normalize::email_pairs`]).
 pub(crate) const EMAIL_PAIRS_TABLE: &str = "customer_email_pairs_fts";
@@ -52,7 +53,8 @@ fn parts(k: &IndexKeys) -> [Option<&str>; 5] {
 pub(crate) fn add(conn: &Connection, seq: i64, keys: &IndexKeys) -> CoreResult<()> {
     for (table, text) in TABLES.iter().zip(parts(keys)) {
         if let Some(text) = text {
-            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?.execute(params![seq, text])?;
+            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?
+                .execute(params![seq, text])?;
         }
     }
     Ok(())
@@ -77,9 +79,12 @@ fn insert_keys<S: AsRef<str> + serde::Serialize>(conn: &Connection, table: &str,
     if pairs.is_empty() {
         return Ok(());
     }
-    let json = serde_json::to_string(pairs).map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
-    conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1"))?
-        .execute([json])?;
+    let json = serde_json::to_string(pairs)
+        .map_err(|e| crate::error::CoreError::Storage { message: format!("search keys: {e}") })?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table}(rowid, keys) SELECT value ->> 0, value ->> 1 FROM json_each(?1) ORDER BY 1"
+    ))?
+    .execute([json])?;
     Ok(())
 }
 
@@ -104,7 +109,8 @@ pub(crate) fn replace(conn: &Connection, seq: i64, old: &IndexKeys, new: &IndexK
                 .execute(params![seq, o])?;
         }
         if let Some(n) = n {
-            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?.execute(params![seq, n])?;
+            conn.prepare_cached(&format!("INSERT INTO {table}(rowid, keys) VALUES (?1, ?2)"))?
+                .execute(params![seq, n])?;
         }
     }
     Ok(())
@@ -122,7 +128,9 @@ pub(crate) const ALL_TABLES: &[&str] = &TABLES;
 /// Fills the listed search tables from the live customers (after a migration recreated them
 /// empty), a chunk at a time in `seq` order.
 pub(crate) fn refill(conn: &Connection, tables: &[&str]) -> CoreResult<()> {
-    let mut st = conn.prepare("SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;
+    let mut st = conn.prepare(
+        "SELECT seq, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq",
+    )?;
     let mut rows = st.query([])?;
     let mut chunk: Vec<(i64, IndexKeys)> = Vec::with_capacity(REFILL_CHUNK);
     while let Some(r) = rows.next()? {
@@ -154,7 +162,8 @@ pub(crate) fn merge_step(conn: &Connection) -> CoreResult<bool> {
     let mut worked = false;
     for table in TABLES {
         let before = conn.total_changes();
-        conn.prepare_cached(&format!("INSERT INTO {table}({table}, rank) VALUES ('merge', ?1)"))?.execute([MERGE_PAGES])?;
+        conn.prepare_cached(&format!("INSERT INTO {table}({table}, rank) VALUES ('merge', ?1)"))?
+            .execute([MERGE_PAGES])?;
         // FTS5: a change count that grew by less than two means the merge found nothing to do.
         worked |= conn.total_changes().saturating_sub(before) >= 2;
     }
@@ -169,8 +178,11 @@ pub(crate) fn merge_step(conn: &Connection) -> CoreResult<bool> {
 pub(crate) fn differences(conn: &Connection, limit: usize) -> CoreResult<Vec<i64>> {
     let mut seqs: Vec<i64> = Vec::new();
     for table in TABLES {
-        let sql: String = conn.query_row("SELECT sql FROM main.sqlite_master WHERE name = ?1", [table], |r| r.get(0))?;
-        let using = sql.find("USING").ok_or_else(|| crate::error::CoreError::Storage { message: format!("{table}: unexpected definition") })?;
+        let sql: String =
+            conn.query_row("SELECT sql FROM main.sqlite_master WHERE name = ?1", [table], |r| r.get(0))?;
+        let using = sql
+            .find("USING")
+            .ok_or_else(|| crate::error::CoreError::Storage { message: format!("{table}: unexpected definition") })?;
         let fresh = format!("check_{table}");
         conn.execute_batch(&format!(
             "DROP TABLE IF EXISTS temp.{fresh}; DROP TABLE IF EXISTS temp.vocab_real; DROP TABLE IF EXISTS temp.vocab_fresh;
@@ -201,7 +213,9 @@ pub(crate) fn differences(conn: &Connection, limit: usize) -> CoreResult<Vec<i64
         for seq in diff.query_map([], |r| r.get::<_, i64>(0))? {
             seqs.push(seq?);
         }
-        conn.execute_batch(&format!("DROP TABLE temp.vocab_real; DROP TABLE temp.vocab_fresh; DROP TABLE temp.{fresh};"))?;
+        conn.execute_batch(&format!(
+            "DROP TABLE temp.vocab_real; DROP TABLE temp.vocab_fresh; DROP TABLE temp.{fresh};"
+        ))?;
     }
     seqs.sort_unstable();
     seqs.dedup();

@@ -43,7 +43,10 @@ pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
         }
         (ParsedQuery::Digits { digits, fragments, .. }, 3) => {
             digits.len() >= MIN_FRAGMENT
-                && f.phone_e164.map(|p| normalize::phone_keys(p)).map(|k| fragments.iter().any(|x| k.contains(x.as_str()))).unwrap_or(false)
+                && f.phone_e164
+                    .map(|p| normalize::phone_keys(p))
+                    .map(|k| fragments.iter().any(|x| k.contains(x.as_str())))
+                    .unwrap_or(false)
         }
         (ParsedQuery::Email { key }, 0) => f.email.map(|e| &normalize::email_key(e) == key).unwrap_or(false),
         (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
@@ -72,6 +75,8 @@ pub fn email_words_match(fragment: &str, email: &str) -> bool {
         return false;
     }
     (0..=e.len() - q.len()).any(|start| {
-        q.iter().enumerate().all(|(i, w)| if i + 1 == q.len() { e[start + i].starts_with(w) } else { e[start + i] == *w })
+        q.iter()
+            .enumerate()
+            .all(|(i, w)| if i + 1 == q.len() { e[start + i].starts_with(w) } else { e[start + i] == *w })
     })
 }

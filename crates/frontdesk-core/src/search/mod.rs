@@ -10,8 +10,8 @@ pub mod query;
 
 use serde::{Deserialize, Serialize};
 
-pub use query::{parse, ParsedQuery};
 pub use exec::{set_activity_in_memory_limit, set_first_read, MAX_LIMIT};
+pub use query::{parse, ParsedQuery};
 
 use crate::customers::CustomerStatus;
 use crate::ids::{BranchId, CustomerId};
@@ -131,7 +131,14 @@ pub struct SearchRequest {
 
 impl Default for SearchRequest {
     fn default() -> Self {
-        SearchRequest { query: String::new(), filter: SearchFilter::default(), sort: SortBy::Relevance, descending: None, limit: 50, after: None }
+        SearchRequest {
+            query: String::new(),
+            filter: SearchFilter::default(),
+            sort: SortBy::Relevance,
+            descending: None,
+            limit: 50,
+            after: None,
+        }
     }
 }
 
@@ -212,7 +219,8 @@ impl crate::Store {
             index::differences(conn, limit)?
                 .into_iter()
                 .map(|seq| {
-                    let code: Option<String> = conn.query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |x| x.get(0)).ok();
+                    let code: Option<String> =
+                        conn.query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |x| x.get(0)).ok();
                     Ok(code.unwrap_or_else(|| format!("#{seq}")))
                 })
                 .collect()

@@ -22,10 +22,16 @@ pub enum ParsedQuery {
     },
     /// Contains `@`, or looks like part of an address (`gmail.com`, `j.smith`, `salon88`):
     /// lower-cased.
-    Email { key: String },
+    Email {
+        key: String,
+    },
     /// Name words, folded; and the query as a customer code when it looks like one.
     /// `email_fragment`: a code-like word with digits (`ann1990`) may also be part of an email.
-    Text { words: Vec<String>, code: Option<String>, email_fragment: Option<String> },
+    Text {
+        words: Vec<String>,
+        code: Option<String>,
+        email_fragment: Option<String>,
+    },
 }
 
 /// Fragments shorter than this many digits / characters match only exactly.
@@ -59,7 +65,11 @@ pub fn parse(query: &str, region: &str) -> ParsedQuery {
     }
     // Apostrophes are left out (`o'neill` = `oneill`): names with one are also indexed written
     // together, and some are stored without it.
-    let words = normalize::fold(&q.replace(normalize::APOSTROPHES, "")).split(' ').filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>();
+    let words = normalize::fold(&q.replace(normalize::APOSTROPHES, ""))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect::<Vec<_>>();
     if words.is_empty() && code.is_none() {
         return ParsedQuery::Empty;
     }
@@ -112,7 +122,10 @@ mod tests {
     fn email_and_text_queries() {
         assert_eq!(parse("Ann@Ex", "GB"), ParsedQuery::Email { key: "ann@ex".into() });
         assert_eq!(parse("gmail.com", "GB"), ParsedQuery::Email { key: "gmail.com".into() });
-        assert_eq!(parse("Zoë  Mül", "GB"), ParsedQuery::Text { words: vec!["zoe".into(), "mul".into()], code: None, email_fragment: None });
+        assert_eq!(
+            parse("Zoë  Mül", "GB"),
+            ParsedQuery::Text { words: vec!["zoe".into(), "mul".into()], code: None, email_fragment: None }
+        );
         assert_eq!(
             parse("qkm-10", "GB"),
             ParsedQuery::Text {

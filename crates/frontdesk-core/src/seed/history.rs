@@ -9,8 +9,10 @@ use rand::{Rng, SeedableRng};
 
 use crate::customers::Actor;
 use crate::error::CoreResult;
-use crate::history::{BookingInput, CancelledBy, LineKind, OrderInput, OrderLineInput, PaymentMethod, ServiceInput, StaffInput};
 use crate::history::AppointmentStatus;
+use crate::history::{
+    BookingInput, CancelledBy, LineKind, OrderInput, OrderLineInput, PaymentMethod, ServiceInput, StaffInput,
+};
 use crate::ids::{AppointmentId, CustomerId, OrderId, ServiceId, StaffId};
 use crate::store::{Store, Writer};
 
@@ -24,7 +26,8 @@ const SERVICES: &[(&str, i64, i64)] = &[
     ("Facial", 50, 4800),
 ];
 const STAFF: &[&str] = &["Alex", "Sam", "Priya", "Jordan", "Mia", "Luca"];
-const PRODUCTS: &[(&str, i64)] = &[("Shampoo", 1400), ("Conditioner", 1500), ("Hair oil", 2200), ("Nail polish", 900), ("Gift card", 5000)];
+const PRODUCTS: &[(&str, i64)] =
+    &[("Shampoo", 1400), ("Conditioner", 1500), ("Hair oil", 2200), ("Nail polish", 900), ("Gift card", 5000)];
 const CANCEL_REASONS: &[&str] = &["Unwell", "Work came up", "Childcare", "Travel delay", "Booked by mistake"];
 const REFUND_REASONS: &[&str] = &["Unhappy with the result", "Product returned", "Charged twice", "Service shortened"];
 
@@ -48,7 +51,12 @@ fn catalogue(store: &Store) -> CoreResult<(Vec<(ServiceId, i64)>, Vec<StaffId>)>
     for (name, minutes, price) in SERVICES {
         let s = match have.iter().find(|s| s.name == *name) {
             Some(s) => s.clone(),
-            None => store.add_service(&ServiceInput { name: name.to_string(), duration_min: *minutes, price_minor: *price, active: true })?,
+            None => store.add_service(&ServiceInput {
+                name: name.to_string(),
+                duration_min: *minutes,
+                price_minor: *price,
+                active: true,
+            })?,
         };
         services.push((s.id, s.price_minor));
     }
@@ -108,13 +116,19 @@ fn story(rng: &mut SmallRng, now: i64, per_customer: f64) -> Vec<(i64, Step)> {
             steps.push((end + 1, Step::Sell { n, service, product, card: rng.random_bool(0.75) }));
             if rng.random_bool(0.03) {
                 let percent = if rng.random_bool(0.3) { 100 } else { rng.random_range(10..60) };
-                steps.push((end + rng.random_range(1..10) * DAY, Step::Refund { n, percent, reason: rng.random_range(0..REFUND_REASONS.len()) }));
+                steps.push((
+                    end + rng.random_range(1..10) * DAY,
+                    Step::Refund { n, percent, reason: rng.random_range(0..REFUND_REASONS.len()) },
+                ));
             }
         } else if roll < 0.94 {
             let late = rng.random_bool(0.3);
             let before = if late { rng.random_range(1..20) * HOUR } else { rng.random_range(2..10) * DAY };
             let by = if rng.random_bool(0.85) { CancelledBy::Customer } else { CancelledBy::Business };
-            steps.push(((starts - before).max(booked + 1), Step::Cancel { n, by, reason: rng.random_range(0..CANCEL_REASONS.len()) }));
+            steps.push((
+                (starts - before).max(booked + 1),
+                Step::Cancel { n, by, reason: rng.random_range(0..CANCEL_REASONS.len()) },
+            ));
         } else {
             steps.push((starts + HOUR, Step::NoShow { n }));
         }
@@ -132,7 +146,15 @@ struct Done {
     orders: Vec<Option<OrderId>>,
 }
 
-fn play(w: &mut Writer<'_>, actor: &Actor, customer: CustomerId, steps: Vec<(i64, Step)>, services: &[(ServiceId, i64)], staff: &[StaffId], report: &mut HistoryReport) -> CoreResult<()> {
+fn play(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    customer: CustomerId,
+    steps: Vec<(i64, Step)>,
+    services: &[(ServiceId, i64)],
+    staff: &[StaffId],
+    report: &mut HistoryReport,
+) -> CoreResult<()> {
     let n = steps.iter().filter(|(_, s)| matches!(s, Step::Book { .. })).count();
     let mut done = Done { appointments: vec![None; n], orders: vec![None; n] };
     for (at, step) in steps {
@@ -155,7 +177,8 @@ fn play(w: &mut Writer<'_>, actor: &Actor, customer: CustomerId, steps: Vec<(i64
             }
             Step::Confirm { n, by_customer } => {
                 if let Some(id) = done.appointments[n] {
-                    let to = if by_customer { AppointmentStatus::CustomerConfirmed } else { AppointmentStatus::Confirmed };
+                    let to =
+                        if by_customer { AppointmentStatus::CustomerConfirmed } else { AppointmentStatus::Confirmed };
                     w.set_appointment_status(actor, id, to)?;
                 }
             }
@@ -175,20 +198,39 @@ fn play(w: &mut Writer<'_>, actor: &Actor, customer: CustomerId, steps: Vec<(i64
                 }
             }
             Step::Sell { n, service, product, card } => {
-                let mut lines = vec![OrderLineInput { kind: LineKind::Service, service: Some(services[service].0), description: None, quantity: 1, unit_price_minor: None }];
+                let mut lines = vec![OrderLineInput {
+                    kind: LineKind::Service,
+                    service: Some(services[service].0),
+                    description: None,
+                    quantity: 1,
+                    unit_price_minor: None,
+                }];
                 let mut total = services[service].1;
                 if let Some(p) = product {
-                    lines.push(OrderLineInput { kind: LineKind::Product, service: None, description: Some(PRODUCTS[p].0.into()), quantity: 1, unit_price_minor: Some(PRODUCTS[p].1) });
+                    lines.push(OrderLineInput {
+                        kind: LineKind::Product,
+                        service: None,
+                        description: Some(PRODUCTS[p].0.into()),
+                        quantity: 1,
+                        unit_price_minor: Some(PRODUCTS[p].1),
+                    });
                     total += PRODUCTS[p].1;
                 }
-                let (_, id) = w.create_order(actor, &OrderInput { customer, lines, appointment: done.appointments[n], notes: None, branch: None })?;
+                let (_, id) = w.create_order(
+                    actor,
+                    &OrderInput { customer, lines, appointment: done.appointments[n], notes: None, branch: None },
+                )?;
                 w.pay_order(actor, id, if card { PaymentMethod::Card } else { PaymentMethod::Cash }, total)?;
                 done.orders[n] = Some(id);
                 report.orders += 1;
             }
             Step::Refund { n, percent, reason } => {
                 if let Some(id) = done.orders[n] {
-                    let paid: i64 = w.conn().query_row("SELECT paid_minor - refunded_minor FROM orders WHERE id = ?1", [id.0.as_bytes().to_vec()], |r| r.get(0))?;
+                    let paid: i64 = w.conn().query_row(
+                        "SELECT paid_minor - refunded_minor FROM orders WHERE id = ?1",
+                        [id.0.as_bytes().to_vec()],
+                        |r| r.get(0),
+                    )?;
                     let amount = (paid * percent / 100).max(1);
                     w.refund_order(actor, id, PaymentMethod::Card, amount, REFUND_REASONS[reason])?;
                 }
@@ -200,7 +242,13 @@ fn play(w: &mut Writer<'_>, actor: &Actor, customer: CustomerId, steps: Vec<(i64
 
 /// Gives the customers with `seq` in `customers` a history (data set `seed`), about
 /// `per_customer` appointments each on average. Progress counts customers.
-pub fn seed_history(store: &Store, customers: std::ops::Range<i64>, seed: u64, per_customer: f64, progress: &mut dyn FnMut(u64)) -> CoreResult<HistoryReport> {
+pub fn seed_history(
+    store: &Store,
+    customers: std::ops::Range<i64>,
+    seed: u64,
+    per_customer: f64,
+    progress: &mut dyn FnMut(u64),
+) -> CoreResult<HistoryReport> {
     let started = std::time::Instant::now();
     let (services, staff) = catalogue(store)?;
     let actor = Actor::new("demo data");
@@ -211,8 +259,11 @@ pub fn seed_history(store: &Store, customers: std::ops::Range<i64>, seed: u64, p
     while from < customers.end {
         let to = (from + BATCH as i64).min(customers.end);
         let ids: Vec<(i64, CustomerId)> = store.read(|r| {
-            let mut st = r.conn().prepare_cached("SELECT seq, id FROM customers WHERE seq >= ?1 AND seq < ?2 AND archived_at IS NULL ORDER BY seq")?;
-            let rows = st.query_map([from, to], |r| Ok((r.get(0)?, CustomerId::from_bytes(&r.get::<_, Vec<u8>>(1)?))))?;
+            let mut st = r.conn().prepare_cached(
+                "SELECT seq, id FROM customers WHERE seq >= ?1 AND seq < ?2 AND archived_at IS NULL ORDER BY seq",
+            )?;
+            let rows =
+                st.query_map([from, to], |r| Ok((r.get(0)?, CustomerId::from_bytes(&r.get::<_, Vec<u8>>(1)?))))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })?;
         store.write(|w| {

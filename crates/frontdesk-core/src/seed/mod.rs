@@ -33,8 +33,24 @@ const TAGS: &[&str] = &[
 ];
 const BLOCK_REASONS: &[&str] = &["No-show three times", "Unpaid balance", "Abusive to staff", "Chargeback on card"];
 const DOMAINS: &[&str] = &[
-    "gmail.com", "gmail.com", "gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com", "proton.me",
-    "web.de", "gmx.de", "orange.fr", "free.fr", "wp.pl", "o2.pl", "telia.com", "ziggo.nl", "bigpond.com", "eircom.net",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "outlook.com",
+    "hotmail.com",
+    "yahoo.com",
+    "icloud.com",
+    "proton.me",
+    "web.de",
+    "gmx.de",
+    "orange.fr",
+    "free.fr",
+    "wp.pl",
+    "o2.pl",
+    "telia.com",
+    "ziggo.nl",
+    "bigpond.com",
+    "eircom.net",
 ];
 
 struct Pools {
@@ -121,7 +137,9 @@ fn phone(country: &str, n: u64, rng: &mut SmallRng) -> String {
         }
         "FR" => {
             let x = format!("{}{}", 6 + n % 2, d(8));
-            let pairs = |s: &str| s.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+            let pairs = |s: &str| {
+                s.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+            };
             match style {
                 0 => format!("0{} {}", &x[..1], pairs(&x[1..])),
                 1 => format!("+33 {} {}", &x[..1], pairs(&x[1..])),
@@ -224,7 +242,11 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
     if rng.random_range(0..100) < 70 && !p.places[ci].is_empty() {
         let [city, state, postal, street] = p.places[ci][rng.random_range(0..p.places[ci].len())];
         let no = rng.random_range(1..250);
-        input.address_line1 = Some(if matches!(country, "US" | "GB" | "IE" | "AU" | "FR") { format!("{no} {street}") } else { format!("{street} {no}") });
+        input.address_line1 = Some(if matches!(country, "US" | "GB" | "IE" | "AU" | "FR") {
+            format!("{no} {street}")
+        } else {
+            format!("{street} {no}")
+        });
         input.city = Some(city.into());
         input.state = (!state.is_empty()).then(|| state.to_string());
         input.postal_code = Some(fill_pattern(postal, &mut rng));
@@ -241,7 +263,8 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
     }
     // Created over the three years before 2026-01-01.
     let created = 1_672_531_200_000 + rng.random_range(0..94_608_000_000i64);
-    let blocked_reason = (rng.random_range(0..1000) < 20).then(|| BLOCK_REASONS[rng.random_range(0..BLOCK_REASONS.len())].to_string());
+    let blocked_reason =
+        (rng.random_range(0..1000) < 20).then(|| BLOCK_REASONS[rng.random_range(0..BLOCK_REASONS.len())].to_string());
     let branch = rng.random_range(0..10u32);
     let mut id_bytes = [0u8; 16];
     rng.fill(&mut id_bytes);
@@ -252,12 +275,14 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
         line: i + 1,
         record: i,
         input,
-        branch: Some(match branch {
-            0..=4 => "Main",
-            5..=7 => "North",
-            _ => "City Centre",
-        }
-        .to_string()),
+        branch: Some(
+            match branch {
+                0..=4 => "Main",
+                5..=7 => "North",
+                _ => "City Centre",
+            }
+            .to_string(),
+        ),
         id: Some(CustomerId(uuid::Uuid::from_bytes(id_bytes))),
         code: None,
         created_at: Some(created),
@@ -285,12 +310,26 @@ pub fn seed(store: &Store, count: u64, seed: u64, progress: &mut dyn FnMut(u64))
 }
 
 /// Adds customers `range` of the data set `seed` (to continue a data set where it stopped).
-pub fn seed_range(store: &Store, range: std::ops::Range<u64>, seed: u64, progress: &mut dyn FnMut(u64)) -> CoreResult<SeedReport> {
+pub fn seed_range(
+    store: &Store,
+    range: std::ops::Range<u64>,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> CoreResult<SeedReport> {
     let started = std::time::Instant::now();
     let rows = range.map(move |i| customer(seed, i));
     let actor = Actor::new("demo data");
     let import_id = crate::import::start(store, &format!("demo data (seed {seed})"), &actor)?;
-    let report = bulk::write_rows(store, &actor, Some(import_id), &store.desk().default_region, rows, progress, &mut |_, _| Ok(()), &mut |_, _, _| {})?;
+    let report = bulk::write_rows(
+        store,
+        &actor,
+        Some(import_id),
+        &store.desk().default_region,
+        rows,
+        progress,
+        &mut |_, _| Ok(()),
+        &mut |_, _, _| {},
+    )?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })
 }
@@ -301,10 +340,19 @@ pub use history::{seed_history, HistoryReport};
 
 /// Demo customers and their history, as the desktop app's "Load demo data" and `frontdesk
 /// seed` write them. Progress: customers written, then customers given a history (of 2×count).
-pub fn seed_demo(store: &Store, count: u64, seed: u64, per_customer: f64, progress: &mut dyn FnMut(u64, u64)) -> CoreResult<(SeedReport, HistoryReport)> {
-    let first: i64 = store.read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
+pub fn seed_demo(
+    store: &Store,
+    count: u64,
+    seed: u64,
+    per_customer: f64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> CoreResult<(SeedReport, HistoryReport)> {
+    let first: i64 = store
+        .read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
     let customers = self::seed(store, count, seed, &mut |done| progress(done, 2 * count))?;
-    let end: i64 = store.read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
-    let history = seed_history(store, first..end, seed, per_customer, &mut |done| progress(count + done.min(count), 2 * count))?;
+    let end: i64 = store
+        .read(|r| Ok(r.conn().query_row("SELECT coalesce(max(seq), 0) + 1 FROM customers", [], |x| x.get(0))?))?;
+    let history =
+        seed_history(store, first..end, seed, per_customer, &mut |done| progress(count + done.min(count), 2 * count))?;
     Ok((customers, history))
 }

@@ -41,22 +41,22 @@ impl DeskLock {
     /// says who has it.
     pub fn take(db: &Path, holder: &str) -> CoreResult<DeskLock> {
         let path = lock_path(db);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| CoreError::Storage { message: format!("cannot open the desk's lock file {}: {e}", path.display()) })?;
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| {
+                CoreError::Storage { message: format!("cannot open the desk's lock file {}: {e}", path.display()) }
+            })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(in_use(db, &read_holder(&mut file))),
             Err(std::fs::TryLockError::Error(e)) => {
-                return Err(CoreError::Storage { message: format!("cannot lock the desk's lock file {}: {e}", path.display()) })
+                return Err(CoreError::Storage {
+                    message: format!("cannot lock the desk's lock file {}: {e}", path.display()),
+                })
             }
         }
         // Best effort: the lock itself is what counts, the text only names its holder.
-        let _ = file.set_len(0).and_then(|_| file.seek(SeekFrom::Start(0))).and_then(|_| file.write_all(holder.as_bytes()));
+        let _ =
+            file.set_len(0).and_then(|_| file.seek(SeekFrom::Start(0))).and_then(|_| file.write_all(holder.as_bytes()));
         Ok(DeskLock { _file: file })
     }
 

@@ -306,7 +306,11 @@ impl Store {
     /// `after` in a transaction of its own. This process keeps the desk's lock throughout, so no
     /// other one can open the desk in between; a crash before the copy commits leaves the desk
     /// as it was.
-    pub(crate) fn replace_contents(&self, source: &Connection, after: impl FnOnce(&Connection) -> CoreResult<()>) -> CoreResult<()> {
+    pub(crate) fn replace_contents(
+        &self,
+        source: &Connection,
+        after: impl FnOnce(&Connection) -> CoreResult<()>,
+    ) -> CoreResult<()> {
         self.refuse_write()?;
         let mut conn = lock(&self.writer);
         rusqlite::backup::Backup::new(source, &mut conn)?.step(-1)?;
@@ -434,9 +438,8 @@ fn open_connection(path: &Path, access: Access) -> CoreResult<Connection> {
     } else {
         Connection::open_with_flags(path, flags)
     };
-    let conn = opened.map_err(|e| CoreError::Storage {
-        message: format!("cannot open the database {}: {e}", path.display()),
-    })?;
+    let conn = opened
+        .map_err(|e| CoreError::Storage { message: format!("cannot open the database {}: {e}", path.display()) })?;
     if access == Access::ReadBeside {
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     }

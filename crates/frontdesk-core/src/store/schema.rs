@@ -33,7 +33,11 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql"), None),
     ("20261123000000_history", include_str!("../../../../migrations/20261123000000_history.sql"), None),
     ("20261123010000_activity_counts", include_str!("../../../../migrations/20261123010000_activity_counts.sql"), None),
-    ("20261123020000_never_visited_sorts", include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql"), None),
+    (
+        "20261123020000_never_visited_sorts",
+        include_str!("../../../../migrations/20261123020000_never_visited_sorts.sql"),
+        None,
+    ),
     (
         "20261123030000_email_prefix_index",
         include_str!("../../../../migrations/20261123030000_email_prefix_index.sql"),
@@ -50,14 +54,26 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
         include_str!("../../../../migrations/20261123050000_phone_pieces_and_no_sizes.sql"),
         Some(After::RefillAll),
     ),
-    ("20261123060000_stat_indexes_without_seq", include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"), None),
-    ("20261123070000_word_pairs", include_str!("../../../../migrations/20261123070000_word_pairs.sql"), Some(After::RefillPairs)),
+    (
+        "20261123060000_stat_indexes_without_seq",
+        include_str!("../../../../migrations/20261123060000_stat_indexes_without_seq.sql"),
+        None,
+    ),
+    (
+        "20261123070000_word_pairs",
+        include_str!("../../../../migrations/20261123070000_word_pairs.sql"),
+        Some(After::RefillPairs),
+    ),
     (
         "20261123080000_names_written_together",
         include_str!("../../../../migrations/20261123080000_names_written_together.sql"),
         Some(After::RefillNames),
     ),
-    ("20261204000000_order_points_rate", include_str!("../../../../migrations/20261204000000_order_points_rate.sql"), None),
+    (
+        "20261204000000_order_points_rate",
+        include_str!("../../../../migrations/20261204000000_order_points_rate.sql"),
+        None,
+    ),
     ("20261204010000_refund_method", include_str!("../../../../migrations/20261204010000_refund_method.sql"), None),
     (
         "20261204020000_cancellations_by_the_customer",
@@ -148,7 +164,9 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     // its batches now, and a migration must not change the table under it).
     if from > 0 && !super::deferred_indexes::restore_if_stopped(&tx)? && super::deferred_indexes::import_running(&tx)? {
         return Err(CoreError::Storage {
-            message: "an import into this desk is running in another Frontdesk; open the desk again when it has finished".into(),
+            message:
+                "an import into this desk is running in another Frontdesk; open the desk again when it has finished"
+                    .into(),
         });
     }
     let mut refill: Vec<&str> = Vec::new();
@@ -162,8 +180,9 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
         }
     }
     if !refill.is_empty() {
-        crate::search::index::refill(&tx, &refill)
-            .map_err(|e| CoreError::Storage { message: format!("migrating the database (filling the search tables): {e}") })?;
+        crate::search::index::refill(&tx, &refill).map_err(|e| CoreError::Storage {
+            message: format!("migrating the database (filling the search tables): {e}"),
+        })?;
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
     tx.commit()?;

@@ -93,10 +93,14 @@ pub fn validate_customer(
     let mut birthday = None;
     if let Some(b) = input.birthday.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         match NaiveDate::parse_from_str(b, "%Y-%m-%d") {
-            Ok(d) if d > today => errors.push(CoreError::validation("birthday", "in_future", "A birthday cannot be in the future.")),
-            Ok(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                errors.push(CoreError::validation("birthday", "too_old", "A birthday before 1900 is surely a typing mistake."))
+            Ok(d) if d > today => {
+                errors.push(CoreError::validation("birthday", "in_future", "A birthday cannot be in the future."))
             }
+            Ok(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => errors.push(CoreError::validation(
+                "birthday",
+                "too_old",
+                "A birthday before 1900 is surely a typing mistake.",
+            )),
             Ok(d) => birthday = Some(d),
             Err(_) => errors.push(CoreError::validation(
                 "birthday",
@@ -118,9 +122,16 @@ pub fn validate_customer(
         }
     }
     if tags.len() > TAGS_MAX {
-        errors.push(CoreError::validation("tags", "too_many", format!("{} notes; keep at most {TAGS_MAX}.", tags.len())));
+        errors.push(CoreError::validation(
+            "tags",
+            "too_many",
+            format!("{} notes; keep at most {TAGS_MAX}.", tags.len()),
+        ));
     }
-    if first_name.is_empty() && last_name.is_empty() && !errors.iter().any(|e| matches!(e.field(), Some("first_name" | "last_name"))) {
+    if first_name.is_empty()
+        && last_name.is_empty()
+        && !errors.iter().any(|e| matches!(e.field(), Some("first_name" | "last_name")))
+    {
         errors.insert(0, CoreError::validation("first_name", "required", "Enter a first or last name."));
     }
     if !errors.is_empty() {

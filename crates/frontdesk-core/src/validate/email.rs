@@ -38,7 +38,11 @@ pub fn is_disposable_domain(domain: &str) -> bool {
 /// Checks an email (already trimmed) and returns it unchanged.
 pub fn check_email(field: &str, email: &str) -> CoreResult<()> {
     let invalid = |why: &str| {
-        CoreError::validation(field, "invalid_email", format!("\"{email}\" is not a valid email address: {}.", why.trim_end_matches('.')))
+        CoreError::validation(
+            field,
+            "invalid_email",
+            format!("\"{email}\" is not a valid email address: {}.", why.trim_end_matches('.')),
+        )
     };
     if email.chars().any(char::is_whitespace) {
         return Err(invalid("it contains a space"));
@@ -48,7 +52,11 @@ pub fn check_email(field: &str, email: &str) -> CoreResult<()> {
     let domain = parsed.domain();
     let labels: Vec<&str> = domain.split('.').collect();
     let tld = labels.last().copied().unwrap_or("");
-    if labels.len() < 2 || tld.len() < 2 || !tld.chars().all(|c| c.is_alphabetic()) || labels.iter().any(|l| l.is_empty()) {
+    if labels.len() < 2
+        || tld.len() < 2
+        || !tld.chars().all(|c| c.is_alphabetic())
+        || labels.iter().any(|l| l.is_empty())
+    {
         return Err(invalid("the part after @ must be a domain such as example.com"));
     }
     if is_disposable_domain(domain) {

@@ -46,7 +46,10 @@ fn control_error(field: &str, c: char) -> CoreError {
     CoreError::validation(
         field,
         "control_character",
-        format!("Contains an invisible control character (U+{:04X}); retype the value instead of pasting it.", c as u32),
+        format!(
+            "Contains an invisible control character (U+{:04X}); retype the value instead of pasting it.",
+            c as u32
+        ),
     )
 }
 

@@ -75,15 +75,20 @@ fn fast_e164(raw: &str, region: &str) -> Option<String> {
     let rules = region_rules(region);
     let (code, nsn) = if plus || rules.is_some_and(|r| r.intl_00 && digits.starts_with("00")) {
         let intl = if plus { &digits[..] } else { &digits[2..] };
-        let (cc, nsn) = (1..=3.min(intl.len())).find_map(|len| {
-            let code = intl[..len].parse::<u16>().ok()?;
-            phonenumber::metadata::DATABASE.by_code(&code).map(|metas| (code, &intl[len..], metas))
-        }).map(|(c, n, metas)| {
-            // A trunk prefix written after the country code ("+44 07911…"; a "(0)" is gone
-            // already where the country dials one) is the full parser's business.
-            let trunk_after_code = metas.iter().any(|m| m.national_prefix().map(|p| !p.is_empty() && n.starts_with(p)).unwrap_or(false));
-            (c, n, trunk_after_code)
-        }).and_then(|(c, n, trunk)| (!trunk).then_some((c, n)))?;
+        let (cc, nsn) = (1..=3.min(intl.len()))
+            .find_map(|len| {
+                let code = intl[..len].parse::<u16>().ok()?;
+                phonenumber::metadata::DATABASE.by_code(&code).map(|metas| (code, &intl[len..], metas))
+            })
+            .map(|(c, n, metas)| {
+                // A trunk prefix written after the country code ("+44 07911…"; a "(0)" is gone
+                // already where the country dials one) is the full parser's business.
+                let trunk_after_code = metas
+                    .iter()
+                    .any(|m| m.national_prefix().map(|p| !p.is_empty() && n.starts_with(p)).unwrap_or(false));
+                (c, n, trunk_after_code)
+            })
+            .and_then(|(c, n, trunk)| (!trunk).then_some((c, n)))?;
         (cc, nsn.to_string())
     } else {
         let rules = rules?;
@@ -120,7 +125,11 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
         return Err(CoreError::validation(
             field,
             "invalid_phone",
-            format!("\"{}\" contains a character that is not part of a phone number ({}); type the digits only.", typed.escape_debug(), c.escape_unicode()),
+            format!(
+                "\"{}\" contains a character that is not part of a phone number ({}); type the digits only.",
+                typed.escape_debug(),
+                c.escape_unicode()
+            ),
         ));
     }
     // Messages quote the number as typed; it is read without a `(0)` after the country code.
@@ -130,10 +139,18 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
     let id: Option<Id> = region.parse().ok();
     let digits = raw.chars().filter(|c| c.is_ascii_digit()).count();
     if digits < 4 {
-        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" has too few digits to be a phone number.")));
+        return Err(CoreError::validation(
+            field,
+            "invalid_phone",
+            format!("\"{typed}\" has too few digits to be a phone number."),
+        ));
     }
     if raw.chars().any(|c| c.is_alphabetic() && !matches!(c, 'x' | 'X' | 'e' | 'E' | 't' | 'T')) {
-        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" contains letters; type the digits only.")));
+        return Err(CoreError::validation(
+            field,
+            "invalid_phone",
+            format!("\"{typed}\" contains letters; type the digits only."),
+        ));
     }
     if let Some(e164) = fast_e164(raw, region) {
         return Ok(ParsedPhone { e164 });
@@ -142,7 +159,11 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
     // wrongly applies its trunk prefix to foreign numbers).
     let id = if international { None } else { id };
     let number = phonenumber::parse(id, raw).map_err(|_| {
-        CoreError::validation(field, "invalid_phone", format!("\"{typed}\" is not a phone number (read as a {region} number)."))
+        CoreError::validation(
+            field,
+            "invalid_phone",
+            format!("\"{typed}\" is not a phone number (read as a {region} number)."),
+        )
     })?;
     let code = number.code().value();
     let national = number.national().to_string();
@@ -162,7 +183,11 @@ pub fn parse_phone(field: &str, typed: &str, region: &str) -> CoreResult<ParsedP
     // Every number kept reads back as itself: the same customer's number typed again later
     // (or found in an import) must be the same number.
     if read_back(&e164).as_deref() != Some(e164.as_str()) {
-        return Err(CoreError::validation(field, "invalid_phone", format!("\"{typed}\" is not a phone number (read as a {region} number).")));
+        return Err(CoreError::validation(
+            field,
+            "invalid_phone",
+            format!("\"{typed}\" is not a phone number (read as a {region} number)."),
+        ));
     }
     Ok(ParsedPhone { e164 })
 }
@@ -189,8 +214,17 @@ fn is_possible(code: u16, len: usize) -> bool {
         for m in phonenumber::metadata::DATABASE.iter() {
             let d = m.descriptors();
             let all = [
-                Some(d.general()), d.fixed_line(), d.mobile(), d.toll_free(), d.premium_rate(), d.shared_cost(),
-                d.personal_number(), d.voip(), d.pager(), d.uan(), d.voicemail(),
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
             ];
             let mask = map.entry(m.country_code()).or_default();
             for desc in all.into_iter().flatten() {

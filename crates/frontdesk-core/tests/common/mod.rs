@@ -20,7 +20,10 @@ pub fn desk() -> Desk {
     let sources = Sources { clock: clock.clone(), ids: Arc::new(SequentialIds::default()) };
     let store = Store::open(dir.path().join("desk.db"), sources).expect("open store");
     store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some("GB".into()), ..Default::default() })
+        .update_settings(&frontdesk_core::settings::SettingsInput {
+            default_region: Some("GB".into()),
+            ..Default::default()
+        })
         .expect("settings");
     Desk { store, clock, dir }
 }
@@ -29,7 +32,10 @@ pub fn desk() -> Desk {
 pub fn desk_in(region: &str) -> Desk {
     let d = desk();
     d.store
-        .update_settings(&frontdesk_core::settings::SettingsInput { default_region: Some(region.into()), ..Default::default() })
+        .update_settings(&frontdesk_core::settings::SettingsInput {
+            default_region: Some(region.into()),
+            ..Default::default()
+        })
         .expect("settings");
     d
 }

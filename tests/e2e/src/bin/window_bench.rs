@@ -35,7 +35,11 @@ struct Args {
 fn customers_with_history(db: &std::path::Path, n: usize) -> Vec<String> {
     let conn = frontdesk_core::store::read_beside_connection(db).expect("open the database");
     let max: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM customers", [], |r| r.get(0)).unwrap_or(0);
-    let Ok(mut st) = conn.prepare("SELECT id FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1") else { return vec![] };
+    let Ok(mut st) =
+        conn.prepare("SELECT id FROM customers WHERE seq >= ?1 AND appointment_count > 0 ORDER BY seq LIMIT 1")
+    else {
+        return vec![];
+    };
     let mut out = Vec::new();
     for i in 0..n as i64 {
         let at = 1 + (i * 7_919 * 104_729) % max.max(1);
@@ -63,7 +67,14 @@ fn process_start_ms(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after = &stat[stat.rfind(')')? + 2..];
     let ticks: f64 = after.split_whitespace().nth(19)?.parse().ok()?;
-    let btime: f64 = std::fs::read_to_string("/proc/stat").ok()?.lines().find(|l| l.starts_with("btime"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let btime: f64 = std::fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("btime"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     let hz = 100.0; // USER_HZ on Linux
     Some((btime + ticks / hz) * 1000.0)
 }
@@ -71,7 +82,12 @@ fn process_start_ms(pid: u32) -> Option<f64> {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    assert!(args.db.exists(), "{} does not exist: make it with `frontdesk --db {} seed --count 1000000`", args.db.display(), args.db.display());
+    assert!(
+        args.db.exists(),
+        "{} does not exist: make it with `frontdesk --db {} seed --count 1000000`",
+        args.db.display(),
+        args.db.display()
+    );
     let w = Window::open_db("window-bench", &args.db).await;
     let pid = w.app_pid().expect("app process");
 
@@ -83,7 +99,10 @@ async fn main() {
         })
         .await;
     let started = process_start_ms(pid).expect("process start time");
-    println!("cold start to interactive search box: {:.0} ms (process start → focused box with first results painted)", ready - started);
+    println!(
+        "cold start to interactive search box: {:.0} ms (process start → focused box with first results painted)",
+        ready - started
+    );
     let marks = w.js("const m = n => performance.getEntriesByName(n)[0]?.startTime ?? null; return [performance.timeOrigin, m('frontdesk:script'), m('frontdesk:mounted')]").await;
     let m: Vec<f64> = marks.as_array().unwrap().iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
     println!(
@@ -114,9 +133,14 @@ async fn main() {
             for (i, ch) in q.chars().enumerate() {
                 search.send_keys(&ch.to_string()).await.unwrap();
                 let want = before + i as u64 + 1;
-                w.until("paint", || async { (w.js("return window.__frontdesk.paintTimes.length").await.as_u64()? >= want).then_some(()) }).await;
+                w.until("paint", || async {
+                    (w.js("return window.__frontdesk.paintTimes.length").await.as_u64()? >= want).then_some(())
+                })
+                .await;
             }
-            let got = w.js(&format!("return window.__frontdesk.paintTimes.slice({before}).map(p => [p.ms, p.ipc, p.dom])")).await;
+            let got = w
+                .js(&format!("return window.__frontdesk.paintTimes.slice({before}).map(p => [p.ms, p.ipc, p.dom])"))
+                .await;
             for t in got.as_array().unwrap() {
                 let t: Vec<f64> = t.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
                 times.push(t[0]);
@@ -126,7 +150,11 @@ async fn main() {
         }
     }
     let mut frame: Vec<f64> = times.iter().zip(&dom).map(|(t, d)| t - d).collect();
-    for (what, v) in [("search command answered", &mut ipc), ("list updated in the DOM", &mut dom), ("DOM updated → painted (frame wait + layout + paint)", &mut frame)] {
+    for (what, v) in [
+        ("search command answered", &mut ipc),
+        ("list updated in the DOM", &mut dom),
+        ("DOM updated → painted (frame wait + layout + paint)", &mut frame),
+    ] {
         v.sort_by(|a, b| a.total_cmp(b));
         println!("  {what}: p50 {:.1} ms, p95 {:.1} ms", percentile(v, 0.5), percentile(v, 0.95));
     }
@@ -151,7 +179,11 @@ async fn main() {
         .unwrap();
     let mut floor: Vec<f64> = floor.as_array().unwrap().iter().filter_map(|v| v.as_f64()).collect();
     floor.sort_by(|a, b| a.total_cmp(b));
-    println!("  idle: random moment → next frame painted, nothing to render: p50 {:.1} ms, p95 {:.1} ms", percentile(&floor, 0.5), percentile(&floor, 0.95));
+    println!(
+        "  idle: random moment → next frame painted, nothing to render: p50 {:.1} ms, p95 {:.1} ms",
+        percentile(&floor, 0.5),
+        percentile(&floor, 0.95)
+    );
     // The profile: the window asks for a customer's detail with history and stats (the
     // command the profile screen runs), timed in the window around the bridge call.
     let ids = customers_with_history(&args.db, args.profiles);
@@ -164,7 +196,12 @@ async fn main() {
             )
             .await
             .unwrap();
-        let pairs: Vec<(f64, f64)> = got.as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap_or(f64::NAN), p[1].as_f64().unwrap_or(0.0))).collect();
+        let pairs: Vec<(f64, f64)> = got
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_f64().unwrap_or(f64::NAN), p[1].as_f64().unwrap_or(0.0)))
+            .collect();
         let mut ms: Vec<f64> = pairs.iter().map(|p| p.0).collect();
         let mut kb: Vec<f64> = pairs.iter().map(|p| p.1 / 1000.0).collect();
         ms.sort_by(|a, b| a.total_cmp(b));
@@ -179,8 +216,14 @@ async fn main() {
             percentile(&kb, 0.95)
         );
     }
-    let web = std::process::Command::new("pgrep").args(["-n", "WebKitWebProces"]).output().ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
-    let mb = |pid: Option<u32>, key: &str| pid.and_then(|p| memory_kb(p, key)).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into());
+    let web = std::process::Command::new("pgrep")
+        .args(["-n", "WebKitWebProces"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
+    let mb = |pid: Option<u32>, key: &str| {
+        pid.and_then(|p| memory_kb(p, key)).map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into())
+    };
     for (what, p) in [("app", Some(pid)), ("web process", web)] {
         println!(
             "memory of the {what}: RSS {} MB (private {} MB + shared library/file pages {} MB), PSS {} MB",
