@@ -15,7 +15,7 @@ pub fn draft_from_query(q: &str) -> CustomerInput {
         } else if w.chars().all(|c| c.is_ascii_digit() || "+().-/".contains(c)) && w.chars().any(|c| c.is_ascii_digit())
         {
             phone.push(w);
-        } else if crate::import::NAME_PARTICLES.contains(&w) {
+        } else if super::names::NAME_PARTICLES.contains(&w) {
             name.push(w.to_string());
         } else {
             let mut chars = w.chars();
@@ -25,7 +25,7 @@ pub fn draft_from_query(q: &str) -> CustomerInput {
     if !phone.is_empty() {
         draft.phone = Some(phone.join(" "));
     }
-    (draft.first_name, draft.last_name) = crate::import::split_full_name(&name.join(" "));
+    (draft.first_name, draft.last_name) = super::names::split_full_name(&name.join(" "));
     draft
 }
 

@@ -4,6 +4,7 @@
 mod draft;
 pub mod labels;
 mod model;
+pub(crate) mod names;
 mod read;
 mod timeline;
 mod write;
