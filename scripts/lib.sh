@@ -21,6 +21,16 @@ need_rust() {
   command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 }
 
+# The formatter and the linter the test command runs (rustup installs them; a toolchain from
+# elsewhere must bring its own).
+need_rust_tools() {
+  for tool in rustfmt clippy; do
+    if ! cargo "${tool/rustfmt/fmt}" --version >/dev/null 2>&1; then
+      if command -v rustup >/dev/null; then rustup component add "$tool"; else echo "cargo $tool is required" >&2; exit 1; fi
+    fi
+  done
+}
+
 # System packages the desktop app builds against (WebKitGTK 4.1).
 APP_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
 # What the end-to-end tests add: a virtual X display, WebKit's WebDriver, screenshots.

@@ -333,7 +333,7 @@ fn export_to_file(
     for suffix in ["", "-wal", "-shm", "-journal", ".import-lock"] {
         let mut companion = db.clone().into_os_string();
         companion.push(suffix);
-        if target == PathBuf::from(companion) {
+        if target.as_os_str() == companion {
             return Err(file_error(
                 "is_database",
                 format!(

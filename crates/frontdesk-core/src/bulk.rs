@@ -163,21 +163,31 @@ pub struct SharedInFile {
 /// validation thread), or why it cannot be written.
 type Checked = (BulkRow, Result<(ValidCustomer, IndexKeys), CoreError>);
 
-/// Writes `rows`; a row that fails validation or uniqueness goes to `on_reject` (which may
-/// fail the whole run, e.g. when the error file cannot be written) and is not written.
+/// What [`write_rows`] tells its caller as it goes.
+pub struct Callbacks<'a> {
+    /// Rows done so far.
+    pub progress: &'a mut dyn FnMut(u64),
+    /// A row refused (and not written); an `Err` (the errors file cannot be written) stops
+    /// the run.
+    pub rejected: &'a mut dyn FnMut(&BulkRow, &CoreError) -> CoreResult<()>,
+    /// A row written without some of its values: the row, its customer's code and name.
+    pub kept: &'a mut dyn FnMut(&BulkRow, &str, &str),
+}
+
+/// Writes `rows`; a row that fails validation or uniqueness goes to `tell.rejected` and is
+/// not written.
 pub fn write_rows<I>(
     store: &Store,
     actor: &Actor,
     import_id: Option<i64>,
     region: &str,
     rows: I,
-    progress: &mut dyn FnMut(u64),
-    on_reject: &mut dyn FnMut(&BulkRow, &CoreError) -> CoreResult<()>,
-    on_kept: &mut dyn FnMut(&BulkRow, &str, &str),
+    tell: Callbacks<'_>,
 ) -> CoreResult<BulkReport>
 where
     I: Iterator<Item = BulkRow> + Send,
 {
+    let Callbacks { progress, rejected: on_reject, kept: on_kept } = tell;
     let desk = store.desk();
     let region = region.to_string();
     let today = ms_to_datetime(store.sources().clock.now_ms()).date_naive();
@@ -247,7 +257,7 @@ where
                             Err(e @ CoreError::Storage { .. }) => return Err(e),
                             Err(e) => rejects.push((row, e)),
                         }
-                        if written % 4096 == 0 {
+                        if written.is_multiple_of(4096) {
                             w.tick();
                         }
                     }

@@ -566,9 +566,9 @@ fn blocked_word(v: &str) -> Option<bool> {
     }
 }
 
-/// Builds a row from a record; `Err` is a reason to reject the row (field, code, message).
+/// Builds a row from a record; a reason to reject the row is its `error`.
 /// A bad value in a field the customer can do without is left out and noted instead.
-fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, (BulkRow, CoreError)> {
+fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> BulkRow {
     let mut row = BulkRow { line, ..Default::default() };
     let mut blocked: Option<bool> = None;
     let mut full_name = None;
@@ -727,11 +727,10 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> Result<BulkRow, 
         row.consent_by = Some(how.consent_by.clone());
     }
     row.notices = notices;
-    if problems.is_empty() {
-        Ok(row)
-    } else {
-        Err((row, crate::bulk::all_in_one(problems)))
+    if !problems.is_empty() {
+        row.error = Some(crate::bulk::all_in_one(problems));
     }
+    row
 }
 
 /// Records the start of an import (the timeline entry of every customer it creates).
@@ -789,20 +788,22 @@ pub fn import_csv(
         Some(import_id),
         &region,
         rows,
-        &mut |done| progress(done, total),
-        &mut |row, e| {
-            rejects.push((row.record, row.line, e.clone()));
-            Ok(())
-        },
-        &mut |row, code, name| {
-            for n in &row.notices {
-                let (field, value, reason) = (n.field.clone(), n.value.clone(), n.reason.clone());
-                let (customer, name) = (code.to_string(), name.to_string());
-                kept.push((
-                    row.record,
-                    KeptWithout { line: row.line, customer, name, field, code: n.code.clone(), value, reason },
-                ));
-            }
+        bulk::Callbacks {
+            progress: &mut |done| progress(done, total),
+            rejected: &mut |row, e| {
+                rejects.push((row.record, row.line, e.clone()));
+                Ok(())
+            },
+            kept: &mut |row, code, name| {
+                for n in &row.notices {
+                    let (field, value, reason) = (n.field.clone(), n.value.clone(), n.reason.clone());
+                    let (customer, name) = (code.to_string(), name.to_string());
+                    kept.push((
+                        row.record,
+                        KeptWithout { line: row.line, customer, name, field, code: n.code.clone(), value, reason },
+                    ));
+                }
+            },
         },
     )?;
     kept.sort_by_key(|(record, k)| (*record, k.field.clone()));
@@ -877,10 +878,7 @@ fn read_rows(path: &Path, plan: &Plan, how: Reading) -> CoreResult<impl Iterator
                     );
                     return BulkRow { line, record, error: Some(e), ..Default::default() };
                 }
-                match to_row(line, &how, &rec) {
-                    Ok(row) => BulkRow { record, ..row },
-                    Err((row, e)) => BulkRow { record, error: Some(e), ..row },
-                }
+                BulkRow { record, ..to_row(line, &how, &rec) }
             }
             Err(e) => BulkRow { line: n as u64 + 2, record, error: Some(csv_error(Path::new(""), e, &lines)), ..Default::default() },
         }

@@ -440,7 +440,8 @@ fn every_bulk_written_customer_is_found_by_name_phone_and_email() {
     assert_eq!(report.created, 400);
     // The desk's running count (directory quick stats) grew by the batch.
     assert_eq!(d.count("SELECT live_customers FROM desk_totals"), 400);
-    let people: Vec<(String, String, String, Option<String>, Option<String>)> = d
+    type Person = (String, String, String, Option<String>, Option<String>);
+    let people: Vec<Person> = d
         .store
         .read(|r| {
             let mut st = r

@@ -342,7 +342,8 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
             assert!(c.code.ends_with("-6001"), "{}", c.code);
         }
     }
-    let rows: Vec<(i64, String, String, String, Option<String>, Option<String>)> = d
+    type Person = (i64, String, String, String, Option<String>, Option<String>);
+    let rows: Vec<Person> = d
         .store
         .read(|r| {
             let mut st = r.conn().prepare("SELECT seq, code, first_name, last_name, email, phone_e164 FROM customers WHERE archived_at IS NULL ORDER BY seq")?;

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A fuzz target: its name and what runs one input.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: &[Target] = &[
     ("csv_import", frontdesk_fuzz::csv_import),
     ("search_query", frontdesk_fuzz::search_query),
     ("contacts", frontdesk_fuzz::contacts),

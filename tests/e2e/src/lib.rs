@@ -81,6 +81,8 @@ impl Window {
     }
 
     /// Opens the app on an existing database.
+    // The lock is held across the awaits on purpose: one window (and one driver) at a time.
+    #[allow(clippy::await_holding_lock)]
     pub async fn open_db(name: &str, db: &Path) -> Window {
         let one = ONE_WINDOW.lock().unwrap_or_else(|e| e.into_inner());
         let app = app_binary();

@@ -47,7 +47,10 @@ fn salon(store: &Store) -> (Customer, Customer) {
     (zoe, john)
 }
 
-fn prepared() -> (impl FnOnce(&Store), std::sync::Arc<std::sync::Mutex<Option<(Customer, Customer)>>>) {
+/// Zoë and John once the desk is prepared.
+type Prepared = std::sync::Arc<std::sync::Mutex<Option<(Customer, Customer)>>>;
+
+fn prepared() -> (impl FnOnce(&Store), Prepared) {
     let out = std::sync::Arc::new(std::sync::Mutex::new(None));
     let o = out.clone();
     (move |s: &Store| *o.lock().unwrap() = Some(salon(s)), out)

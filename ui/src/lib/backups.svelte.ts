@@ -2,6 +2,7 @@
 // bar when the last good backup is more than two days old.
 import type { BackupStatus } from "../bindings";
 import { call, commands, messageOf } from "./api";
+import { counted } from "./format";
 
 export const backups = $state({ status: null as BackupStatus | null, error: null as string | null });
 
@@ -25,7 +26,7 @@ export function ago(ms: number, now = Date.now()): string {
 }
 
 export function describeCounts(c: { customers: number; appointments: number; orders: number; payments: number }): string {
-  return `${c.customers.toLocaleString()} customers, ${c.appointments.toLocaleString()} appointments, ${c.orders.toLocaleString()} orders, ${c.payments.toLocaleString()} payments`;
+  return [counted(c.customers, "customer"), counted(c.appointments, "appointment"), counted(c.orders, "order"), counted(c.payments, "payment")].join(", ");
 }
 
 export function megabytes(bytes: number): string {

@@ -94,12 +94,12 @@ export function parseTime(text: string): string | null {
 }
 
 /** UTC timestamps from the core, shown in this desk's time zone. */
-export function when(iso: string): string {
+export function when(iso: string | number): string {
   const t = new Date(iso);
   return `${dateText(t.getFullYear(), t.getMonth() + 1, t.getDate())} ${timeText(t.getHours(), t.getMinutes())}`;
 }
 
-export function day(iso: string): string {
+export function day(iso: string | number): string {
   const t = new Date(iso);
   return dateText(t.getFullYear(), t.getMonth() + 1, t.getDate());
 }

@@ -206,7 +206,7 @@ impl Store {
         };
         let mut found: Vec<BackupInfo> =
             backup_files(&folder)?.into_iter().filter_map(|(path, _)| inspect(&path, false).ok()).collect();
-        found.sort_by(|a, b| b.taken_at_ms.cmp(&a.taken_at_ms));
+        found.sort_by_key(|b| std::cmp::Reverse(b.taken_at_ms));
         Ok(found)
     }
 

@@ -35,8 +35,8 @@ mod tests {
 
     #[test]
     fn a_query_becomes_a_name_a_phone_and_an_email() {
-        let table: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
-            // query, first, last, phone, email
+        type Case<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+        let table: &[Case] = &[
             ("Bella 07700900126", "Bella", "", Some("07700900126"), None),
             ("Bella 07700 900126", "Bella", "", Some("07700 900126"), None),
             ("bella hart 07700 900126", "Bella", "Hart", Some("07700 900126"), None),

@@ -268,7 +268,7 @@ fn write_all(store: &Store, dir: &Path) -> CoreResult<Vec<ExportedFile>> {
         });
         let head = head.to_string();
         // The header's fields, then one array per kind of record.
-        json.write_all(head[..head.len() - 1].as_bytes()).map_err(io_err)?;
+        json.write_all(&head.as_bytes()[..head.len() - 1]).map_err(io_err)?;
         let mut csv_out = create(dir, "customers.csv")?;
         let n = customers(r, Format::Csv, true, &mut csv_out)?;
         finish(csv_out)?;

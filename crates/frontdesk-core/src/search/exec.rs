@@ -15,6 +15,9 @@ use super::{
 };
 use crate::customers::{display_name, CustomerStatus};
 use crate::error::{CoreError, CoreResult};
+
+/// A candidate row: its seq, and its code in the code-prefix tier.
+type Candidate = (i64, Option<String>);
 use crate::ids::{BranchId, CustomerId};
 use crate::store::{Reader, Store};
 
@@ -249,7 +252,7 @@ impl Verify {
             Verify::Phone(fragments) => r
                 .phone_e164
                 .as_deref()
-                .map(|p| crate::normalize::phone_keys(p))
+                .map(crate::normalize::phone_keys)
                 .map(|k| fragments.iter().any(|f| k.contains(f.as_str())))
                 .unwrap_or(false),
             Verify::Email(fragment) => {
@@ -490,7 +493,7 @@ impl Source {
         conn: &Connection,
         limit: usize,
         sparse: Option<(usize, i64)>,
-    ) -> CoreResult<(Vec<(i64, Option<String>)>, bool)> {
+    ) -> CoreResult<(Vec<Candidate>, bool)> {
         let Some((more, max_seq)) = sparse.filter(|_| self.verify.is_none() && self.order == "x.rowid") else {
             let rows = self.rows(conn, limit)?;
             let complete = rows.len() < limit;
@@ -517,7 +520,7 @@ impl Source {
 
     /// Up to `limit` rows (seq, and code in the code-prefix tier), in the source's order,
     /// each checked against the query when the index only narrowed the candidates.
-    fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<(i64, Option<String>)>> {
+    fn rows(&self, conn: &Connection, limit: usize) -> CoreResult<Vec<Candidate>> {
         let (seq, code) = if self.order == "x.rowid" { ("x.rowid", "NULL") } else { ("c.seq", "c.code") };
         let Some(verify) = &self.verify else {
             let mut params = self.params.clone();

@@ -44,7 +44,7 @@ pub fn in_tier(q: &ParsedQuery, f: &MatchFields<'_>, t: u8) -> bool {
         (ParsedQuery::Digits { digits, fragments, .. }, 3) => {
             digits.len() >= MIN_FRAGMENT
                 && f.phone_e164
-                    .map(|p| normalize::phone_keys(p))
+                    .map(normalize::phone_keys)
                     .map(|k| fragments.iter().any(|x| k.contains(x.as_str())))
                     .unwrap_or(false)
         }

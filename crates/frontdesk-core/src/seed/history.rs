@@ -45,7 +45,10 @@ pub struct HistoryReport {
 }
 
 /// The catalogue and staff the seed books with (created when missing).
-fn catalogue(store: &Store) -> CoreResult<(Vec<(ServiceId, i64)>, Vec<StaffId>)> {
+/// Services with their price, and staff.
+type Catalogue = (Vec<(ServiceId, i64)>, Vec<StaffId>);
+
+fn catalogue(store: &Store) -> CoreResult<Catalogue> {
     let have = store.services()?;
     let mut services = Vec::new();
     for (name, minutes, price) in SERVICES {

@@ -326,9 +326,7 @@ pub fn seed_range(
         Some(import_id),
         &store.desk().default_region,
         rows,
-        progress,
-        &mut |_, _| Ok(()),
-        &mut |_, _, _| {},
+        bulk::Callbacks { progress, rejected: &mut |_, _| Ok(()), kept: &mut |_, _, _| {} },
     )?;
     crate::import::finish(store, import_id, report.written, report.rejected)?;
     Ok(SeedReport { created: report.written, rejected: report.rejected, took_ms: started.elapsed().as_millis() as u64 })

@@ -9,27 +9,27 @@ use crate::error::{CoreError, CoreResult};
 /// Data a migration's SQL cannot compute, filled by the core in the same transaction once
 /// every pending migration's SQL has run (a table two migrations recreate is filled once).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum After {
+enum Refill {
     /// Fill every search table from the customers.
-    RefillAll,
+    All,
     /// Fill the name search table and the email word pairs from the customers.
-    RefillPairs,
+    Pairs,
     /// Fill the name search table from the customers.
-    RefillNames,
+    Names,
 }
 
-impl After {
+impl Refill {
     fn tables(self) -> &'static [&'static str] {
         use crate::search::index::{ALL_TABLES, NAME_TABLES, PAIR_TABLES};
         match self {
-            After::RefillAll => ALL_TABLES,
-            After::RefillPairs => PAIR_TABLES,
-            After::RefillNames => NAME_TABLES,
+            Refill::All => ALL_TABLES,
+            Refill::Pairs => PAIR_TABLES,
+            Refill::Names => NAME_TABLES,
         }
     }
 }
 
-const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
+const MIGRATIONS: &[(&str, &str, Option<Refill>)] = &[
     ("20261122190000_customers", include_str!("../../../../migrations/20261122190000_customers.sql"), None),
     ("20261123000000_history", include_str!("../../../../migrations/20261123000000_history.sql"), None),
     ("20261123010000_activity_counts", include_str!("../../../../migrations/20261123010000_activity_counts.sql"), None),
@@ -52,7 +52,7 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     (
         "20261123050000_phone_pieces_and_no_sizes",
         include_str!("../../../../migrations/20261123050000_phone_pieces_and_no_sizes.sql"),
-        Some(After::RefillAll),
+        Some(Refill::All),
     ),
     (
         "20261123060000_stat_indexes_without_seq",
@@ -62,12 +62,12 @@ const MIGRATIONS: &[(&str, &str, Option<After>)] = &[
     (
         "20261123070000_word_pairs",
         include_str!("../../../../migrations/20261123070000_word_pairs.sql"),
-        Some(After::RefillPairs),
+        Some(Refill::Pairs),
     ),
     (
         "20261123080000_names_written_together",
         include_str!("../../../../migrations/20261123080000_names_written_together.sql"),
-        Some(After::RefillNames),
+        Some(Refill::Names),
     ),
     (
         "20261204000000_order_points_rate",
@@ -173,7 +173,7 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
     for (name, sql, after) in &MIGRATIONS[from..] {
         let failed = |e: String| CoreError::Storage { message: format!("migrating the database ({name}): {e}") };
         tx.execute_batch(sql).map_err(|e| failed(e.to_string()))?;
-        for table in after.map(After::tables).unwrap_or_default() {
+        for table in after.map(Refill::tables).unwrap_or_default() {
             if !refill.contains(table) {
                 refill.push(table);
             }
