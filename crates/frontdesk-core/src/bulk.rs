@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 
 use crate::clock::ms_to_datetime;
+use crate::customers::{validate_customer, ValidCustomer};
 use crate::customers::{Actor, CustomerInput, InsertOptions};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
 use crate::search::index::IndexKeys;
 use crate::settings;
 use crate::store::{deferred_indexes, Store, Writer};
-use crate::validate::{self, ValidCustomer};
+use crate::validate;
 
 pub const BATCH: usize = 25_000;
 const CHUNK: usize = 512;
@@ -430,7 +431,7 @@ fn validate_row(
         // An export's two columns of one number: the E.164 one, so a local number does not
         // depend on this desk's region. When only the typed one was edited, the edit counts.
         (Some(e164), Some(raw)) if e164.starts_with('+') && same_number(e164, raw) => {
-            let mut v = validate::validate_customer(
+            let mut v = validate_customer(
                 &CustomerInput { phone: Some(e164.clone()), ..row.input.clone() },
                 region,
                 branch,
@@ -440,13 +441,10 @@ fn validate_row(
             Ok(v)
         }
         // Only the E.164 column: it is the phone.
-        (Some(e164), None) => validate::validate_customer(
-            &CustomerInput { phone: Some(e164.clone()), ..row.input.clone() },
-            region,
-            branch,
-            today,
-        ),
-        _ => validate::validate_customer(&row.input, region, branch, today),
+        (Some(e164), None) => {
+            validate_customer(&CustomerInput { phone: Some(e164.clone()), ..row.input.clone() }, region, branch, today)
+        }
+        _ => validate_customer(&row.input, region, branch, today),
     }
 }
 

@@ -7,12 +7,14 @@ mod model;
 pub(crate) mod names;
 mod read;
 mod timeline;
+mod valid;
 mod write;
 
 pub use draft::draft_from_query;
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 pub use read::{ContactOwner, CustomerCheck, CustomerDetail};
 pub use timeline::{FieldChange, Subject, TimelineEvent};
+pub use valid::{validate_customer, ValidCustomer};
 pub use write::{Imported, InsertOptions};
 
 pub(crate) use read::{customer_from_row, find};

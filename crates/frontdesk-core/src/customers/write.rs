@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
 use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
 use super::timeline::{encode, FieldChange};
+use super::valid::{validate_customer, ValidCustomer};
 use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
@@ -16,7 +17,7 @@ use crate::normalize;
 use crate::search::index::{self, IndexKeys};
 use crate::settings::branch_exists;
 use crate::store::{Store, Writer};
-use crate::validate::{self, ValidCustomer};
+use crate::validate;
 
 /// How a record enters the database other than by the form (import, sync, seeding).
 #[derive(Debug, Clone, Default)]
@@ -117,7 +118,7 @@ impl Writer<'_> {
         if let Some(e) = bad_birthday {
             return Err(e);
         }
-        let v = validate::validate_customer(&input, &self.desk.default_region, self.desk.branch_id, self.today())
+        let v = validate_customer(&input, &self.desk.default_region, self.desk.branch_id, self.today())
             .map_err(first_error)?;
         branch_exists(&self.tx, v.branch_id)?;
         Ok(v)
@@ -574,7 +575,7 @@ impl Store {
         let today = ms_to_datetime(self.sources().clock.now_ms()).date_naive();
         let (input, bad_birthday) = birthday_as_typed(input, &desk.locale, today);
         let mut errors =
-            validate::validate_customer(&input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default();
+            validate_customer(&input, &desk.default_region, desk.branch_id, today).err().unwrap_or_default();
         errors.extend(bad_birthday);
         errors
     }

@@ -18,7 +18,7 @@ pub(crate) struct IndexKeys {
 }
 
 impl IndexKeys {
-    pub(crate) fn of_valid(v: &crate::validate::ValidCustomer) -> Self {
+    pub(crate) fn of_valid(v: &crate::customers::ValidCustomer) -> Self {
         Self::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref())
     }
 

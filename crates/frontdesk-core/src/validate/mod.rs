@@ -1,11 +1,9 @@
 //! Field validation: every rule that decides whether a value may be stored, with an error that
 //! names the field, a stable code and a sentence a receptionist can act on.
 
-mod customer;
 mod email;
 mod phone;
 
-pub use customer::{validate_customer, ValidCustomer};
 pub use email::{check_email, is_disposable_domain};
 pub use phone::{display_phone, parse_phone, ParsedPhone};
 

@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::{check_email, country, multi_line, parse_phone, single_line};
-use crate::customers::CustomerInput;
+use super::CustomerInput;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::BranchId;
+use crate::validate::{check_email, country, multi_line, parse_phone, single_line};
 
 /// A customer form that passed every field rule, normalised and ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
