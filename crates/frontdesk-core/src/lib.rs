@@ -15,6 +15,7 @@ pub mod ids;
 pub mod import;
 pub mod import_parts;
 pub mod locale;
+pub mod money;
 pub mod normalize;
 pub mod search;
 pub mod seed;

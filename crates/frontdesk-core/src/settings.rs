@@ -122,8 +122,7 @@ pub(crate) fn load(conn: &Connection) -> CoreResult<DeskSettings> {
     Ok(DeskSettings {
         locale: crate::locale::resolve(&region, &locale_choice),
         locale_choice,
-        currency: get(conn, "currency")?
-            .unwrap_or_else(|| crate::history::money::currency_of_region(&region).to_string()),
+        currency: get(conn, "currency")?.unwrap_or_else(|| crate::money::currency_of_region(&region).to_string()),
         late_cancel_hours: int("late_cancel_hours", 24)?,
         loyalty: LoyaltyRule {
             points_per_visit: int("loyalty_points_per_visit", rule.points_per_visit)?,
@@ -192,7 +191,7 @@ impl Store {
                 put(w.conn(), "branch_id", &branch.0.to_string())?;
             }
             if let Some(currency) = &input.currency {
-                let currency = crate::history::money::currency("currency", currency)?;
+                let currency = crate::money::currency("currency", currency)?;
                 put(w.conn(), "currency", &currency)?;
             }
             if let Some(hours) = input.late_cancel_hours {

@@ -329,7 +329,7 @@ impl Writer<'_> {
             ));
         }
         let duration = catalog::duration("duration_min", input.duration_min.unwrap_or(service.duration_min))?;
-        let price = super::money::amount("price_minor", input.price_minor.unwrap_or(service.price_minor), 0)?;
+        let price = crate::money::amount("price_minor", input.price_minor.unwrap_or(service.price_minor), 0)?;
         let notes = input
             .notes
             .as_deref()

@@ -3,9 +3,9 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::money;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{ServiceId, StaffId};
+use crate::money;
 use crate::store::{Store, Writer};
 use crate::validate;
 

@@ -50,7 +50,7 @@ pub struct LoyaltyEntry {
 
 /// Points earned on `net_minor` of money (paid − refunded) under the desk's rule.
 pub(crate) fn points_for(net_minor: i64, points_per_unit: i64, currency: &str) -> i64 {
-    net_minor.max(0) * points_per_unit / super::money::minor_per_unit(currency)
+    net_minor.max(0) * points_per_unit / crate::money::minor_per_unit(currency)
 }
 
 impl Writer<'_> {

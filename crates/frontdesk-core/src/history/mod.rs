@@ -5,7 +5,6 @@
 pub mod appointments;
 pub mod catalog;
 pub mod loyalty;
-pub mod money;
 pub mod orders;
 pub mod stats;
 

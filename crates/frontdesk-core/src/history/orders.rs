@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::loyalty::{points_for, LoyaltyKind};
-use super::money::{self, MAX_AMOUNT_MINOR};
 use super::stats::Delta;
 use super::{appointments, catalog};
 use crate::clock::ms_to_datetime;
 use crate::customers::{Actor, FieldChange, Subject};
 use crate::error::{CoreError, CoreResult, CustomerRef};
 use crate::ids::{AppointmentId, BranchId, CustomerId, OrderId, ServiceId};
+use crate::money::{self, MAX_AMOUNT_MINOR};
 use crate::store::{Reader, Store, Writer};
 use crate::validate;
 
