@@ -1,8 +1,9 @@
 //! Human-readable output.
 
-use frontdesk_core::customers::{CustomerDetail, CustomerStatus, TimelineEvent};
+use frontdesk_core::customers::{CustomerStatus, TimelineEvent};
 use frontdesk_core::history::CustomerHistory;
 use frontdesk_core::money::format_minor;
+use frontdesk_core::profile::CustomerDetail;
 use frontdesk_core::search::SearchPage;
 use frontdesk_core::settings::DeskSettings;
 use frontdesk_core::validate::display_phone;

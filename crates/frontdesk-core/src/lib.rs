@@ -17,6 +17,7 @@ pub mod import_parts;
 pub mod locale;
 pub mod money;
 pub mod normalize;
+pub mod profile;
 pub mod search;
 pub mod seed;
 pub mod settings;

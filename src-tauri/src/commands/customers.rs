@@ -1,6 +1,7 @@
 //! Finding, reading and changing customers.
 
-use frontdesk_core::customers::{Customer, CustomerCheck, CustomerDetail, CustomerInput, TimelineEvent};
+use frontdesk_core::customers::{Customer, CustomerCheck, CustomerInput, TimelineEvent};
+use frontdesk_core::profile::CustomerDetail;
 use frontdesk_core::search::{SearchPage, SearchRequest};
 use frontdesk_core::CoreResult;
 use tauri::State;

@@ -12,13 +12,14 @@ mod write;
 
 pub use draft::draft_from_query;
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
-pub use read::{ContactOwner, CustomerCheck, CustomerDetail};
+pub use read::{ContactOwner, CustomerCheck};
 pub use timeline::{FieldChange, Subject, TimelineEvent};
 pub use valid::{validate_customer, ValidCustomer};
 pub use write::{Imported, InsertOptions};
 
 pub(crate) use read::{customer_from_row, find};
 pub(crate) use timeline::encode_about;
+pub(crate) use timeline::{page as timeline_page, status_history};
 pub(crate) use write::shared_bit;
 
 pub(crate) fn read_columns() -> &'static str {
