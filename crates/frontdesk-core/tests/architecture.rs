@@ -28,8 +28,16 @@ fn graph(src: &Path) -> Graph {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or("");
-            for to in named(code) {
+            // Comments (doc comments name other modules in links) and tests aside.
+            let code: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for to in named(&code) {
                 if to != from {
                     g.entry(from.clone()).or_default().insert(to);
                 }
