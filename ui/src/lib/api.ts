@@ -42,6 +42,17 @@ export async function call<T>(p: Promise<Result<T, CoreError>>): Promise<T> {
   return r.data;
 }
 
+/** The field a thrown error is about and what to tell the person, when it is a field's error. */
+export function fieldError(e: unknown): { field: string; message: string } | null {
+  return e instanceof AppError && e.error.type === "Validation" ? { field: e.error.data.field, message: e.error.data.message } : null;
+}
+
+/** A field's error as the `{field: message}` a form shows, or null. */
+export function fieldErrors(e: unknown): Record<string, string> | null {
+  const f = fieldError(e);
+  return f ? { [f.field]: f.message } : null;
+}
+
 /** A readable message for anything thrown (typed errors, or a failure of the bridge itself). */
 export function messageOf(e: unknown): string {
   if (e instanceof AppError) return e.message;

@@ -5,7 +5,7 @@ import type { ContactOwner, Customer, CustomerInput as SentInput } from "../bind
 
 /** The form always holds every field (the command accepts missing ones as defaults). */
 export type CustomerInput = Required<SentInput>;
-import { AppError, call, commands, messageOf } from "./api";
+import { AppError, call, commands, messageOf, fieldError, fieldErrors } from "./api";
 
 export function blankInput(): CustomerInput {
   return {
@@ -133,8 +133,8 @@ export class CustomerForm {
       this.initial = JSON.stringify(cleaned(inputFrom(saved)));
       return saved;
     } catch (e) {
-      if (e instanceof AppError && e.error.type === "Validation") {
-        this.errors = { ...this.errors, [e.error.data.field]: e.error.data.message };
+      if (fieldError(e)) {
+        this.errors = { ...this.errors, ...fieldErrors(e) };
       } else if (e instanceof AppError && e.error.type === "Duplicate") {
         await this.check(); // shows "already belongs to" with its choices
       } else {
