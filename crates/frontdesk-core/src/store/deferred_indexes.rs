@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+use super::desk_settings as settings;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
-use crate::settings;
 
 /// The indexes a bulk write may leave for later. Not the lookups the writes themselves need
 /// (id, code, email, phone), and not `customers_never_spent` / `customers_never_appointments`,

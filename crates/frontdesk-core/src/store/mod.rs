@@ -6,6 +6,7 @@
 
 pub(crate) mod deferred_indexes;
 pub mod desk_lock;
+pub(crate) mod desk_settings;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -14,9 +15,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
+use self::desk_settings::{self as settings, DeskSettings};
 use crate::clock::{Clock, Hlc, IdSource, RandomIds, SystemClock};
 use crate::error::{CoreError, CoreResult};
-use crate::settings::{self, DeskSettings};
 use desk_lock::DeskLock;
 
 const READERS: usize = 4;
