@@ -282,6 +282,14 @@ impl Writer<'_> {
         Ok(Imported { seq, id, code })
     }
 
+    /// A timeline event on the customer, who was thereby updated now (an edit, a booking, a sale).
+    pub(crate) fn customer_event(&self, seq: i64, actor: &Actor, kind: &str, data: Option<String>) -> CoreResult<()> {
+        self.tx
+            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
+            .execute(params![seq, self.now_ms])?;
+        self.event(seq, actor, kind, data)
+    }
+
     pub(crate) fn event(&self, seq: i64, actor: &Actor, kind: &str, data: Option<String>) -> CoreResult<()> {
         self.tx
             .prepare_cached("INSERT INTO events(customer_seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -321,10 +329,7 @@ impl Writer<'_> {
         changes: &[FieldChange],
         note: Option<&str>,
     ) -> CoreResult<()> {
-        self.tx
-            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
-            .execute(params![seq, self.now_ms])?;
-        self.event(seq, actor, kind, encode(changes, note))?;
+        self.customer_event(seq, actor, kind, encode(changes, note))?;
         for c in changes {
             self.outbox(seq, &c.field, Some(&c.new))?;
         }

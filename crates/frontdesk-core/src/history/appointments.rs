@@ -266,11 +266,12 @@ impl Writer<'_> {
         changes: &[FieldChange],
         note: Option<&str>,
     ) -> CoreResult<()> {
-        self.event(customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
-        self.conn()
-            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
-            .execute(params![customer_seq, self.now_ms()])?;
-        Ok(())
+        self.customer_event(
+            customer_seq,
+            actor,
+            kind,
+            crate::customers::encode_about(changes, note, Some(&subject(id))),
+        )
     }
 
     pub fn book_appointment(&mut self, actor: &Actor, input: &BookingInput) -> CoreResult<(i64, AppointmentId)> {

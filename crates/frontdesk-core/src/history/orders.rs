@@ -373,10 +373,12 @@ impl Writer<'_> {
         changes: &[FieldChange],
         note: Option<&str>,
     ) -> CoreResult<()> {
-        self.event(t.customer_seq, actor, kind, crate::customers::encode_about(changes, note, Some(&subject(id))))?;
-        self.conn()
-            .prepare_cached("UPDATE customers SET updated_at = ?2 WHERE seq = ?1")?
-            .execute(params![t.customer_seq, self.now_ms()])?;
+        self.customer_event(
+            t.customer_seq,
+            actor,
+            kind,
+            crate::customers::encode_about(changes, note, Some(&subject(id))),
+        )?;
         // The balance change is the ledger's (its own outbox record), not the order's.
         for c in changes.iter().filter(|c| c.field != super::loyalty::POINTS_FIELD) {
             self.outbox_for("order", t.seq, &c.field, Some(&c.new))?;
