@@ -10,8 +10,8 @@ use crate::customers::{validate_customer, ValidCustomer};
 use crate::customers::{Actor, CustomerInput, InsertOptions};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
-use crate::search::index::IndexKeys;
 use crate::settings;
+use crate::store::search_index::IndexKeys;
 use crate::store::{deferred_indexes, Store, Writer};
 use crate::validate;
 
@@ -378,7 +378,7 @@ pub(crate) fn check(
         }
     };
     let v = keep_left_out_in_remarks(v, &row.notices);
-    let keys = IndexKeys::of_valid(&v);
+    let keys = v.index_keys();
     Ok((v, keys))
 }
 

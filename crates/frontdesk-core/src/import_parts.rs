@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::error::CoreResult;
 use crate::import::{check_csv, ImportOptions};
-use crate::search::index::{self, IndexKeys};
+use crate::store::search_index::{self as index, IndexKeys};
 use crate::store::Store;
 
 /// Seconds each part took.

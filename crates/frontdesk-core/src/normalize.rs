@@ -1,6 +1,6 @@
 //! Match keys: the one place where text is folded for indexing and for querying.
 //!
-//! The search index stores what these functions return (written by `search::index`), and the
+//! The search index stores what these functions return (written by `store::search_index`), and the
 //! query parser folds what the user typed with the same functions, so indexing and querying
 //! can never disagree.
 

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::CustomerInput;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::BranchId;
+use crate::store::search_index::IndexKeys;
 use crate::validate::{check_email, country, multi_line, parse_phone, single_line};
 
 /// A customer form that passed every field rule, normalised and ready to store.
@@ -28,6 +29,13 @@ pub struct ValidCustomer {
     pub tags: Vec<String>,
     pub birthday: Option<NaiveDate>,
     pub marketing_consent: Option<bool>,
+}
+
+impl ValidCustomer {
+    /// What the search tables hold for this customer.
+    pub(crate) fn index_keys(&self) -> IndexKeys {
+        IndexKeys::of(&self.first_name, &self.last_name, self.email.as_deref(), self.phone_e164.as_deref())
+    }
 }
 
 pub const NAME_MAX: usize = 100;

@@ -14,8 +14,8 @@ use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
 use crate::normalize;
-use crate::search::index::{self, IndexKeys};
 use crate::settings::branch_exists;
+use crate::store::search_index::{self as index, IndexKeys};
 use crate::store::{Store, Writer};
 use crate::validate;
 
@@ -265,7 +265,7 @@ impl Writer<'_> {
                 opts.import_id,
             ])?;
         let seq = self.tx.last_insert_rowid();
-        let keys = opts.keys.clone().unwrap_or_else(|| IndexKeys::of_valid(v));
+        let keys = opts.keys.clone().unwrap_or_else(|| v.index_keys());
         match &mut self.deferred_index {
             // A new customer has spent nothing: the batch adds its count to the totals at the end.
             Some(rows) => rows.push((seq, keys)),
@@ -430,7 +430,7 @@ impl Writer<'_> {
                 tags,
                 v.birthday.map(|b| b.to_string()),
             ])?;
-        index::replace(&self.tx, seq, &keys_of(&old), &IndexKeys::of_valid(&v))?;
+        index::replace(&self.tx, seq, &keys_of(&old), &v.index_keys())?;
         if consent_changed {
             self.tx
                 .prepare_cached("UPDATE customers SET marketing_consent = ?2, marketing_consent_at = ?3, marketing_consent_by = ?4 WHERE seq = ?1")?

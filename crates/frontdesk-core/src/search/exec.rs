@@ -416,7 +416,7 @@ impl Source {
             }
             (ParsedQuery::Email { .. } | ParsedQuery::Text { .. }, 3) if plan.email_exact.is_some() => {
                 let m = push(Value::Text(plan.email_exact.clone().unwrap_or_default()), &mut params);
-                (fts_from(super::index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
+                (fts_from(crate::store::search_index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
             }
             (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3)
                 if plan.email_candidates.is_some() =>
@@ -837,7 +837,7 @@ impl Reader<'_> {
         }
         // Its adjacent pairs first (`ava.lop` → `ava_lop`): short lists even when a word is short.
         if let Some(pairs) = email_pairs_expr(&list) {
-            if let Some(seqs) = self.few_candidates(super::index::EMAIL_PAIRS_TABLE, &pairs)? {
+            if let Some(seqs) = self.few_candidates(crate::store::search_index::EMAIL_PAIRS_TABLE, &pairs)? {
                 return Ok(Some(seqs));
             }
         }

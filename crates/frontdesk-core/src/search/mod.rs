@@ -4,7 +4,7 @@
 //! stable `seq`, with keyset pagination.
 
 mod exec;
-pub(crate) mod index;
+
 pub mod matcher;
 pub mod query;
 
@@ -216,7 +216,7 @@ impl crate::Store {
     pub fn search_index_differences(&self, limit: usize) -> crate::CoreResult<Vec<String>> {
         self.read(|r| {
             let conn = r.conn();
-            index::differences(conn, limit)?
+            crate::store::search_index::differences(conn, limit)?
                 .into_iter()
                 .map(|seq| {
                     let code: Option<String> =

@@ -8,6 +8,7 @@ pub(crate) mod deferred_indexes;
 pub mod desk_lock;
 pub(crate) mod desk_settings;
 mod schema;
+pub(crate) mod search_index;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,7 +89,7 @@ pub struct Writer<'a> {
     /// Bulk writes: search keys of the customers inserted so far, written in one statement per
     /// search table when the batch ends, when the desk's live count also grows by their number
     /// (see [`Writer::defer_search_index`]).
-    pub(crate) deferred_index: Option<Vec<(i64, crate::search::index::IndexKeys)>>,
+    pub(crate) deferred_index: Option<Vec<(i64, crate::store::search_index::IndexKeys)>>,
     /// The HLC when the transaction began (its floor is saved only if it moved).
     pub(crate) hlc_at_start: u64,
 }
@@ -260,7 +261,7 @@ impl Store {
     /// desk is idle until it returns `false`. Searching is correct either way, only slower when
     /// many segments pile up.
     pub fn merge_search_step(&self) -> CoreResult<bool> {
-        self.write_quietly(|w| crate::search::index::merge_step(&w.tx))
+        self.write_quietly(|w| crate::store::search_index::merge_step(&w.tx))
     }
 
     /// One step of the desk's idle tidying: merging search segments while there are some
@@ -362,7 +363,7 @@ impl<'a> Writer<'a> {
 
     fn finish(mut self) -> CoreResult<()> {
         if let Some(rows) = self.deferred_index.take() {
-            crate::search::index::add_many(&self.tx, &rows)?;
+            crate::store::search_index::add_many(&self.tx, &rows)?;
             self.tx
                 .prepare_cached("UPDATE desk_totals SET live_customers = live_customers + ?1")?
                 .execute([rows.len() as i64])?;

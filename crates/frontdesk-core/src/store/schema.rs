@@ -20,7 +20,7 @@ enum Refill {
 
 impl Refill {
     fn tables(self) -> &'static [&'static str] {
-        use crate::search::index::{ALL_TABLES, NAME_TABLES, PAIR_TABLES};
+        use crate::store::search_index::{ALL_TABLES, NAME_TABLES, PAIR_TABLES};
         match self {
             Refill::All => ALL_TABLES,
             Refill::Pairs => PAIR_TABLES,
@@ -180,7 +180,7 @@ fn apply(conn: &mut Connection) -> CoreResult<()> {
         }
     }
     if !refill.is_empty() {
-        crate::search::index::refill(&tx, &refill).map_err(|e| CoreError::Storage {
+        crate::store::search_index::refill(&tx, &refill).map_err(|e| CoreError::Storage {
             message: format!("migrating the database (filling the search tables): {e}"),
         })?;
     }

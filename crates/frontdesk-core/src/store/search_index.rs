@@ -18,10 +18,6 @@ pub(crate) struct IndexKeys {
 }
 
 impl IndexKeys {
-    pub(crate) fn of_valid(v: &crate::customers::ValidCustomer) -> Self {
-        Self::of(&v.first_name, &v.last_name, v.email.as_deref(), v.phone_e164.as_deref())
-    }
-
     pub(crate) fn of(first: &str, last: &str, email: Option<&str>, phone_e164: Option<&str>) -> Self {
         let phone = phone_e164.map(normalize::phone_keys);
         let mut name = normalize::name_keys(first, last, email);
