@@ -113,6 +113,23 @@ impl Store {
         })
     }
 
+    /// The live branch a person names by its code, its name (any case) or its id; `field` is
+    /// the one a miss is reported on.
+    pub fn find_branch(&self, field: &str, text: &str) -> CoreResult<BranchId> {
+        let key = text.trim().to_lowercase();
+        self.branches()?
+            .into_iter()
+            .find(|b| b.code == key || b.name.to_lowercase() == key || b.id.0.to_string() == key)
+            .map(|b| b.id)
+            .ok_or_else(|| {
+                CoreError::validation(
+                    field,
+                    "unknown_branch",
+                    format!("There is no branch \"{}\" (give its code, name or id).", text.trim()),
+                )
+            })
+    }
+
     /// Adds a branch; `code` is a short unique handle (`north`, `city-centre`).
     pub fn add_branch(&self, code: &str, name: &str) -> CoreResult<Branch> {
         let code = crate::validate::single_line("code", &code.to_lowercase(), 40)?;

@@ -9,6 +9,9 @@ use crate::store::{Reader, Store};
 use chrono::SecondsFormat;
 
 mod everything;
+mod to_file;
+
+pub use to_file::export_to_file;
 
 pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
 
