@@ -1,5 +1,5 @@
 //! `cargo bench -p frontdesk-core`: search and create on a seeded database, next to the naive
-//! LIKE scan as a same-run baseline. (The 1M-customer figures come from `frontdesk bench`,
+//! LIKE scan as a same-run baseline. (The 1M-customer figures come from `frontdesk-bench`,
 //! see docs/benchmarks.md; this runs at FRONTDESK_BENCH_COUNT customers, default 50,000.)
 
 use std::hint::black_box;

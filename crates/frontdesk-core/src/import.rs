@@ -887,7 +887,7 @@ fn read_rows(path: &Path, plan: &Plan, how: Reading) -> CoreResult<impl Iterator
 
 /// Reads and validates every row of `path` and computes its search keys, on this thread,
 /// writing nothing: the part of an import before its writes (uniqueness is not checked).
-/// Returns (rows, rows that would be rejected). Measures that part (`bench import --parts`).
+/// Returns (rows, rows that would be rejected). Measures that part (`frontdesk-bench import --parts`).
 pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<(u64, u64)> {
     let plan = plan(path, opts, store.desk().locale.date_order)?;
     require_name(path, &plan)?;

@@ -1,4 +1,4 @@
-//! What each part of an import costs on its own (`frontdesk bench import --parts`), measured on
+//! What each part of an import costs on its own (`frontdesk-bench import --parts`), measured on
 //! a desk that holds the imported customers: reading and validating the file, writing the rows,
 //! building each customer index, filling the search tables. However an import overlaps them,
 //! it pays at least the slowest of: the reading part (one thread per core at best) and the

@@ -13,6 +13,7 @@ pub mod export;
 pub mod history;
 pub mod ids;
 pub mod import;
+#[cfg(feature = "bench")]
 pub mod import_parts;
 pub mod locale;
 pub mod money;

@@ -1,5 +1,5 @@
 //! In-window benchmark: opens the real app on a database (e.g. 1M customers from
-//! `frontdesk bench size`/`seed`), types queries key by key through WebDriver and reads back
+//! `frontdesk-bench size`/`seed`), types queries key by key through WebDriver and reads back
 //! the window's own keystroke → results-painted times (`performance.now()` at the input event
 //! to the first frame after the list rendered). Also: cold start to an interactive search box,
 //! and resident memory of the app and its web process.

@@ -1,4 +1,4 @@
-//! `frontdesk bench backup`: how long a checked backup and a restore of the desk take, beside a
+//! `frontdesk-bench backup`: how long a checked backup and a restore of the desk take, beside a
 //! plain copy of the database file (the least any copy can take), and search latency while the
 //! backup runs beside search latency at rest.
 
@@ -11,7 +11,7 @@ use frontdesk_core::CoreError;
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
-use crate::bench::{bench_db, err, queries, samples, seeded, stats, KINDS};
+use crate::common::{bench_db, err, queries, samples, seeded, stats, KINDS};
 
 /// The pause between two searches, at rest and during the backup.
 const PACE: std::time::Duration = std::time::Duration::from_millis(20);

@@ -1,48 +1,15 @@
 //! `frontdesk backup …` and `frontdesk restore`: the core's backups from the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::Subcommand;
+use crate::cli::BackupCommand;
 use frontdesk_core::backup::BackupCounts;
 use frontdesk_core::CoreError;
-
-#[derive(Subcommand)]
-pub enum BackupCommand {
-    /// Back the desk up now (it may be open in the app meanwhile), check the copy, rotate.
-    Now {
-        /// Into this folder instead of the desk's backup folder.
-        #[arg(long)]
-        to: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// The backups in the backup folder (or --in DIR), newest first.
-    List {
-        #[arg(long = "in")]
-        folder: Option<PathBuf>,
-        /// One JSON object per line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Where backups go, the last good one, the last failure.
-    Status {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Send the backups to FOLDER (an existing one: a USB disk, a network share), or with
-    /// --default back to the folder beside the database.
-    Folder {
-        #[arg(required_unless_present = "default", conflicts_with = "default")]
-        folder: Option<String>,
-        #[arg(long)]
-        default: bool,
-    },
-}
 
 pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
     match command {
         BackupCommand::Now { to, json } => {
-            let store = crate::open_existing(db)?;
+            let store = crate::desk::open_existing(db)?;
             let started = std::time::Instant::now();
             let info = store.backup_now(to.as_deref())?;
             if json {
@@ -59,7 +26,7 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
             Ok(())
         }
         BackupCommand::List { folder, json } => {
-            let store = crate::open_existing(db)?;
+            let store = crate::desk::open_existing(db)?;
             let shown = folder.clone().map_or_else(|| store.backup_folder(), Ok)?;
             let list = store.backups(folder.as_deref())?;
             if json {
@@ -82,7 +49,7 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
             Ok(())
         }
         BackupCommand::Status { json } => {
-            let store = crate::open_existing(db)?;
+            let store = crate::desk::open_existing(db)?;
             let status = store.backup_status()?;
             if json {
                 outln!("{}", serde_json::to_string(&status).unwrap_or_default());
@@ -108,7 +75,7 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
             Ok(())
         }
         BackupCommand::Folder { folder, default: _ } => {
-            let store = crate::open(db)?;
+            let store = crate::desk::open(db)?;
             let status = store.set_backup_folder(folder.as_deref())?;
             outln!("Backups go to {}.", status.folder);
             Ok(())
@@ -119,7 +86,7 @@ pub fn run(command: BackupCommand, db: &Path) -> Result<(), CoreError> {
 /// `frontdesk restore FILE [--yes]`: without `--yes`, says what would happen.
 pub fn restore(db: &Path, file: &Path, yes: bool) -> Result<(), CoreError> {
     let backup = frontdesk_core::backup::inspect(file, true)?;
-    let store = crate::open_existing(db)?;
+    let store = crate::desk::open_existing(db)?;
     if !store.is_writable() {
         return Err(CoreError::conflict(
             "desk_in_use",

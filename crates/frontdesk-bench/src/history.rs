@@ -1,4 +1,4 @@
-//! `frontdesk bench history`: directory sorts by the running stats, activity filters and the
+//! `frontdesk-bench history`: directory sorts by the running stats, activity filters and the
 //! profile with its history, at N customers with about 5 appointments each — next to the naive
 //! way (aggregating appointments and orders at read time) measured in the same run.
 
@@ -11,7 +11,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 
-use crate::bench::{err, seeded, stats};
+use crate::common::{err, seeded, stats};
 
 fn history_db(db: Option<&Path>, count: u64) -> PathBuf {
     db.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("bench-data/history-{count}.db")))
@@ -30,7 +30,7 @@ fn with_history(path: &Path, count: u64, per_customer: f64) -> Result<Store, Cor
     })?;
     if from < end {
         eprintln!("Writing the history of customers {from}..{end} into {} …", path.display());
-        let pb = crate::bar((end - from) as u64, "history");
+        let pb = crate::common::bar((end - from) as u64, "history");
         let report =
             frontdesk_core::seed::seed_history(&store, from..end, 1, per_customer, &mut |d| pb.set_position(d))?;
         pb.finish_and_clear();

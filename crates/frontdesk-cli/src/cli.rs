@@ -1,0 +1,307 @@
+//! The command line's shape: every subcommand, its arguments and their help (clap). What each
+//! one does is in `commands/<name>.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use frontdesk_core::search::{ActivityFilter, SortBy, StatusFilter};
+
+#[derive(Parser)]
+#[command(name = "frontdesk", version, about = "Frontdesk: find, create and keep customers at the front desk.")]
+pub(crate) struct Cli {
+    /// The database file (default: the desktop app's, in the OS app-data folder).
+    #[arg(long, global = true, env = "FRONTDESK_DB")]
+    pub(crate) db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Add realistic demo customers with their history: appointments, orders, refunds,
+    /// no-shows (deterministic for a given --seed).
+    Seed(SeedArgs),
+    /// Import customers from a CSV file (header row; common column names are recognised).
+    Import(ImportArgs),
+    /// Export every live customer; with --everything, every record into a folder.
+    Export(ExportArgs),
+    /// Search customers by name, phone (any part), email or code.
+    Search(SearchArgs),
+    /// List customers by a stat or date, with activity filters (no query), timed in the core.
+    List(ListArgs),
+    /// Show one customer with tags, status history, stats, appointments, orders and timeline.
+    Show(ShowArgs),
+    /// Recompute customers' stats from their appointments, orders and loyalty ledger and report
+    /// any that differ from the running figures (there should be none).
+    CheckStats(CheckStatsArgs),
+    /// Back the desk up, list its backups, choose where they go.
+    Backup(BackupArgs),
+    /// Replace the desk with a backup (checked first; the desk as it is now is kept beside it).
+    Restore(RestoreArgs),
+}
+
+impl Command {
+    /// The subcommand as typed, to name this process to another that finds the desk in use.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Command::Seed(_) => "seed",
+            Command::Import(_) => "import",
+            Command::Export(_) => "export",
+            Command::Search(_) => "search",
+            Command::List(_) => "list",
+            Command::Show(_) => "show",
+            Command::CheckStats(_) => "check-stats",
+            Command::Backup(_) => "backup",
+            Command::Restore(_) => "restore",
+        }
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct SeedArgs {
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) count: u64,
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Average appointments per customer (0: customers only).
+    #[arg(long, default_value_t = 5.0)]
+    pub(crate) appointments_per_customer: f64,
+}
+
+#[derive(Args)]
+pub(crate) struct ImportArgs {
+    pub(crate) file: PathBuf,
+    /// Country for phone numbers written without a country code (e.g. GB).
+    #[arg(long)]
+    pub(crate) region: Option<String>,
+    /// Map a column explicitly: --map 'Mobile Phone=phone' (`extra` keeps a column as a
+    /// labelled line in remarks, `ignore` skips it).
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub(crate) mappings: Vec<String>,
+    /// How numeric dates are written: dmy (14/03/1988), mdy (03/14/1988) or ymd. Default:
+    /// what each date column proves, else the desk's order.
+    #[arg(long = "date-order", value_name = "ORDER")]
+    pub(crate) date_order: Option<String>,
+    /// The branch (code or name) of rows that name none (default: this desk's).
+    #[arg(long)]
+    pub(crate) branch: Option<String>,
+    /// Send the rows of a branch the file names to one the desk has: --branch-map
+    /// 'Leeds City=leeds'. A name not mapped that the desk lacks becomes a new branch.
+    #[arg(long = "branch-map", value_name = "NAME=BRANCH")]
+    pub(crate) branch_map: Vec<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// csv (the default) or json lines.
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<ExportFormat>,
+    /// Output file (default: standard output); with --everything, a new or empty folder.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Customers (archived too) and every history record — appointments, orders, lines,
+    /// payments, refunds, loyalty, timeline — as CSV files and one JSON file in --out.
+    #[arg(long)]
+    pub(crate) everything: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct SearchArgs {
+    /// The query; omit with --batch.
+    pub(crate) query: Option<String>,
+    /// Results per query (1 to 500; `total` counts them all).
+    #[arg(long, default_value_t = 20, value_parser = parse_limit)]
+    pub(crate) limit: usize,
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Read one query per line from standard input; print one JSON line per query.
+    #[arg(long)]
+    pub(crate) batch: bool,
+    #[arg(long, value_enum, default_value_t = StatusArg::Live)]
+    pub(crate) status: StatusArg,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub(crate) sort: SortArg,
+}
+
+#[derive(Args)]
+pub(crate) struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListSort::Name)]
+    pub(crate) sort: ListSort,
+    /// Descending (default: A→Z for names, highest / newest first for figures and dates).
+    #[arg(long, conflicts_with = "asc")]
+    pub(crate) desc: bool,
+    /// Ascending.
+    #[arg(long)]
+    pub(crate) asc: bool,
+    /// visited:DAYS, inactive:DAYS, never, new (last 30 days) or upcoming.
+    #[arg(long, value_parser = parse_activity)]
+    pub(crate) activity: Option<ActivityFilter>,
+    /// Branch code, name or id.
+    #[arg(long)]
+    pub(crate) branch: Option<String>,
+    #[arg(long, value_enum, default_value_t = StatusArg::Live)]
+    pub(crate) status: StatusArg,
+    /// Customers listed (1 to 500; `total` counts them all).
+    #[arg(long, default_value_t = 50, value_parser = parse_limit)]
+    pub(crate) limit: usize,
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ShowArgs {
+    /// Customer id (UUID) or code (e.g. QKM-1042).
+    pub(crate) id_or_code: String,
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct CheckStatsArgs {
+    /// Check only the first N customers with history.
+    #[arg(long)]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Args)]
+pub(crate) struct RestoreArgs {
+    pub(crate) file: PathBuf,
+    /// Do it (without: only say what the backup and the desk hold).
+    #[arg(long)]
+    pub(crate) yes: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct BackupArgs {
+    #[command(subcommand)]
+    pub(crate) what: BackupCommand,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Back the desk up now (it may be open in the app meanwhile), check the copy, rotate.
+    Now {
+        /// Into this folder instead of the desk's backup folder.
+        #[arg(long)]
+        to: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The backups in the backup folder (or --in DIR), newest first.
+    List {
+        #[arg(long = "in")]
+        folder: Option<PathBuf>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where backups go, the last good one, the last failure.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the backups to FOLDER (an existing one: a USB disk, a network share), or with
+    /// --default back to the folder beside the database.
+    Folder {
+        #[arg(required_unless_present = "default", conflicts_with = "default")]
+        folder: Option<String>,
+        #[arg(long)]
+        default: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// One row per customer with a header (what `import` reads back).
+    Csv,
+    /// JSON Lines: one JSON object per customer per line.
+    Json,
+}
+
+/// A page size the search accepts (the core answers at most [`MAX_LIMIT`] rows a page).
+pub(crate) fn parse_limit(text: &str) -> Result<usize, String> {
+    use frontdesk_core::search::MAX_LIMIT;
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        _ => Err(format!("give a number from 1 to {MAX_LIMIT}")),
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum StatusArg {
+    Live,
+    Active,
+    Blocked,
+    Archived,
+    All,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub(crate) enum ListSort {
+    Name,
+    Created,
+    TotalSpent,
+    LastVisit,
+    AppointmentCount,
+}
+
+pub(crate) fn parse_activity(text: &str) -> Result<ActivityFilter, String> {
+    let days = |d: &str| {
+        d.parse::<u32>().map_err(|_| {
+            format!("\"{d}\" is not a number of days (write visited:DAYS or inactive:DAYS, e.g. visited:30)")
+        })
+    };
+    match text.split_once(':') {
+        Some(("visited", d)) => Ok(ActivityFilter::VisitedWithin { days: days(d)? }),
+        Some(("inactive", d)) => Ok(ActivityFilter::NotVisitedFor { days: days(d)? }),
+        None if text == "never" => Ok(ActivityFilter::Never),
+        None if text == "new" => Ok(ActivityFilter::New),
+        None if text == "upcoming" => Ok(ActivityFilter::Upcoming),
+        _ => Err("use visited:DAYS, inactive:DAYS, never, new or upcoming".into()),
+    }
+}
+
+pub(crate) fn status_filter(status: StatusArg) -> StatusFilter {
+    match status {
+        StatusArg::Live => StatusFilter::Live,
+        StatusArg::Active => StatusFilter::Active,
+        StatusArg::Blocked => StatusFilter::Blocked,
+        StatusArg::Archived => StatusFilter::Archived,
+        StatusArg::All => StatusFilter::All,
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum SortArg {
+    Relevance,
+    Name,
+    Email,
+    Created,
+}
+
+impl From<ListSort> for SortBy {
+    fn from(sort: ListSort) -> SortBy {
+        match sort {
+            ListSort::Name => SortBy::Name,
+            ListSort::Created => SortBy::Created,
+            ListSort::TotalSpent => SortBy::TotalSpent,
+            ListSort::LastVisit => SortBy::LastVisit,
+            ListSort::AppointmentCount => SortBy::AppointmentCount,
+        }
+    }
+}
+
+impl From<SortArg> for SortBy {
+    fn from(sort: SortArg) -> SortBy {
+        match sort {
+            SortArg::Relevance => SortBy::Relevance,
+            SortArg::Name => SortBy::Name,
+            SortArg::Email => SortBy::Email,
+            SortArg::Created => SortBy::Created,
+        }
+    }
+}
