@@ -3,15 +3,23 @@
 //! digits and emails), merged by tier (exact > prefix > fragment) and then by the record's
 //! stable `seq`, with keyset pagination.
 
+mod candidates;
+mod cursor;
 mod exec;
+mod hits;
+mod listing;
+mod ranking;
+mod sql;
 
 pub mod matcher;
 pub mod query;
 
 use serde::{Deserialize, Serialize};
 
-pub use exec::{set_activity_in_memory_limit, set_first_read, MAX_LIMIT};
+pub use exec::MAX_LIMIT;
+pub use listing::set_activity_in_memory_limit;
 pub use query::{parse, ParsedQuery};
+pub use ranking::set_first_read;
 
 use crate::customers::CustomerStatus;
 use crate::ids::{BranchId, CustomerId};
