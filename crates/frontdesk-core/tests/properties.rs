@@ -5,7 +5,7 @@ mod common;
 
 use frontdesk_core::customers::CustomerInput;
 use frontdesk_core::normalize::{email_key, fold, phone_keys};
-use frontdesk_core::search::matcher::{fragments_apply, tier, MatchFields};
+use frontdesk_core::search::matcher::{fragments_apply, tier, MatchFields, Tier};
 use frontdesk_core::search::{parse, ParsedQuery, SearchRequest};
 use frontdesk_core::validate::parse_phone;
 use proptest::prelude::*;
@@ -184,13 +184,13 @@ proptest! {
             if parsed == ParsedQuery::Empty {
                 continue; // an empty query is the directory listing, not a search
             }
-            let mut expected: Vec<(u8, String, i64, String)> = stored.iter().enumerate().filter_map(|(i, c)| {
+            let mut expected: Vec<(Tier, String, i64, String)> = stored.iter().enumerate().filter_map(|(i, c)| {
                 let f = MatchFields { code: &c.code, first_name: &c.first_name, last_name: &c.last_name, email: c.email.as_deref(), phone_e164: c.phone_e164.as_deref() };
-                tier(&parsed, &f).map(|t| (t, if t == 1 { c.code.clone() } else { String::new() }, i as i64, c.code.clone()))
+                tier(&parsed, &f).map(|t| (t, if t == Tier::CodePrefix { c.code.clone() } else { String::new() }, i as i64, c.code.clone()))
             }).collect();
-            let exact_found = expected.iter().any(|e| e.0 == 0);
+            let exact_found = expected.iter().any(|e| e.0 == Tier::Exact);
             if !fragments_apply(&parsed, exact_found) {
-                expected.retain(|e| e.0 == 0);
+                expected.retain(|e| e.0 == Tier::Exact);
             }
             expected.sort();
             let want: Vec<String> = expected.iter().map(|e| e.3.clone()).collect();

@@ -330,7 +330,7 @@ fn a_two_digit_trunk_prefix_is_read_both_ways() {
 /// what the plain matcher gives, page by page, in relevance order.
 #[test]
 fn large_and_small_results_page_exactly_like_the_matcher() {
-    use frontdesk_core::search::matcher::{tier, MatchFields};
+    use frontdesk_core::search::matcher::{tier, MatchFields, Tier};
     use frontdesk_core::search::query::parse;
     let d = desk();
     frontdesk_core::seed::seed(&d.store, 6000, 3, &mut |_| {}).unwrap();
@@ -360,7 +360,7 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
     {
         frontdesk_core::search::set_first_read(first_read);
         let parsed = parse(q, &d.store.desk().default_region);
-        let mut expected: Vec<(u8, String, i64, String)> = rows
+        let mut expected: Vec<(Tier, String, i64, String)> = rows
             .iter()
             .filter_map(|(seq, code, first, last, email, phone)| {
                 let f = MatchFields {
@@ -370,7 +370,8 @@ fn large_and_small_results_page_exactly_like_the_matcher() {
                     email: email.as_deref(),
                     phone_e164: phone.as_deref(),
                 };
-                tier(&parsed, &f).map(|t| (t, if t == 1 { code.clone() } else { String::new() }, *seq, code.clone()))
+                tier(&parsed, &f)
+                    .map(|t| (t, if t == Tier::CodePrefix { code.clone() } else { String::new() }, *seq, code.clone()))
             })
             .collect();
         expected.sort();

@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
 use super::cursor::*;
-use super::matcher::MatchFields;
+use super::matcher::{MatchFields, Tier};
 use super::query::ParsedQuery;
 use super::sql::*;
 use super::{SearchFilter, StatusFilter};
@@ -106,7 +106,7 @@ pub(super) const FEW_CANDIDATES: u64 = 600;
 impl Source {
     pub(super) fn build(
         q: &ParsedQuery,
-        t: u8,
+        t: Tier,
         f: &SearchFilter,
         now: i64,
         after: Option<&Cursor>,
@@ -124,7 +124,7 @@ impl Source {
             format!("?{}", params.len())
         };
         let (mut from_where, order) = match (q, t) {
-            (ParsedQuery::Digits { digits, exact_e164, plain: plain_digits, .. }, 0) => {
+            (ParsedQuery::Digits { digits, exact_e164, plain: plain_digits, .. }, Tier::Exact) => {
                 let e = push(Value::Text(exact_e164.clone().unwrap_or_default()), &mut params);
                 let code = if *plain_digits {
                     let d = push(Value::Text(digits.clone()), &mut params);
@@ -134,24 +134,24 @@ impl Source {
                 };
                 (format!("customers c WHERE (c.phone_e164 = {e}{code})"), "c.seq")
             }
-            (ParsedQuery::Email { key }, 0) => {
+            (ParsedQuery::Email { key }, Tier::Exact) => {
                 let k = push(Value::Text(key.clone()), &mut params);
                 (format!("customers c WHERE lower(c.email) = {k} AND c.email IS NOT NULL"), "c.seq")
             }
-            (ParsedQuery::Text { code: Some(code), .. }, 0) => {
+            (ParsedQuery::Text { code: Some(code), .. }, Tier::Exact) => {
                 let k = push(Value::Text(code.clone()), &mut params);
                 (format!("customers c WHERE c.code = {k}"), "c.seq")
             }
-            (ParsedQuery::Text { code: Some(code), .. }, 1) => {
+            (ParsedQuery::Text { code: Some(code), .. }, Tier::CodePrefix) => {
                 let lo = push(Value::Text(code.clone()), &mut params);
                 let hi = push(Value::Text(format!("{code}~")), &mut params);
                 (format!("customers c WHERE c.code >= {lo} AND c.code < {hi}"), "c.code")
             }
-            (ParsedQuery::Text { words, .. }, 2) => {
+            (ParsedQuery::Text { words, .. }, Tier::NameWords) => {
                 let m = push(Value::Text(name_expr(&words.iter().collect::<Vec<_>>())), &mut params);
                 (fts_from("customer_name_fts", &m, plain), "x.rowid")
             }
-            (ParsedQuery::Digits { fragments, .. }, 3) => {
+            (ParsedQuery::Digits { fragments, .. }, Tier::Fragment) => {
                 let (table, expr, check) = phone_expr(fragments);
                 if check {
                     verify = Some(Verify::Phone(fragments.clone()));
@@ -159,18 +159,20 @@ impl Source {
                 let m = push(Value::Text(expr), &mut params);
                 (fts_from(table, &m, plain), "x.rowid")
             }
-            (ParsedQuery::Email { .. } | ParsedQuery::Text { .. }, 3) if plan.email_exact.is_some() => {
+            (ParsedQuery::Email { .. } | ParsedQuery::Text { .. }, Tier::Fragment) if plan.email_exact.is_some() => {
                 let m = push(Value::Text(plan.email_exact.clone().unwrap_or_default()), &mut params);
                 (fts_from(crate::store::search_index::EMAIL_PAIRS_TABLE, &m, plain), "x.rowid")
             }
-            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3)
+            (ParsedQuery::Email { key }, Tier::Fragment)
+            | (ParsedQuery::Text { email_fragment: Some(key), .. }, Tier::Fragment)
                 if plan.email_candidates.is_some() =>
             {
                 verify = Some(Verify::Email(key.clone()));
                 let list = push(Value::Text(plan.email_candidates.as_deref().unwrap_or("[]").to_string()), &mut params);
                 (format!("customers c WHERE c.seq IN (SELECT value FROM json_each({list}))"), "c.seq")
             }
-            (ParsedQuery::Email { key }, 3) | (ParsedQuery::Text { email_fragment: Some(key), .. }, 3) => {
+            (ParsedQuery::Email { key }, Tier::Fragment)
+            | (ParsedQuery::Text { email_fragment: Some(key), .. }, Tier::Fragment) => {
                 let words = crate::normalize::email_words(key);
                 // The index keeps three digits of each number: a number that must match whole
                 // (not the last word) or past its third digit is checked on the record.
@@ -192,10 +194,10 @@ impl Source {
         }
         if let Some(c) = after {
             if order == "c.code" {
-                let k = push(Value::Text(c.k.clone()), &mut params);
+                let k = push(Value::Text(c.text.clone()), &mut params);
                 from_where.push_str(&format!(" AND c.code > {k}"));
             } else {
-                let s = push(Value::Integer(c.s), &mut params);
+                let s = push(Value::Integer(c.seq), &mut params);
                 from_where.push_str(&format!(" AND {order} > {s}"));
             }
         }

@@ -33,7 +33,7 @@ impl Reader<'_> {
         } else {
             None
         };
-        let hits = self.hits(keys.iter().map(|k| (k.s, k.t)).collect())?;
+        let hits = self.hits(keys.iter().map(|k| (k.seq, k.tier())).collect())?;
         Ok(SearchPage {
             hits,
             total: m.total,

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use rusqlite::types::Value;
 
+use super::matcher::Tier;
 use super::{CustomerHit, MatchTier};
 use crate::customers::{display_name, CustomerStatus};
 use crate::error::CoreResult;
@@ -13,7 +14,7 @@ use crate::store::Reader;
 
 impl Reader<'_> {
     /// Turns (seq, tier) pairs into result rows, in the given order.
-    pub(super) fn hits(&self, order: Vec<(i64, u8)>) -> CoreResult<Vec<CustomerHit>> {
+    pub(super) fn hits(&self, order: Vec<(i64, Tier)>) -> CoreResult<Vec<CustomerHit>> {
         if order.is_empty() {
             return Ok(vec![]);
         }
@@ -58,7 +59,7 @@ impl Reader<'_> {
         }
         Ok(order
             .into_iter()
-            .filter_map(|(s, t)| by_seq.remove(&s).map(|h| CustomerHit { matched: MatchTier::from_u8(t), ..h }))
+            .filter_map(|(s, t)| by_seq.remove(&s).map(|h| CustomerHit { matched: MatchTier::from(t), ..h }))
             .collect())
     }
 }

@@ -8,6 +8,7 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::cursor::*;
+use super::matcher::Tier;
 use super::query::ParsedQuery;
 use super::sql::*;
 use super::{ActivityFilter, SearchPage, SearchRequest, SortBy, StatusFilter, COUNT_CAP};
@@ -55,18 +56,18 @@ impl SortRow {
 
 /// A row's key in ascending order of `sort` (a descending sort reverses the order of keys).
 pub(super) fn sort_key(sort: SortBy, r: &SortRow) -> Cursor {
-    let number = |n: i64| Cursor { n, o: r.seq, s: r.seq, ..Default::default() };
+    let number = |n: i64| Cursor { number: n, tie: r.seq, seq: r.seq, ..Default::default() };
     match sort {
         SortBy::Name => Cursor {
-            k: r.last.to_ascii_lowercase(),
-            k2: r.first.to_ascii_lowercase(),
-            o: r.seq,
-            s: r.seq,
+            text: r.last.to_ascii_lowercase(),
+            text2: r.first.to_ascii_lowercase(),
+            tie: r.seq,
+            seq: r.seq,
             ..Default::default()
         },
         SortBy::Email => match &r.email {
-            Some(e) => Cursor { t: 0, k: e.to_ascii_lowercase(), o: r.seq, s: r.seq, ..Default::default() },
-            None => Cursor { t: 1, o: r.seq, s: r.seq, ..Default::default() },
+            Some(e) => Cursor { rank: 0, text: e.to_ascii_lowercase(), tie: r.seq, seq: r.seq, ..Default::default() },
+            None => Cursor { rank: 1, tie: r.seq, seq: r.seq, ..Default::default() },
         },
         SortBy::Relevance | SortBy::Created => number(r.created),
         SortBy::TotalSpent => number(r.spent),
@@ -86,8 +87,8 @@ impl Reader<'_> {
         after: Option<Cursor>,
     ) -> CoreResult<SearchPage> {
         let desc = req.descending.unwrap_or(req.sort.descending_by_default());
-        let seqs: Vec<i64> = all.iter().map(|k| k.s).collect();
-        let tiers: HashMap<i64, u8> = all.iter().map(|k| (k.s, k.t)).collect();
+        let seqs: Vec<i64> = all.iter().map(|k| k.seq).collect();
+        let tiers: HashMap<i64, Tier> = all.iter().map(|k| (k.seq, k.tier())).collect();
         let list = Rc::new(seqs.iter().map(|s| Value::Integer(*s)).collect::<Vec<_>>());
         let sql = format!("SELECT {SORT_COLS} FROM customers c WHERE c.seq IN rarray(?1)");
         let mut st = self.conn.prepare_cached(&sql)?;
@@ -110,7 +111,8 @@ impl Reader<'_> {
         } else {
             None
         };
-        let hits = self.hits(page.iter().map(|k| (k.s, tiers.get(&k.s).copied().unwrap_or(2))).collect())?;
+        let hits =
+            self.hits(page.iter().map(|k| (k.seq, tiers.get(&k.seq).copied().unwrap_or(Tier::NameWords))).collect())?;
         Ok(SearchPage { hits, total, total_exact: true, next, understood_as: q.clone(), sorted: true })
     }
 
@@ -132,7 +134,7 @@ impl Reader<'_> {
             self.conn.prepare_cached(&sql)?.query_row(params_from_iter(count_params.iter()), |r| r.get(0))?;
         let page = |keys: Vec<Cursor>, next: Option<String>| -> CoreResult<SearchPage> {
             Ok(SearchPage {
-                hits: self.hits(keys.iter().map(|k| (k.s, 2)).collect())?,
+                hits: self.hits(keys.iter().map(|k| (k.seq, Tier::NameWords)).collect())?,
                 total: (count as u64).min(COUNT_CAP),
                 total_exact: count as u64 <= COUNT_CAP,
                 next,
@@ -217,7 +219,7 @@ impl Reader<'_> {
             // never visited), and SQLite seeks a row-value range on its first column only. So
             // the rest of the cursor's value, then the values past it: two index seeks.
             Some((cols, _)) if cols.len() == 1 && after.is_some() => {
-                let c = after.as_ref().map(|c| (c.n, c.s)).unwrap_or_default();
+                let c = after.as_ref().map(|c| (c.number, c.seq)).unwrap_or_default();
                 let col = cols[0];
                 let order = format!("{col} {dir}, c.seq {dir}");
                 run(
@@ -234,13 +236,13 @@ impl Reader<'_> {
                 let (cond, extra) = match &after {
                     Some(c) => {
                         let values = if req.sort == SortBy::Name {
-                            vec![Value::Text(c.k.clone()), Value::Text(c.k2.clone())]
+                            vec![Value::Text(c.text.clone()), Value::Text(c.text2.clone())]
                         } else {
-                            vec![Value::Integer(c.n)]
+                            vec![Value::Integer(c.number)]
                         };
                         let marks: Vec<String> = (1..=values.len() + 1).map(a).collect();
                         let mut values = values;
-                        values.push(Value::Integer(c.s));
+                        values.push(Value::Integer(c.seq));
                         (format!(" AND ({}, c.seq) {op} ({})", cols.join(", "), marks.join(", ")), values)
                     }
                     None => (String::new(), vec![]),
@@ -256,20 +258,20 @@ impl Reader<'_> {
             None => {
                 // Emails A→Z, then customers without one (reversed when descending).
                 let phases: [u8; 2] = if desc { [1, 0] } else { [0, 1] };
-                let at = after.as_ref().map(|c| phases.iter().position(|p| *p == c.t).unwrap_or(0)).unwrap_or(0);
+                let at = after.as_ref().map(|c| phases.iter().position(|p| *p == c.rank).unwrap_or(0)).unwrap_or(0);
                 for (i, phase) in phases.iter().enumerate().skip(at) {
                     if keys.len() > limit {
                         break;
                     }
-                    let from = after.as_ref().filter(|c| c.t == *phase && i == at);
+                    let from = after.as_ref().filter(|c| c.rank == *phase && i == at);
                     let (cond, extra) = match (phase, from) {
                         (0, Some(c)) => (
                             format!(" AND c.email IS NOT NULL AND (lower(c.email), c.seq) {op} ({}, {})", a(1), a(2)),
-                            vec![Value::Text(c.k.clone()), Value::Integer(c.s)],
+                            vec![Value::Text(c.text.clone()), Value::Integer(c.seq)],
                         ),
                         (0, None) => (" AND c.email IS NOT NULL".to_string(), vec![]),
                         (_, Some(c)) => {
-                            (format!(" AND c.email IS NULL AND c.seq {op} {}", a(1)), vec![Value::Integer(c.s)])
+                            (format!(" AND c.email IS NULL AND c.seq {op} {}", a(1)), vec![Value::Integer(c.seq)])
                         }
                         (_, None) => (" AND c.email IS NULL".to_string(), vec![]),
                     };

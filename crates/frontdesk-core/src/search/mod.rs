@@ -166,12 +166,12 @@ pub enum MatchTier {
     Fragment,
 }
 
-impl MatchTier {
-    pub(crate) fn from_u8(t: u8) -> Self {
+impl From<matcher::Tier> for MatchTier {
+    fn from(t: matcher::Tier) -> Self {
         match t {
-            0 => MatchTier::Exact,
-            1 | 2 => MatchTier::Prefix,
-            _ => MatchTier::Fragment,
+            matcher::Tier::Exact => MatchTier::Exact,
+            matcher::Tier::CodePrefix | matcher::Tier::NameWords => MatchTier::Prefix,
+            matcher::Tier::Fragment => MatchTier::Fragment,
         }
     }
 }

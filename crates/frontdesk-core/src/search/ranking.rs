@@ -7,7 +7,7 @@ use rusqlite::params_from_iter;
 
 use super::candidates::*;
 use super::cursor::*;
-use super::matcher::{fragments_apply, tier, TIERS};
+use super::matcher::{fragments_apply, tier, Tier};
 use super::query::{ParsedQuery, MIN_FRAGMENT};
 use super::sql::*;
 use super::{SearchFilter, StatusFilter, COUNT_CAP};
@@ -29,25 +29,26 @@ pub fn set_first_read(n: usize) {
 pub(super) const FEW_EARLIER: usize = 64;
 
 /// The tiers a query can match in, best first.
-pub(super) fn tiers_of(q: &ParsedQuery) -> Vec<u8> {
-    (0..TIERS)
+pub(super) fn tiers_of(q: &ParsedQuery) -> Vec<Tier> {
+    Tier::ALL
+        .into_iter()
         .filter(|t| match (q, t) {
-            (ParsedQuery::Digits { .. }, 0) | (ParsedQuery::Email { .. }, 0) => true,
-            (ParsedQuery::Digits { digits, .. }, 3) => digits.len() >= MIN_FRAGMENT,
-            (ParsedQuery::Email { key }, 3) => {
+            (ParsedQuery::Digits { .. }, Tier::Exact) | (ParsedQuery::Email { .. }, Tier::Exact) => true,
+            (ParsedQuery::Digits { digits, .. }, Tier::Fragment) => digits.len() >= MIN_FRAGMENT,
+            (ParsedQuery::Email { key }, Tier::Fragment) => {
                 key.chars().count() >= MIN_FRAGMENT && !crate::normalize::email_words(key).is_empty()
             }
-            (ParsedQuery::Text { code, .. }, 0 | 1) => code.is_some(),
-            (ParsedQuery::Text { words, .. }, 2) => !words.is_empty(),
-            (ParsedQuery::Text { email_fragment: Some(_), .. }, 3) => true,
+            (ParsedQuery::Text { code, .. }, Tier::Exact | Tier::CodePrefix) => code.is_some(),
+            (ParsedQuery::Text { words, .. }, Tier::NameWords) => !words.is_empty(),
+            (ParsedQuery::Text { email_fragment: Some(_), .. }, Tier::Fragment) => true,
             _ => false,
         })
         .collect()
 }
 
 /// Whether tier `t` of `q` is a name lookup of several words (an AND of their lists).
-pub(super) fn several_words(q: &ParsedQuery, t: u8) -> bool {
-    t == 2 && matches!(q, ParsedQuery::Text { words, .. } if words.len() > 1)
+pub(super) fn several_words(q: &ParsedQuery, t: Tier) -> bool {
+    t == Tier::NameWords && matches!(q, ParsedQuery::Text { words, .. } if words.len() > 1)
 }
 
 /// The matches of a query, in relevance order, as far as they were collected.
@@ -76,11 +77,11 @@ impl Reader<'_> {
             let tiers = tiers_of(q);
             let mut earlier: HashSet<i64> = HashSet::new();
             for (i, &t) in tiers.iter().enumerate() {
-                if t == 3 && !fragments_apply(q, !earlier.is_empty()) {
+                if t == Tier::Fragment && !fragments_apply(q, !earlier.is_empty()) {
                     break;
                 }
                 let more_tiers = i + 1 < tiers.len();
-                if t == 3 {
+                if t == Tier::Fragment {
                     plan.email_exact = email_fragment(q).and_then(exact_email_pair);
                     if plan.email_exact.is_none() {
                         plan.email_candidates = self.email_candidates(q)?;
@@ -113,9 +114,9 @@ impl Reader<'_> {
                     };
                     total += n.min(COUNT_CAP + 1);
                     exact &= n <= COUNT_CAP;
-                    let skip = after.map(|a| a.t > t).unwrap_or(false);
+                    let skip = after.map(|a| a.rank > t.rank()).unwrap_or(false);
                     if !skip && keys.len() < want && n > 0 {
-                        let from = after.filter(|a| a.t == t);
+                        let from = after.filter(|a| a.rank == t.rank());
                         let need = want - keys.len();
                         let cursors = |rows: Vec<(i64, Option<String>)>| {
                             rows.into_iter()
@@ -177,7 +178,7 @@ impl Reader<'_> {
                     );
                 }
                 if more_tiers {
-                    earlier.extend(rows.iter().map(|k| k.s));
+                    earlier.extend(rows.iter().map(|k| k.seq));
                 }
             }
         }
@@ -201,7 +202,7 @@ impl Reader<'_> {
     }
 
     /// Archived records are not in the search indexes: match them one by one.
-    pub(super) fn archived_matches(&self, q: &ParsedQuery, f: &SearchFilter) -> CoreResult<Vec<(u8, Row)>> {
+    pub(super) fn archived_matches(&self, q: &ParsedQuery, f: &SearchFilter) -> CoreResult<Vec<(Tier, Row)>> {
         let mut params = Vec::new();
         let filter =
             filter_sql(&SearchFilter { status: StatusFilter::Archived, ..f.clone() }, self.now_ms, &mut params);
