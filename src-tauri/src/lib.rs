@@ -20,10 +20,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
         .constant(
             "FIELD_LABELS",
-            frontdesk_core::customers::labels::FIELD_LABELS
+            frontdesk_core::customers::labels::field_labels().collect::<std::collections::BTreeMap<_, _>>(),
+        )
+        // The plain text fields, in form order: the form's blank values come from them.
+        .constant(
+            "TEXT_FIELDS",
+            frontdesk_core::customers::TEXT_FIELDS
                 .iter()
-                .copied()
-                .collect::<std::collections::BTreeMap<_, _>>(),
+                .map(|f| serde_json::json!({"key": f.key, "label": f.label, "max": f.max}))
+                .collect::<Vec<_>>(),
         )
         .commands(tauri_specta::collect_commands![
             search,

@@ -89,6 +89,8 @@ export const commands = {
 /* Constants */
 export const FIELD_LABELS = {"address_line1":"Address line 1","address_line2":"Address line 2","birthday":"Birthday","blocked":"Blocked (yes/no)","blocked_reason":"Block reason","branch":"Branch","branch_id":"Branch","city":"Town / city","code":"Customer code","country":"Country","created_at":"Client since","email":"Email","email_shared":"Email shared with family (yes/no)","extra":"Add to remarks (a labelled line)","first_name":"First name","full_name":"Full name (split into first and last)","id":"Frontdesk id","ignore":"Do not import","last_name":"Last name","marketing_consent":"Marketing consent (yes/no)","marketing_consent_at":"Marketing consent date","marketing_consent_by":"Marketing consent recorded by","phone":"Phone","phone_e164":"Phone (international form)","phone_other":"Other phone (used when there is no phone)","phone_raw":"Phone","phone_shared":"Phone shared with family (yes/no)","postal_code":"Postcode","remarks":"Internal remarks","state":"County / state","status":"Status (blocked or not)","tags":"Profile notes","updated_at":"Last updated"} as const;
 
+export const TEXT_FIELDS = [{"key":"address_line1","label":"Address line 1","max":200},{"key":"address_line2","label":"Address line 2","max":200},{"key":"city","label":"Town / city","max":100},{"key":"state","label":"County / state","max":100},{"key":"postal_code","label":"Postcode","max":20},{"key":"country","label":"Country","max":60}] as const;
+
 /* Types */
 /**  Activity filters, answered from the running stats' indexes. */
 export type ActivityFilter = 
@@ -280,12 +282,6 @@ export type Customer = {
 	phone_shared: boolean,
 	email: string | null,
 	email_shared: boolean,
-	address_line1: string | null,
-	address_line2: string | null,
-	city: string | null,
-	state: string | null,
-	postal_code: string | null,
-	country: string | null,
 	branch_id: BranchId,
 	branch: string,
 	status: CustomerStatus,
@@ -297,7 +293,7 @@ export type Customer = {
 	archived_at: string | null,
 	created_at: string,
 	updated_at: string,
-};
+} & TextFields;
 
 /**
  *  What saving a form now would run into: every field problem, and who already has its email or
@@ -373,12 +369,6 @@ export type CustomerInput = {
 	email?: string | null,
 	/**  The email is knowingly shared with another customer (family address): accept it. */
 	email_shared?: boolean,
-	address_line1?: string | null,
-	address_line2?: string | null,
-	city?: string | null,
-	state?: string | null,
-	postal_code?: string | null,
-	country?: string | null,
 	branch_id?: BranchId | null,
 	remarks?: string | null,
 	tags?: string[],
@@ -389,7 +379,7 @@ export type CustomerInput = {
 	 *  leaves it as it was.
 	 */
 	marketing_consent?: boolean | null,
-};
+} & TextFields;
 
 /**  Enough about an existing customer for a UI to offer "open existing" / "use this customer". */
 export type CustomerRef = {
@@ -949,6 +939,25 @@ export type StatusFilter =
 export type Subject = {
 	kind: string,
 	id: string,
+};
+
+/**
+ *  The values of the plain text fields ([`TEXT_FIELDS`]); on the wire, each is a field of
+ *  the customer it belongs to.
+ */
+export type TextFields = {
+	/** Address line 1 */
+	address_line1?: string | null,
+	/** Address line 2 */
+	address_line2?: string | null,
+	/** Town / city */
+	city?: string | null,
+	/** County / state */
+	state?: string | null,
+	/** Postcode */
+	postal_code?: string | null,
+	/** Country */
+	country?: string | null,
 };
 
 export type TimelineEvent = {

@@ -64,10 +64,17 @@ pub fn print_detail(d: &CustomerDetail, region: &str) {
     if let Some(e) = &c.email {
         outln!("  email     {e}{}", if c.email_shared { " (shared)" } else { "" });
     }
-    let address: Vec<&str> = [&c.address_line1, &c.address_line2, &c.city, &c.state, &c.postal_code, &c.country]
-        .iter()
-        .filter_map(|x| x.as_deref())
-        .collect();
+    let address: Vec<&str> = [
+        &c.text.address_line1,
+        &c.text.address_line2,
+        &c.text.city,
+        &c.text.state,
+        &c.text.postal_code,
+        &c.text.country,
+    ]
+    .iter()
+    .filter_map(|x| x.as_deref())
+    .collect();
     if !address.is_empty() {
         outln!("  address   {}", address.join(", "));
     }

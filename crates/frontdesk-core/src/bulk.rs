@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 
 use crate::clock::ms_to_datetime;
-use crate::customers::{validate_customer, ValidCustomer};
+use crate::customers::{text_field, validate_customer, ValidCustomer};
 use crate::customers::{Actor, CustomerInput, InsertOptions};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
@@ -56,16 +56,10 @@ pub struct Notice {
 }
 
 /// Fields a customer can be written without: a bad value in one of them is left out and
-/// reported, not a reason to refuse the customer.
+/// reported, not a reason to refuse the customer (the text fields too, see [`droppable`]).
 const DROPPABLE: &[&str] = &[
     "email",
     "phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
     "remarks",
     "tags",
     "birthday",
@@ -75,6 +69,10 @@ const DROPPABLE: &[&str] = &[
     "marketing_consent_at",
     "blocked_reason",
 ];
+
+fn droppable(field: &str) -> bool {
+    DROPPABLE.contains(&field) || text_field(field).is_some()
+}
 
 /// Leaves `field` out of the row; returns the value it had.
 fn drop_field(row: &mut BulkRow, field: &str) -> String {
@@ -87,12 +85,6 @@ fn drop_field(row: &mut BulkRow, field: &str) -> String {
             let e164 = row.phone_e164.take();
             i.phone.take().or(e164).unwrap_or_default()
         }
-        "address_line1" => take(&mut i.address_line1),
-        "address_line2" => take(&mut i.address_line2),
-        "city" => take(&mut i.city),
-        "state" => take(&mut i.state),
-        "postal_code" => take(&mut i.postal_code),
-        "country" => take(&mut i.country),
         "remarks" => take(&mut i.remarks),
         "tags" => std::mem::take(&mut i.tags).join("|"),
         "birthday" => take(&mut i.birthday),
@@ -105,7 +97,7 @@ fn drop_field(row: &mut BulkRow, field: &str) -> String {
             row.blocked_reason = Some(NO_REASON.into());
             r
         }
-        _ => String::new(),
+        f => text_field(f).map(|t| take((t.get_mut)(&mut i.text))).unwrap_or_default(),
     }
 }
 
@@ -118,7 +110,7 @@ fn keep_what_can_be_kept(row: &mut BulkRow, errors: Vec<CoreError>) -> Result<()
     let mut fatal = Vec::new();
     for e in errors {
         match &e {
-            CoreError::Validation { field, code, message } if DROPPABLE.contains(&field.as_str()) => {
+            CoreError::Validation { field, code, message } if droppable(field) => {
                 let value = drop_field(row, field);
                 row.notices.push(Notice { field: field.clone(), code: code.clone(), value, reason: message.clone() });
             }

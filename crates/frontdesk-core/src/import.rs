@@ -12,41 +12,43 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::bulk::{self, BulkRow};
-use crate::customers::Actor;
+use crate::customers::{text_field, Actor};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::CustomerId;
 use crate::store::Store;
 
-/// Fields a column can be mapped to.
-pub const FIELDS: &[&str] = &[
-    "id",
-    "code",
-    "first_name",
-    "last_name",
-    "full_name",
-    "email",
-    "email_shared",
-    "phone",
-    "phone_e164",
-    "phone_shared",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "branch",
-    "status",
-    "blocked_reason",
-    "tags",
-    "remarks",
-    "birthday",
-    "marketing_consent",
-    "marketing_consent_at",
-    "marketing_consent_by",
-    "created_at",
-    "updated_at",
-];
+/// Fields a column can be mapped to (the text fields stand where the address always stood).
+pub fn fields() -> &'static [&'static str] {
+    static FIELDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let before = [
+            "id",
+            "code",
+            "first_name",
+            "last_name",
+            "full_name",
+            "email",
+            "email_shared",
+            "phone",
+            "phone_e164",
+            "phone_shared",
+        ];
+        let after = [
+            "branch",
+            "status",
+            "blocked_reason",
+            "tags",
+            "remarks",
+            "birthday",
+            "marketing_consent",
+            "marketing_consent_at",
+            "marketing_consent_by",
+            "created_at",
+            "updated_at",
+        ];
+        before.into_iter().chain(crate::customers::TEXT_FIELDS.iter().map(|f| f.key)).chain(after).collect()
+    });
+    &FIELDS
+}
 
 /// Targets beyond the customer's fields: `extra` keeps the value as a labelled line in
 /// remarks; `phone_other` is the phone when the row has none (else an extra); `blocked` is a
@@ -70,7 +72,7 @@ pub fn alias(header: &str) -> Option<&'static str> {
             .skip(1)
             .filter_map(|l| {
                 let (h, t) = l.split_once(',')?;
-                let t = FIELDS.iter().chain(MORE_TARGETS).copied().find(|f| *f == t.trim())?;
+                let t = fields().iter().chain(MORE_TARGETS).copied().find(|f| *f == t.trim())?;
                 Some((h.trim().to_string(), t))
             })
             .collect()
@@ -332,13 +334,13 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
                 ));
             }
         }
-        if !FIELDS.contains(&f.as_str()) && !MORE_TARGETS.contains(&f.as_str()) {
+        if !fields().contains(&f.as_str()) && !MORE_TARGETS.contains(&f.as_str()) {
             return Err(CoreError::validation(
                 "map",
                 "unknown_field",
                 format!(
                     "{h}={f}: \"{f}\" is not a field; use one of {}, extra (a line in remarks) or ignore.",
-                    FIELDS.join(", ")
+                    fields().join(", ")
                 ),
             ));
         }
@@ -354,7 +356,7 @@ fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder)
         .iter()
         .map(|h| match overrides.get(&h.to_lowercase()) {
             Some(f) if f == "ignore" => None,
-            Some(f) => FIELDS.iter().chain(MORE_TARGETS).copied().find(|x| x == f),
+            Some(f) => fields().iter().chain(MORE_TARGETS).copied().find(|x| x == f),
             None => alias(h).filter(|t| *t != "ignore"),
         })
         .collect();
@@ -634,12 +636,6 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> BulkRow {
                 Ok(b) => input.phone_shared = b.unwrap_or(false),
                 Err(e) => note("phone_shared", v, e),
             },
-            "address_line1" => input.address_line1 = some(),
-            "address_line2" => input.address_line2 = some(),
-            "city" => input.city = some(),
-            "state" => input.state = some(),
-            "postal_code" => input.postal_code = some(),
-            "country" => input.country = some().map(|c| crate::locale::country_code(&c).unwrap_or(c)),
             "branch" => row.branch = some().map(|b| how.branch_map.get(&b.to_lowercase()).cloned().unwrap_or(b)),
             "status" | "blocked" => {
                 if let Some(t) = some() {
@@ -685,7 +681,11 @@ fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> BulkRow {
                 Err(e) => note("updated_at", v, e),
             },
             "phone_e164" => row.phone_e164 = some(),
-            _ => {}
+            f => {
+                if let Some(t) = text_field(f) {
+                    *(t.get_mut)(&mut input.text) = some().map(|v| t.imported(v));
+                }
+            }
         }
     }
     if let Some(full) = full_name {
@@ -993,7 +993,7 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
             FileBranch { name: name.clone(), rows: *rows, existing, archived }
         })
         .collect();
-    let targets = FIELDS
+    let targets = fields()
         .iter()
         .chain(MORE_TARGETS)
         .map(|t| (t.to_string(), crate::customers::labels::label(t).to_string()))

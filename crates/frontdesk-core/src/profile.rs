@@ -29,12 +29,12 @@ impl Store {
             let (seq, customer) = crate::customers::find(r.conn, id_or_code)?;
             let c = &customer;
             let parts = crate::locale::address::Parts {
-                line1: c.address_line1.as_deref().unwrap_or(""),
-                line2: c.address_line2.as_deref().unwrap_or(""),
-                city: c.city.as_deref().unwrap_or(""),
-                state: c.state.as_deref().unwrap_or(""),
-                postcode: c.postal_code.as_deref().unwrap_or(""),
-                country: c.country.as_deref().unwrap_or(""),
+                line1: c.text.address_line1.as_deref().unwrap_or(""),
+                line2: c.text.address_line2.as_deref().unwrap_or(""),
+                city: c.text.city.as_deref().unwrap_or(""),
+                state: c.text.state.as_deref().unwrap_or(""),
+                postcode: c.text.postal_code.as_deref().unwrap_or(""),
+                country: c.text.country.as_deref().unwrap_or(""),
             };
             let mut address = crate::locale::address::layout(&parts, &r.desk.locale.country);
             // On the profile the country is shown even when it is the desk's (a letter leaves it out).

@@ -14,7 +14,7 @@ fn every_write_leaves_a_timeline_event_and_outbox_records() {
     d.clock.advance(60_000);
     let mut edit = CustomerInput::from_customer(&c);
     edit.last_name = "Leigh".into();
-    edit.city = Some("York".into());
+    edit.text.city = Some("York".into());
     let after = d.store.update_customer(&me(), c.id, &edit).unwrap();
     assert_eq!(after.updated_at.timestamp_millis(), c.created_at.timestamp_millis() + 60_000);
     let detail = d.store.customer_detail(&c.id.to_string(), 10).unwrap();

@@ -117,7 +117,7 @@ fn us_exports_read_month_first_and_their_own_marks() {
     import(&v, "vagaro");
     let marcus = one(&v, "marcus reed");
     assert_eq!(marcus.status, CustomerStatus::Blocked, "online booking: Don't Allow");
-    assert_eq!(marcus.address_line1, None, "--- is an empty cell");
+    assert_eq!(marcus.text.address_line1, None, "--- is an empty cell");
     assert_eq!(marcus.birthday, chrono::NaiveDate::from_ymd_opt(1987, 12, 3));
 }
 
@@ -262,16 +262,19 @@ fn rows_sharing_a_contact_a_desk_customer_holds_are_all_refused() {
 
 #[test]
 fn a_profile_gives_the_address_in_its_countrys_order() {
-    use frontdesk_core::customers::CustomerInput;
+    use frontdesk_core::customers::{CustomerInput, TextFields};
     use frontdesk_core::locale::address::AddressLine::{Country, Text};
     let d = common::desk_in("GB");
     let input = |line1: &str, city: &str, postcode: &str, country: &str| CustomerInput {
         first_name: "Ann".into(),
         last_name: city.into(),
-        address_line1: Some(line1.into()),
-        city: Some(city.into()),
-        postal_code: Some(postcode.into()),
-        country: Some(country.into()),
+        text: TextFields {
+            address_line1: Some(line1.into()),
+            city: Some(city.into()),
+            postal_code: Some(postcode.into()),
+            country: Some(country.into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let gb = d.store.create_customer(&common::me(), &input("3 Wood Street", "Wakefield", "WF1 1HX", "GB")).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use frontdesk_core::customers::CustomerInput;
+use frontdesk_core::customers::{CustomerInput, TextFields};
 use frontdesk_core::normalize::{email_key, fold, phone_keys};
 use frontdesk_core::search::matcher::{fragments_apply, tier, MatchFields, Tier};
 use frontdesk_core::search::{parse, ParsedQuery, SearchRequest};
@@ -163,7 +163,7 @@ proptest! {
                 email: p.email.clone(), phone: p.phone.clone(),
                 email_shared: true, phone_shared: true,
                 // The customers' numbers are British wherever the desk is.
-                country: Some("GB".into()),
+                text: TextFields { country: Some("GB".into()), ..Default::default() },
                 ..Default::default()
             };
             let c = d.store.create_customer(&common::me(), &input).expect("create");

@@ -296,8 +296,10 @@ fn a_word_of_letters_and_digits_finds_the_email() {
 #[test]
 fn a_visitors_local_number_is_found_at_a_desk_of_another_country() {
     let d = common::desk_in("US");
-    let input =
-        CustomerInput { country: Some("NL".into()), ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190")) };
+    let input = CustomerInput {
+        text: frontdesk_core::customers::TextFields { country: Some("NL".into()), ..Default::default() },
+        ..common::input("Cornelis", "Bakker", None, Some("06 5996 1190"))
+    };
     let c = d.store.create_customer(&me(), &input).unwrap();
     assert_eq!(c.phone_e164.as_deref(), Some("+31659961190"));
     d.add("Ann", "Lee", None, Some("(201) 659-9611"));

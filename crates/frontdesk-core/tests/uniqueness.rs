@@ -1,7 +1,7 @@
 mod common;
 
 use common::{desk, input, me};
-use frontdesk_core::customers::CustomerInput;
+use frontdesk_core::customers::{CustomerInput, TextFields};
 use frontdesk_core::CoreError;
 
 #[test]
@@ -73,8 +73,8 @@ fn an_edit_cannot_take_another_customers_contact() {
     assert_eq!(d.store.customer(&bob.id.to_string()).unwrap().email.as_deref(), Some("bob@example.com"));
     // Editing another field of a record keeps its own email without a false duplicate.
     let mut edit = CustomerInput::from_customer(&bob);
-    edit.city = Some("Leeds".into());
-    assert_eq!(d.store.update_customer(&me(), bob.id, &edit).unwrap().city.as_deref(), Some("Leeds"));
+    edit.text.city = Some("Leeds".into());
+    assert_eq!(d.store.update_customer(&me(), bob.id, &edit).unwrap().text.city.as_deref(), Some("Leeds"));
 }
 
 #[test]
@@ -100,10 +100,10 @@ fn an_unchanged_phone_is_kept_when_the_desk_region_changes() {
         })
         .unwrap();
     let mut edit = CustomerInput::from_customer(&c);
-    edit.city = Some("Leeds".into());
+    edit.text.city = Some("Leeds".into());
     let after = d.store.update_customer(&me(), c.id, &edit).unwrap();
     assert_eq!(after.phone_e164.as_deref(), Some("+447911123456"));
-    assert_eq!(after.city.as_deref(), Some("Leeds"));
+    assert_eq!(after.text.city.as_deref(), Some("Leeds"));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn a_form_check_lists_every_field_problem_and_who_has_the_contact() {
         first_name: "".into(),
         email: Some("bob@@example.com".into()),
         phone: Some("612 345 678".into()),
-        country: Some("es".into()),
+        text: TextFields { country: Some("es".into()), ..Default::default() },
         ..Default::default()
     };
     let check = d.store.check_customer(&form, None).unwrap();

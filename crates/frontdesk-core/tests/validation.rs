@@ -49,16 +49,16 @@ fn phones_must_be_possible_numbers() {
     assert_eq!(c.phone_raw.as_deref(), Some("07911 123456"));
     // The customer's own country reads their local number.
     let mut i = input("Hans", "Groß", None, Some("0171 1234567"));
-    i.country = Some("de".into());
+    i.text.country = Some("de".into());
     let c = d.store.create_customer(&me(), &i).unwrap();
     assert_eq!(c.phone_e164.as_deref(), Some("+491711234567"));
-    assert_eq!(c.country.as_deref(), Some("DE"));
+    assert_eq!(c.text.country.as_deref(), Some("DE"));
 }
 
 #[test]
 fn country_length_control_characters_birthday() {
     let mut i = input("Ann", "Lee", None, None);
-    i.country = Some("XX".into());
+    i.text.country = Some("XX".into());
     assert_eq!(rejects(i), ("country".into(), "invalid_country".into()));
     assert_eq!(rejects(input(&"a".repeat(101), "Lee", None, None)), ("first_name".into(), "too_long".into()));
     assert_eq!(rejects(input("Ann\u{0007}", "Lee", None, None)), ("first_name".into(), "control_character".into()));
@@ -110,7 +110,7 @@ fn a_birthday_is_read_in_the_desks_order() {
 fn every_problem_is_reported_at_once_and_nothing_is_written() {
     let d = desk();
     let mut i = input("", "", Some("nope"), Some("1"));
-    i.country = Some("ZZ".into());
+    i.text.country = Some("ZZ".into());
     let errors = d.store.validate_customer(&i);
     let fields: Vec<_> = errors.iter().filter_map(|e| e.field()).collect();
     assert_eq!(fields, vec!["first_name", "country", "email", "phone"]);
@@ -125,12 +125,12 @@ fn values_are_tidied() {
     let d = desk();
     let mut i = input("  Zoë   Anne ", " Müller\t", Some("  Zoe@Example.COM "), None);
     i.tags = vec!["Allergies: Lavender".into(), "allergies: lavender".into(), " ".into()];
-    i.postal_code = Some("sw1a 1aa".into());
+    i.text.postal_code = Some("sw1a 1aa".into());
     let c = d.store.create_customer(&me(), &i).unwrap();
     assert_eq!(c.first_name, "Zoë Anne");
     assert_eq!(c.last_name, "Müller");
     assert_eq!(c.display_name, "Zoë Anne Müller");
     assert_eq!(c.email.as_deref(), Some("Zoe@Example.COM"));
     assert_eq!(c.tags, vec!["Allergies: Lavender"]);
-    assert_eq!(c.postal_code.as_deref(), Some("SW1A 1AA"));
+    assert_eq!(c.text.postal_code.as_deref(), Some("SW1A 1AA"));
 }

@@ -26,7 +26,7 @@ fn salon(store: &Store) -> (Customer, Customer) {
                 last_name: "Müller".into(),
                 phone: Some("07700 900123".into()),
                 email: Some("zoe.muller@example.com".into()),
-                city: Some("Leeds".into()),
+                text: frontdesk_core::customers::TextFields { city: Some("Leeds".into()), ..Default::default() },
                 tags: vec!["Allergies: Lavender".into()],
                 ..Default::default()
             },

@@ -1,11 +1,16 @@
 // A customer form's state, shared by the full form and the quick-create dialog: the values,
 // the backend's field errors (checked while typing, debounced), who already has the typed
 // email/phone, and saving.
-import type { ContactOwner, Customer, CustomerInput as SentInput } from "../bindings";
+import { TEXT_FIELDS, type ContactOwner, type Customer, type CustomerInput as SentInput, type TextFields } from "../bindings";
 
 /** The form always holds every field (the command accepts missing ones as defaults). */
 export type CustomerInput = Required<SentInput>;
 import { AppError, call, commands, messageOf, fieldError, fieldErrors } from "./api";
+
+/** The plain text fields (address…), as the core's table lists them. */
+function textFields(from?: TextFields): Required<TextFields> {
+  return Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, from?.[f.key] ?? null])) as Required<TextFields>;
+}
 
 export function blankInput(): CustomerInput {
   return {
@@ -15,12 +20,7 @@ export function blankInput(): CustomerInput {
     phone_shared: false,
     email: null,
     email_shared: false,
-    address_line1: null,
-    address_line2: null,
-    city: null,
-    state: null,
-    postal_code: null,
-    country: null,
+    ...textFields(),
     branch_id: null,
     remarks: null,
     tags: [],
@@ -37,12 +37,7 @@ export function inputFrom(c: Customer): CustomerInput {
     phone_shared: c.phone_shared,
     email: c.email,
     email_shared: c.email_shared,
-    address_line1: c.address_line1,
-    address_line2: c.address_line2,
-    city: c.city,
-    state: c.state,
-    postal_code: c.postal_code,
-    country: c.country,
+    ...textFields(c),
     branch_id: c.branch_id,
     remarks: c.remarks,
     tags: [...c.tags],

@@ -1,7 +1,10 @@
 //! What people call each customer field: timeline lines, import targets and the window's
-//! labels all read this one table.
+//! labels all read this one table (with the text fields' labels, from their own table).
 
-/// `(field, label)`: every field a customer change, an import column or an error names.
+use super::fields::TEXT_FIELDS;
+
+/// `(field, label)`: every field a customer change, an import column or an error names, but
+/// the text fields (see [`field_labels`]).
 pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("id", "Frontdesk id"),
     ("code", "Customer code"),
@@ -15,12 +18,6 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("phone_e164", "Phone (international form)"),
     ("phone_shared", "Phone shared with family (yes/no)"),
     ("phone_other", "Other phone (used when there is no phone)"),
-    ("address_line1", "Address line 1"),
-    ("address_line2", "Address line 2"),
-    ("city", "Town / city"),
-    ("state", "County / state"),
-    ("postal_code", "Postcode"),
-    ("country", "Country"),
     ("branch", "Branch"),
     ("branch_id", "Branch"),
     ("status", "Status (blocked or not)"),
@@ -38,7 +35,12 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("ignore", "Do not import"),
 ];
 
+/// Every field's label: [`FIELD_LABELS`] and the text fields'.
+pub fn field_labels() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FIELD_LABELS.iter().copied().chain(TEXT_FIELDS.iter().map(|f| (f.key, f.label)))
+}
+
 /// The label of `field` (the field itself when the table has none).
 pub fn label(field: &str) -> &str {
-    FIELD_LABELS.iter().find(|(f, _)| *f == field).map_or(field, |(_, l)| l)
+    field_labels().find(|(f, _)| *f == field).map_or(field, |(_, l)| l)
 }

@@ -2,6 +2,7 @@
 //! reads, and the timeline.
 
 mod draft;
+pub mod fields;
 pub mod labels;
 mod model;
 pub(crate) mod names;
@@ -11,6 +12,7 @@ mod valid;
 mod write;
 
 pub use draft::draft_from_query;
+pub use fields::{text_field, TextField, TextFields, TEXT_FIELDS};
 pub use model::{display_name, Actor, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 pub use read::{ContactOwner, CustomerCheck};
 pub use timeline::{FieldChange, Subject, TimelineEvent};
@@ -23,7 +25,7 @@ pub(crate) use timeline::{page as timeline_page, status_history};
 pub(crate) use write::shared_bit;
 
 pub(crate) fn read_columns() -> &'static str {
-    read::COLUMNS
+    read::columns()
 }
 
 pub(crate) fn read_from() -> &'static str {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::fields::TextFields;
 use crate::ids::{BranchId, CustomerId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,12 +57,8 @@ pub struct Customer {
     pub phone_shared: bool,
     pub email: Option<String>,
     pub email_shared: bool,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
+    #[serde(flatten)]
+    pub text: TextFields,
     pub branch_id: BranchId,
     pub branch: String,
     pub status: CustomerStatus,
@@ -88,12 +85,8 @@ pub struct CustomerInput {
     pub email: Option<String>,
     /// The email is knowingly shared with another customer (family address): accept it.
     pub email_shared: bool,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
+    #[serde(flatten)]
+    pub text: TextFields,
     pub branch_id: Option<BranchId>,
     pub remarks: Option<String>,
     pub tags: Vec<String>,
@@ -114,12 +107,7 @@ impl CustomerInput {
             phone_shared: c.phone_shared,
             email: c.email.clone(),
             email_shared: c.email_shared,
-            address_line1: c.address_line1.clone(),
-            address_line2: c.address_line2.clone(),
-            city: c.city.clone(),
-            state: c.state.clone(),
-            postal_code: c.postal_code.clone(),
-            country: c.country.clone(),
+            text: c.text.clone(),
             branch_id: Some(c.branch_id),
             remarks: c.remarks.clone(),
             tags: c.tags.clone(),

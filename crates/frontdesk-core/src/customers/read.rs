@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::fields::{TextFields, TEXT_FIELDS};
 use super::model::{display_name, Customer, CustomerInput, CustomerStatus, MarketingConsent};
 use super::timeline::{self, TimelineEvent};
 use crate::clock::ms_to_datetime;
@@ -13,52 +14,105 @@ use crate::ids::{BranchId, CustomerId};
 use crate::normalize;
 use crate::store::{Reader, Store};
 
-pub(crate) const COLUMNS: &str = "c.seq, c.id, c.code, c.first_name, c.last_name, c.phone_raw, c.phone_e164, \
-    c.shared_contacts, c.email, c.address_line1, c.address_line2, c.city, c.state, c.postal_code, c.country, \
-    c.branch_id, b.name, c.status, c.blocked_reason, c.remarks, c.tags, c.birthday, c.marketing_consent, \
-    c.marketing_consent_at, c.marketing_consent_by, c.archived_at, c.created_at, c.updated_at";
+/// The columns a customer read selects before the text fields (which follow in
+/// [`TEXT_FIELDS`] order); [`customer_from_row`] finds each by its name here.
+const FIXED: [&str; 22] = [
+    "c.seq",
+    "c.id",
+    "c.code",
+    "c.first_name",
+    "c.last_name",
+    "c.phone_raw",
+    "c.phone_e164",
+    "c.shared_contacts",
+    "c.email",
+    "c.branch_id",
+    "b.name",
+    "c.status",
+    "c.blocked_reason",
+    "c.remarks",
+    "c.tags",
+    "c.birthday",
+    "c.marketing_consent",
+    "c.marketing_consent_at",
+    "c.marketing_consent_by",
+    "c.archived_at",
+    "c.created_at",
+    "c.updated_at",
+];
+
+/// Where `column` is in [`FIXED`] (at compile time: a name not there does not build).
+const fn at(column: &str) -> usize {
+    let mut i = 0;
+    while i < FIXED.len() {
+        let (a, b) = (FIXED[i].as_bytes(), column.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a column of FIXED")
+}
+
+/// Every column a customer read selects: [`FIXED`], then the text fields.
+pub(crate) fn columns() -> &'static str {
+    static COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        FIXED
+            .iter()
+            .map(|c| c.to_string())
+            .chain(TEXT_FIELDS.iter().map(|f| format!("c.{}", f.key)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &COLUMNS
+}
 
 pub(crate) const FROM: &str = "customers c JOIN branches b ON b.id = c.branch_id";
 
 pub(crate) const PHONE_SHARED: i64 = 1;
 pub(crate) const EMAIL_SHARED: i64 = 2;
 
-/// Maps a row selected with [`COLUMNS`] to (seq, customer).
+/// Maps a row selected with [`columns`] to (seq, customer).
 pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)> {
-    let id: Vec<u8> = r.get(1)?;
-    let first: String = r.get(3)?;
-    let last: String = r.get(4)?;
-    let shared: i64 = r.get(7)?;
-    let tags: Option<String> = r.get(20)?;
-    let birthday: Option<String> = r.get(21)?;
-    let consent: Option<bool> = r.get(22)?;
-    let consent_at: Option<i64> = r.get(23)?;
-    let consent_by: Option<String> = r.get(24)?;
-    let archived: Option<i64> = r.get(25)?;
+    let id: Vec<u8> = r.get(const { at("c.id") })?;
+    let first: String = r.get(const { at("c.first_name") })?;
+    let last: String = r.get(const { at("c.last_name") })?;
+    let shared: i64 = r.get(const { at("c.shared_contacts") })?;
+    let tags: Option<String> = r.get(const { at("c.tags") })?;
+    let birthday: Option<String> = r.get(const { at("c.birthday") })?;
+    let consent: Option<bool> = r.get(const { at("c.marketing_consent") })?;
+    let consent_at: Option<i64> = r.get(const { at("c.marketing_consent_at") })?;
+    let consent_by: Option<String> = r.get(const { at("c.marketing_consent_by") })?;
+    let archived: Option<i64> = r.get(const { at("c.archived_at") })?;
+    let mut text = TextFields::default();
+    for (i, f) in TEXT_FIELDS.iter().enumerate() {
+        *(f.get_mut)(&mut text) = r.get(FIXED.len() + i)?;
+    }
     Ok((
-        r.get(0)?,
+        r.get(const { at("c.seq") })?,
         Customer {
             id: CustomerId(Uuid::from_slice(&id).unwrap_or_default()),
-            code: r.get(2)?,
+            code: r.get(const { at("c.code") })?,
             display_name: display_name(&first, &last),
             first_name: first,
             last_name: last,
-            phone_raw: r.get(5)?,
-            phone_e164: r.get(6)?,
+            phone_raw: r.get(const { at("c.phone_raw") })?,
+            phone_e164: r.get(const { at("c.phone_e164") })?,
             phone_shared: shared & PHONE_SHARED != 0,
             email_shared: shared & EMAIL_SHARED != 0,
-            email: r.get(8)?,
-            address_line1: r.get(9)?,
-            address_line2: r.get(10)?,
-            city: r.get(11)?,
-            state: r.get(12)?,
-            postal_code: r.get(13)?,
-            country: r.get(14)?,
-            branch_id: BranchId(r.get(15)?),
-            branch: r.get(16)?,
-            status: CustomerStatus::from_db(r.get(17)?),
-            blocked_reason: r.get(18)?,
-            remarks: r.get(19)?,
+            email: r.get(const { at("c.email") })?,
+            text,
+            branch_id: BranchId(r.get(const { at("c.branch_id") })?),
+            branch: r.get(const { at("b.name") })?,
+            status: CustomerStatus::from_db(r.get(const { at("c.status") })?),
+            blocked_reason: r.get(const { at("c.blocked_reason") })?,
+            remarks: r.get(const { at("c.remarks") })?,
             tags: tags.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default(),
             birthday: birthday.and_then(|b| b.parse().ok()),
             marketing_consent: consent.map(|granted| MarketingConsent {
@@ -67,14 +121,14 @@ pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)
                 by: consent_by.unwrap_or_default(),
             }),
             archived_at: archived.map(ms_to_datetime),
-            created_at: ms_to_datetime(r.get(26)?),
-            updated_at: ms_to_datetime(r.get(27)?),
+            created_at: ms_to_datetime(r.get(const { at("c.created_at") })?),
+            updated_at: ms_to_datetime(r.get(const { at("c.updated_at") })?),
         },
     ))
 }
 
 pub(crate) fn by_seq(conn: &Connection, seq: i64) -> CoreResult<Customer> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.seq = ?1");
+    let sql = format!("SELECT {} FROM {FROM} WHERE c.seq = ?1", columns());
     conn.prepare_cached(&sql)?
         .query_row([seq], customer_from_row)
         .optional()?
@@ -86,10 +140,10 @@ pub(crate) fn by_seq(conn: &Connection, seq: i64) -> CoreResult<Customer> {
 pub(crate) fn find(conn: &Connection, id_or_code: &str) -> CoreResult<(i64, Customer)> {
     let text = id_or_code.trim();
     let found = if let Ok(id) = text.parse::<CustomerId>() {
-        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = ?1");
+        let sql = format!("SELECT {} FROM {FROM} WHERE c.id = ?1", columns());
         conn.prepare_cached(&sql)?.query_row([id.0.as_bytes().to_vec()], customer_from_row).optional()?
     } else if let Some(code) = normalize::code_query(text) {
-        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.code = ?1");
+        let sql = format!("SELECT {} FROM {FROM} WHERE c.code = ?1", columns());
         conn.prepare_cached(&sql)?.query_row([code], customer_from_row).optional()?
     } else {
         None
@@ -236,7 +290,7 @@ impl Store {
     /// would read it.
     pub fn check_customer(&self, input: &CustomerInput, except: Option<CustomerId>) -> CoreResult<CustomerCheck> {
         let errors = self.validate_customer(input);
-        let region = input.country.as_deref().and_then(|c| crate::validate::country("country", c).ok());
+        let region = input.text.country.as_deref().and_then(|c| crate::validate::country("country", c).ok());
         let owners = self.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
         Ok(CustomerCheck { errors, owners })
     }

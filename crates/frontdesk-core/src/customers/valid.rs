@@ -2,11 +2,12 @@
 
 use chrono::NaiveDate;
 
+use super::fields::{TextFields, TEXT_FIELDS};
 use super::CustomerInput;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::BranchId;
 use crate::store::search_index::IndexKeys;
-use crate::validate::{check_email, country, multi_line, parse_phone, single_line};
+use crate::validate::{check_email, multi_line, parse_phone, single_line};
 
 /// A customer form that passed every field rule, normalised and ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,12 +19,7 @@ pub struct ValidCustomer {
     pub phone_shared: bool,
     pub email: Option<String>,
     pub email_shared: bool,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
+    pub text: TextFields,
     pub branch_id: BranchId,
     pub remarks: Option<String>,
     pub tags: Vec<String>,
@@ -70,15 +66,10 @@ pub fn validate_customer(
     };
     let first_name = keep(single_line("first_name", &input.first_name, NAME_MAX).map(Some)).unwrap_or_default();
     let last_name = keep(single_line("last_name", &input.last_name, NAME_MAX).map(Some)).unwrap_or_default();
-    let address_line1 = keep(opt("address_line1", &input.address_line1, 200));
-    let address_line2 = keep(opt("address_line2", &input.address_line2, 200));
-    let city = keep(opt("city", &input.city, 100));
-    let state = keep(opt("state", &input.state, 100));
-    let postal_code = keep(opt("postal_code", &input.postal_code, 20).map(|p| p.map(|p| p.to_uppercase())));
-    let country = keep(match opt("country", &input.country, 60) {
-        Ok(Some(c)) => country("country", &c).map(Some),
-        other => other,
-    });
+    let mut text = TextFields::default();
+    for f in TEXT_FIELDS {
+        *(f.get_mut)(&mut text) = keep(f.check((f.get)(&input.text)));
+    }
     let remarks = keep(match &input.remarks {
         Some(r) => multi_line("remarks", r, 5000).map(|r| if r.is_empty() { None } else { Some(r) }),
         None => Ok(None),
@@ -89,7 +80,7 @@ pub fn validate_customer(
         }
         Ok(e)
     }));
-    let region = country.clone().unwrap_or_else(|| default_region.to_string());
+    let region = text.country.clone().unwrap_or_else(|| default_region.to_string());
     let phone_raw = keep(opt("phone", &input.phone, 40));
     let mut phone_e164 = None;
     if let Some(raw) = &phone_raw {
@@ -153,12 +144,7 @@ pub fn validate_customer(
         phone_e164,
         email_shared: input.email_shared && email.is_some(),
         email,
-        address_line1,
-        address_line2,
-        city,
-        state,
-        postal_code,
-        country,
+        text,
         branch_id: input.branch_id.unwrap_or(default_branch),
         remarks,
         tags,

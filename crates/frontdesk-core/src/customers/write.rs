@@ -3,9 +3,10 @@
 //! this device. Uniqueness of email and phone among live customers is checked here, inside the
 //! same transaction, so two desks' writes cannot slip past each other on one database.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, ToSql};
 use serde_json::{json, Value};
 
+use super::fields::TEXT_FIELDS;
 use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
 use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
 use super::timeline::{encode, FieldChange};
@@ -228,42 +229,33 @@ impl Writer<'_> {
         let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
         let consent_at = v.marketing_consent.map(|_| opts.consent_at.unwrap_or(self.now_ms));
         let consent_by = v.marketing_consent.map(|_| opts.consent_by.as_deref().unwrap_or(actor.0.as_str()));
-        self.tx
-            .prepare_cached(
-                "INSERT INTO customers(id, code, first_name, last_name, phone_raw, phone_e164, email, shared_contacts, \
-                 address_line1, address_line2, city, state, postal_code, country, branch_id, status, blocked_reason, \
-                 remarks, tags, birthday, marketing_consent, marketing_consent_at, marketing_consent_by, created_at, updated_at, \
-                 import_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-            )?
-            .execute(params![
-                id.0.as_bytes().to_vec(),
-                code,
-                v.first_name,
-                v.last_name,
-                v.phone_raw,
-                v.phone_e164,
-                v.email,
-                shared_bits(v),
-                v.address_line1,
-                v.address_line2,
-                v.city,
-                v.state,
-                v.postal_code,
-                v.country,
-                v.branch_id.0,
-                status.to_db(),
-                opts.blocked_reason,
-                v.remarks,
-                tags,
-                v.birthday.map(|b| b.to_string()),
-                v.marketing_consent,
-                consent_at,
-                consent_by,
-                created,
-                updated,
-                opts.import_id,
-            ])?;
+        let id_bytes = id.0.as_bytes().to_vec();
+        let (shared, branch, status, birthday) =
+            (shared_bits(v), v.branch_id.0, status.to_db(), v.birthday.map(|b| b.to_string()));
+        let mut values: Vec<&dyn ToSql> = vec![
+            &id_bytes,
+            &code,
+            &v.first_name,
+            &v.last_name,
+            &v.phone_raw,
+            &v.phone_e164,
+            &v.email,
+            &shared,
+            &branch,
+            &status,
+            &opts.blocked_reason,
+            &v.remarks,
+            &tags,
+            &birthday,
+            &v.marketing_consent,
+            &consent_at,
+            &consent_by,
+            &created,
+            &updated,
+            &opts.import_id,
+        ];
+        values.extend(v.text.iter().map(|(_, value)| value as &dyn ToSql));
+        self.tx.prepare_cached(insert_sql())?.execute(values.as_slice())?;
         let seq = self.tx.last_insert_rowid();
         let keys = opts.keys.clone().unwrap_or_else(|| v.index_keys());
         match &mut self.deferred_index {
@@ -379,12 +371,9 @@ impl Writer<'_> {
         diff("phone_shared", json!(old.phone_shared), json!(v.phone_shared));
         diff("email", json!(old.email), json!(v.email));
         diff("email_shared", json!(old.email_shared), json!(v.email_shared));
-        diff("address_line1", json!(old.address_line1), json!(v.address_line1));
-        diff("address_line2", json!(old.address_line2), json!(v.address_line2));
-        diff("city", json!(old.city), json!(v.city));
-        diff("state", json!(old.state), json!(v.state));
-        diff("postal_code", json!(old.postal_code), json!(v.postal_code));
-        diff("country", json!(old.country), json!(v.country));
+        for (f, value) in v.text.iter() {
+            diff(f.key, json!((f.get)(&old.text)), json!(value));
+        }
         diff("branch_id", json!(old.branch_id), json!(v.branch_id));
         diff("remarks", json!(old.remarks), json!(v.remarks));
         diff("tags", json!(old.tags), json!(v.tags));
@@ -405,31 +394,22 @@ impl Writer<'_> {
             return Ok(changes);
         }
         let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
-        self.tx
-            .prepare_cached(
-                "UPDATE customers SET first_name = ?2, last_name = ?3, phone_raw = ?4, phone_e164 = ?5, email = ?6, \
-                 shared_contacts = ?7, address_line1 = ?8, address_line2 = ?9, city = ?10, state = ?11, postal_code = ?12, \
-                 country = ?13, branch_id = ?14, remarks = ?15, tags = ?16, birthday = ?17 WHERE seq = ?1",
-            )?
-            .execute(params![
-                seq,
-                v.first_name,
-                v.last_name,
-                v.phone_raw,
-                v.phone_e164,
-                v.email,
-                shared_bits(&v),
-                v.address_line1,
-                v.address_line2,
-                v.city,
-                v.state,
-                v.postal_code,
-                v.country,
-                v.branch_id.0,
-                v.remarks,
-                tags,
-                v.birthday.map(|b| b.to_string()),
-            ])?;
+        let (shared, branch, birthday) = (shared_bits(&v), v.branch_id.0, v.birthday.map(|b| b.to_string()));
+        let mut values: Vec<&dyn ToSql> = vec![
+            &seq,
+            &v.first_name,
+            &v.last_name,
+            &v.phone_raw,
+            &v.phone_e164,
+            &v.email,
+            &shared,
+            &branch,
+            &v.remarks,
+            &tags,
+            &birthday,
+        ];
+        values.extend(v.text.iter().map(|(_, value)| value as &dyn ToSql));
+        self.tx.prepare_cached(update_sql())?.execute(values.as_slice())?;
         index::replace(&self.tx, seq, &keys_of(&old), &v.index_keys())?;
         if consent_changed {
             self.tx
@@ -584,4 +564,64 @@ impl Store {
         errors.extend(bad_birthday);
         errors
     }
+}
+
+/// `INSERT INTO customers`: the columns [`Writer::insert_customer`] binds, in its order, then the
+/// text fields.
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let columns: Vec<&str> = [
+            "id",
+            "code",
+            "first_name",
+            "last_name",
+            "phone_raw",
+            "phone_e164",
+            "email",
+            "shared_contacts",
+            "branch_id",
+            "status",
+            "blocked_reason",
+            "remarks",
+            "tags",
+            "birthday",
+            "marketing_consent",
+            "marketing_consent_at",
+            "marketing_consent_by",
+            "created_at",
+            "updated_at",
+            "import_id",
+        ]
+        .into_iter()
+        .chain(TEXT_FIELDS.iter().map(|f| f.key))
+        .collect();
+        let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO customers({}) VALUES ({})", columns.join(", "), marks.join(", "))
+    });
+    &SQL
+}
+
+/// `UPDATE customers` of a form's fields: the row's seq (`?1`), the columns the update binds in
+/// its order, then the text fields.
+fn update_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let columns: Vec<&str> = [
+            "first_name",
+            "last_name",
+            "phone_raw",
+            "phone_e164",
+            "email",
+            "shared_contacts",
+            "branch_id",
+            "remarks",
+            "tags",
+            "birthday",
+        ]
+        .into_iter()
+        .chain(TEXT_FIELDS.iter().map(|f| f.key))
+        .collect();
+        let sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+        format!("UPDATE customers SET {} WHERE seq = ?1", sets.join(", "))
+    });
+    &SQL
 }

@@ -15,34 +15,56 @@ pub use to_file::export_to_file;
 
 pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
 
-pub const COLUMNS: &[&str] = &[
-    "id",
-    "code",
-    "first_name",
-    "last_name",
-    "email",
-    "email_shared",
-    "phone_raw",
-    "phone_e164",
-    "phone_shared",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "branch",
-    "status",
-    "blocked_reason",
-    "tags",
-    "remarks",
-    "birthday",
-    "marketing_consent",
-    "marketing_consent_at",
-    "marketing_consent_by",
-    "created_at",
-    "updated_at",
+/// A column of the customers export and how a customer's value is written in it.
+type Column = (&'static str, fn(&Customer) -> String);
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+fn yes(v: bool) -> String {
+    if v { "yes" } else { "" }.to_string()
+}
+
+fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The columns before the text fields (which stand where the address always stood).
+const BEFORE: &[Column] = &[
+    ("id", |c| c.id.to_string()),
+    ("code", |c| c.code.clone()),
+    ("first_name", |c| c.first_name.clone()),
+    ("last_name", |c| c.last_name.clone()),
+    ("email", |c| text(&c.email)),
+    ("email_shared", |c| yes(c.email_shared)),
+    ("phone_raw", |c| text(&c.phone_raw)),
+    ("phone_e164", |c| text(&c.phone_e164)),
+    ("phone_shared", |c| yes(c.phone_shared)),
 ];
+
+/// The columns after the text fields.
+const AFTER: &[Column] = &[
+    ("branch", |c| c.branch.clone()),
+    ("status", |c| c.status.as_str().to_string()),
+    ("blocked_reason", |c| text(&c.blocked_reason)),
+    ("tags", |c| c.tags.join(" | ")),
+    ("remarks", |c| text(&c.remarks)),
+    ("birthday", |c| c.birthday.map(|d| d.to_string()).unwrap_or_default()),
+    ("marketing_consent", |c| {
+        c.marketing_consent.as_ref().map(|m| if m.granted { "yes" } else { "no" }.to_string()).unwrap_or_default()
+    }),
+    ("marketing_consent_at", |c| c.marketing_consent.as_ref().map(|m| time(&m.at)).unwrap_or_default()),
+    ("marketing_consent_by", |c| c.marketing_consent.as_ref().map(|m| m.by.clone()).unwrap_or_default()),
+    ("created_at", |c| time(&c.created_at)),
+    ("updated_at", |c| time(&c.updated_at)),
+];
+
+/// The columns of a customers export (what `import` reads back), in order.
+pub fn columns() -> Vec<&'static str> {
+    let text = crate::customers::TEXT_FIELDS.iter().map(|f| f.key);
+    BEFORE.iter().map(|(name, _)| *name).chain(text).chain(AFTER.iter().map(|(name, _)| *name)).collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -60,37 +82,10 @@ pub(crate) fn io_err(e: impl std::fmt::Display) -> CoreError {
     }
 }
 
+/// A customer's values in [`columns`] order.
 fn record(c: &Customer) -> Vec<String> {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let b = |v: bool| if v { "yes".to_string() } else { String::new() };
-    vec![
-        c.id.to_string(),
-        c.code.clone(),
-        c.first_name.clone(),
-        c.last_name.clone(),
-        o(&c.email),
-        b(c.email_shared),
-        o(&c.phone_raw),
-        o(&c.phone_e164),
-        b(c.phone_shared),
-        o(&c.address_line1),
-        o(&c.address_line2),
-        o(&c.city),
-        o(&c.state),
-        o(&c.postal_code),
-        o(&c.country),
-        c.branch.clone(),
-        c.status.as_str().to_string(),
-        o(&c.blocked_reason),
-        c.tags.join(" | "),
-        o(&c.remarks),
-        c.birthday.map(|d| d.to_string()).unwrap_or_default(),
-        c.marketing_consent.as_ref().map(|m| if m.granted { "yes" } else { "no" }.to_string()).unwrap_or_default(),
-        c.marketing_consent.as_ref().map(|m| m.at.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default(),
-        c.marketing_consent.as_ref().map(|m| m.by.clone()).unwrap_or_default(),
-        c.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        c.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-    ]
+    let text = c.text.iter().map(|(_, v)| text(v));
+    BEFORE.iter().map(|(_, value)| value(c)).chain(text).chain(AFTER.iter().map(|(_, value)| value(c))).collect()
 }
 
 /// Writes every live (not archived) customer, in record order. Returns how many.
@@ -113,7 +108,7 @@ pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mu
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            let mut header = COLUMNS.to_vec();
+            let mut header = columns();
             if archived {
                 header.push("archived_at");
             }
@@ -122,9 +117,7 @@ pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mu
                 let (_, c) = crate::customers::customer_from_row(row)?;
                 let mut fields = record(&c);
                 if archived {
-                    fields.push(
-                        c.archived_at.map(|a| a.to_rfc3339_opts(SecondsFormat::Millis, true)).unwrap_or_default(),
-                    );
+                    fields.push(c.archived_at.map(|a| time(&a)).unwrap_or_default());
                 }
                 w.write_record(fields).map_err(io_err)?;
                 n += 1;

@@ -238,18 +238,18 @@ fn make(p: &Pools, seed: u64, i: u64) -> BulkRow {
     if has_phone {
         input.phone = Some(phone(country, i, &mut rng));
     }
-    input.country = Some(country.into());
+    input.text.country = Some(country.into());
     if rng.random_range(0..100) < 70 && !p.places[ci].is_empty() {
         let [city, state, postal, street] = p.places[ci][rng.random_range(0..p.places[ci].len())];
         let no = rng.random_range(1..250);
-        input.address_line1 = Some(if matches!(country, "US" | "GB" | "IE" | "AU" | "FR") {
+        input.text.address_line1 = Some(if matches!(country, "US" | "GB" | "IE" | "AU" | "FR") {
             format!("{no} {street}")
         } else {
             format!("{street} {no}")
         });
-        input.city = Some(city.into());
-        input.state = (!state.is_empty()).then(|| state.to_string());
-        input.postal_code = Some(fill_pattern(postal, &mut rng));
+        input.text.city = Some(city.into());
+        input.text.state = (!state.is_empty()).then(|| state.to_string());
+        input.text.postal_code = Some(fill_pattern(postal, &mut rng));
     }
     if rng.random_range(0..100) < 30 {
         let n = rng.random_range(1..3);

@@ -265,7 +265,7 @@ mod tests {
         let mut fast_used = 0;
         for i in 0..6000u64 {
             let row = crate::seed::customer(17, i);
-            let (Some(raw), Some(country)) = (row.input.phone, row.input.country) else { continue };
+            let (Some(raw), Some(country)) = (row.input.phone, row.input.text.country) else { continue };
             for region in [country.as_str(), "GB", "US", "DE"] {
                 if let Some(fast) = fast_e164(&raw, region) {
                     fast_used += 1;
