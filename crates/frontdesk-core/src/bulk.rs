@@ -256,7 +256,12 @@ where
                     }
                     // One outbox record for the customers this transaction imported.
                     if let (Some(import), Some((from, to))) = (import_id, seqs) {
-                        w.outbox_for("import", import, "*", Some(&serde_json::json!({"from": from, "to": to})))?;
+                        w.outbox_for(
+                            crate::change::EntityKind::Import,
+                            import,
+                            "*",
+                            Some(&serde_json::json!({"from": from, "to": to})),
+                        )?;
                     }
                     Ok(written)
                 });

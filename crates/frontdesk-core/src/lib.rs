@@ -1,4 +1,5 @@
-//! Frontdesk core: the customer domain, its SQLite store, search, validation and history.
+//! Frontdesk core: the desk's SQLite store, customers, search, validation, history, import and
+//! export, over the shared domain (`frontdesk-domain`: ids, clocks, money, errors, changes).
 //!
 //! Nothing here depends on a UI toolkit: the desktop shell and the `frontdesk` CLI call the same
 //! functions. Clocks and id generators are passed in (see [`clock`]) so tests are deterministic.
@@ -6,17 +7,13 @@
 pub mod backup;
 pub mod branches;
 pub mod bulk;
-pub mod clock;
 pub mod customers;
-pub mod error;
 pub mod export;
 pub mod history;
-pub mod ids;
 pub mod import;
 #[cfg(feature = "bench")]
 pub mod import_parts;
 pub mod locale;
-pub mod money;
 pub mod normalize;
 pub mod profile;
 pub mod search;
@@ -24,6 +21,9 @@ pub mod seed;
 pub mod settings;
 pub mod store;
 pub mod validate;
+
+// The shared domain, under the paths the core has always used (`crate::ids`, `crate::error`…).
+pub use frontdesk_domain::{change, clock, error, ids, money};
 
 pub use error::{CoreError, CoreResult, CustomerRef};
 pub use ids::{AppointmentId, BranchId, CustomerId, OrderId, ServiceId, StaffId};

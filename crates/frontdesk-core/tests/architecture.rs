@@ -124,3 +124,31 @@ fn the_reader_finds_every_form_of_a_path() {
     let cyc: Vec<_> = cyclic_edges(&g).into_iter().map(|(a, b)| format!("{a}{b}")).collect();
     assert_eq!(cyc, ["xy", "yz", "zx"]);
 }
+
+#[test]
+fn the_shared_domain_needs_no_desk_store() {
+    // What a sync server links: no SQLite store (rusqlite only as an option), no search, phone
+    // metadata, CSV or seeding, and never the desk's core.
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontdesk-domain/Cargo.toml"))
+            .expect("the domain crate's manifest");
+    let deps: Vec<&str> = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .unwrap_or("")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains('='))
+        .collect();
+    assert!(!deps.is_empty(), "no dependencies read from the manifest");
+    for dep in &deps {
+        let name = dep.split(['=', '.']).next().unwrap_or("").trim();
+        assert!(
+            !["frontdesk-core", "phonenumber", "regex-cache", "csv", "rand", "unicode-normalization"].contains(&name),
+            "the domain crate must not depend on {name}"
+        );
+        if name == "rusqlite" {
+            assert!(dep.contains("optional = true"), "rusqlite must stay optional in the domain crate: {dep}");
+        }
+    }
+}

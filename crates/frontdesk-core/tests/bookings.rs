@@ -703,3 +703,24 @@ fn moving_the_desks_country_keeps_the_currency_once_there_are_prices() {
     d.store.update_settings(&SettingsInput { currency: Some("gbp".into()), ..Default::default() }).unwrap();
     assert_eq!(d.store.desk().currency, "GBP", "changed on purpose");
 }
+
+#[test]
+fn outbox_changes_name_each_record_by_its_global_id() {
+    use frontdesk_core::change::EntityKind;
+    let d = desk();
+    let svc = haircut(&d);
+    let c = d.add("Ann", "Lee", None, None);
+    let a = book(&d, &c, svc, HOUR);
+    let changes = d.store.changes_after(0, 1000).unwrap();
+    let of = |kind: EntityKind| changes.iter().filter(move |ch| ch.entity == kind);
+    assert!(of(EntityKind::Customer).count() > 0 && of(EntityKind::Customer).all(|ch| ch.entity_id == Some(c.id.0)));
+    assert!(of(EntityKind::Appointment).count() > 0 && of(EntityKind::Appointment).all(|ch| ch.entity_id == Some(a.0)));
+    assert!(of(EntityKind::Service).count() > 0 && of(EntityKind::Service).all(|ch| ch.entity_id.is_some()));
+    // In outbox order, one device, paged without a gap or a repeat.
+    let seqs: Vec<u64> = changes.iter().map(|ch| ch.id.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    assert!(changes.iter().all(|ch| ch.id.device == changes[0].id.device));
+    let first = d.store.changes_after(0, 2).unwrap();
+    let rest = d.store.changes_after(first[1].id.seq, 1000).unwrap();
+    assert_eq!(first.into_iter().chain(rest).collect::<Vec<_>>(), changes);
+}

@@ -11,6 +11,7 @@ use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
 use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
 use super::timeline::{encode, FieldChange};
 use super::valid::{validate_customer, ValidCustomer};
+use crate::change::EntityKind;
 use crate::clock::ms_to_datetime;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
@@ -290,23 +291,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn outbox(&self, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
-        self.outbox_for("customer", seq, field, value)
-    }
-
-    pub(crate) fn outbox_for(&self, entity: &str, seq: i64, field: &str, value: Option<&Value>) -> CoreResult<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO outbox(entity, entity_seq, field, value, hlc, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                entity,
-                seq,
-                field,
-                value.map(|v| v.to_string()),
-                self.hlc_now() as i64,
-                self.desk.device_row
-            ])?;
-        Ok(())
+        self.outbox_for(EntityKind::Customer, seq, field, value)
     }
 
     fn load(&self, id: CustomerId) -> CoreResult<(i64, Customer)> {

@@ -374,7 +374,7 @@ impl Writer<'_> {
             changes.push(change("blocked_override", Value::Null, json!(o)));
         }
         self.appointment_event(customer_seq, actor, "appointment_booked", id, &changes, notes.as_deref())?;
-        self.outbox_for("appointment", seq, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Appointment, seq, "*", None)?;
         self.bump_stats(customer_seq, &Delta { appointment_count: 1, ..Default::default() })?;
         self.refresh_next_appointment(customer_seq)?;
         Ok((seq, id))
@@ -475,7 +475,7 @@ impl Writer<'_> {
             .prepare_cached("UPDATE appointments SET status = ?2, updated_at = ?3 WHERE seq = ?1")?
             .execute(params![seq, to.to_db(), self.now_ms()])?;
         for c in &changes {
-            self.outbox_for("appointment", seq, &c.field, Some(&c.new))?;
+            self.outbox_for(crate::change::EntityKind::Appointment, seq, &c.field, Some(&c.new))?;
         }
         self.bump_stats(customer_seq, &delta)?;
         if !to.is_open() {

@@ -129,7 +129,7 @@ impl Writer<'_> {
             params![uuid.as_bytes().to_vec(), name, duration, price, input.active, self.now_ms],
         )?;
         let id = self.conn().last_insert_rowid();
-        self.outbox_for("service", id, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Service, id, "*", None)?;
         service(self.conn(), ServiceId(id))
     }
 
@@ -140,7 +140,7 @@ impl Writer<'_> {
             "UPDATE services SET name = ?2, duration_min = ?3, price_minor = ?4, active = ?5 WHERE id = ?1",
             params![id.0, name, duration, price, input.active],
         )?;
-        self.outbox_for("service", id.0, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Service, id.0, "*", None)?;
         service(self.conn(), id)
     }
 
@@ -159,7 +159,7 @@ impl Writer<'_> {
             params![uuid.as_bytes().to_vec(), name, input.active, self.now_ms],
         )?;
         let id = self.conn().last_insert_rowid();
-        self.outbox_for("staff", id, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Staff, id, "*", None)?;
         staff_member(self.conn(), StaffId(id))
     }
 
@@ -175,7 +175,7 @@ impl Writer<'_> {
         }
         self.conn()
             .execute("UPDATE staff SET name = ?2, active = ?3 WHERE id = ?1", params![id.0, name, input.active])?;
-        self.outbox_for("staff", id.0, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Staff, id.0, "*", None)?;
         staff_member(self.conn(), id)
     }
 }

@@ -71,7 +71,7 @@ impl Writer<'_> {
         self.conn()
             .prepare_cached("INSERT INTO loyalty(customer_seq, at, points, kind, appointment_seq, order_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
             .execute(params![customer_seq, self.now_ms(), points, kind.as_str(), appointment_seq, order_seq])?;
-        self.outbox_for("loyalty", self.conn().last_insert_rowid(), "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Loyalty, self.conn().last_insert_rowid(), "*", None)?;
         self.bump_stats(customer_seq, &Delta { loyalty_points: points, ..Default::default() })?;
         Ok(Some(FieldChange { field: POINTS_FIELD.into(), old: json!(before), new: json!(before + points) }))
     }

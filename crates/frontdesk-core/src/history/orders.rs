@@ -381,7 +381,7 @@ impl Writer<'_> {
         )?;
         // The balance change is the ledger's (its own outbox record), not the order's.
         for c in changes.iter().filter(|c| c.field != super::loyalty::POINTS_FIELD) {
-            self.outbox_for("order", t.seq, &c.field, Some(&c.new))?;
+            self.outbox_for(crate::change::EntityKind::Order, t.seq, &c.field, Some(&c.new))?;
         }
         Ok(())
     }
@@ -589,7 +589,7 @@ impl Writer<'_> {
                 Some(&subject(id)),
             ),
         )?;
-        self.outbox_for("order", seq, "*", None)?;
+        self.outbox_for(crate::change::EntityKind::Order, seq, "*", None)?;
         // A free order is settled at once.
         if subtotal == 0 {
             self.pay_order(actor, id, PaymentMethod::Other, 0)?;

@@ -7,6 +7,7 @@
 pub(crate) mod deferred_indexes;
 pub mod desk_lock;
 pub(crate) mod desk_settings;
+pub(crate) mod outbox;
 mod schema;
 pub(crate) mod search_index;
 

@@ -30,10 +30,10 @@ macro_rules! uuid_id {
 
         impl $name {
             #[allow(dead_code)]
-            pub(crate) fn bytes(&self) -> Vec<u8> {
+            pub fn bytes(&self) -> Vec<u8> {
                 self.0.as_bytes().to_vec()
             }
-            pub(crate) fn from_bytes(b: &[u8]) -> Self {
+            pub fn from_bytes(b: &[u8]) -> Self {
                 $name(Uuid::from_slice(b).unwrap_or_default())
             }
         }

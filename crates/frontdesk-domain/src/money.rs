@@ -107,7 +107,7 @@ pub fn currency(field: &str, text: &str) -> CoreResult<String> {
 pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000;
 
 /// An amount that must be a whole number of minor units from `min` to [`MAX_AMOUNT_MINOR`].
-pub(crate) fn amount(field: &str, value: i64, min: i64) -> CoreResult<i64> {
+pub fn amount(field: &str, value: i64, min: i64) -> CoreResult<i64> {
     if value < min {
         let what = if min > 0 { "more than zero" } else { "zero or more" };
         return Err(CoreError::validation(field, "out_of_range", format!("The amount must be {what}.")));

@@ -1,4 +1,4 @@
-//! The core's error enum: machine-readable variants, human messages.
+//! The error enum every boundary answers with: machine-readable variants, human messages.
 
 use serde::Serialize;
 
@@ -71,6 +71,7 @@ impl CoreError {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl From<rusqlite::Error> for CoreError {
     fn from(e: rusqlite::Error) -> Self {
         CoreError::Storage { message: e.to_string() }
