@@ -30,6 +30,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
                 .map(|f| serde_json::json!({"key": f.key, "label": f.label, "max": f.max}))
                 .collect::<Vec<_>>(),
         )
+        // Error codes the window acts on.
+        .constant(
+            "ERROR_CODES",
+            frontdesk_core::error::codes::ALL.iter().copied().collect::<std::collections::BTreeMap<_, _>>(),
+        )
+        // The sorts that run newest / highest first unless asked otherwise.
+        .constant(
+            "DESCENDING_BY_DEFAULT",
+            frontdesk_core::search::SortBy::ALL.into_iter().filter(|s| s.descending_by_default()).collect::<Vec<_>>(),
+        )
         .commands(tauri_specta::collect_commands![
             search,
             customer_detail,
@@ -114,7 +124,8 @@ fn open_waiting(path: &std::path::Path) -> Result<Store, frontdesk_core::CoreErr
     loop {
         match Store::open_as(path, Default::default(), &holder) {
             Err(frontdesk_core::CoreError::Conflict { code, .. })
-                if code == "desk_in_use" && started.elapsed() < std::time::Duration::from_secs(15) =>
+                if code == frontdesk_core::error::codes::DESK_IN_USE
+                    && started.elapsed() < std::time::Duration::from_secs(15) =>
             {
                 std::thread::sleep(std::time::Duration::from_millis(200))
             }

@@ -87,6 +87,10 @@ export const commands = {
 };
 
 /* Constants */
+export const DESCENDING_BY_DEFAULT = ["relevance","created","total_spent","last_visit","appointment_count"] as const;
+
+export const ERROR_CODES = {"customer_blocked":"customer_blocked","desk_in_use":"desk_in_use"} as const;
+
 export const FIELD_LABELS = {"address_line1":"Address line 1","address_line2":"Address line 2","birthday":"Birthday","blocked":"Blocked (yes/no)","blocked_reason":"Block reason","branch":"Branch","branch_id":"Branch","city":"Town / city","code":"Customer code","country":"Country","created_at":"Client since","email":"Email","email_shared":"Email shared with family (yes/no)","extra":"Add to remarks (a labelled line)","first_name":"First name","full_name":"Full name (split into first and last)","id":"Frontdesk id","ignore":"Do not import","last_name":"Last name","marketing_consent":"Marketing consent (yes/no)","marketing_consent_at":"Marketing consent date","marketing_consent_by":"Marketing consent recorded by","phone":"Phone","phone_e164":"Phone (international form)","phone_other":"Other phone (used when there is no phone)","phone_raw":"Phone","phone_shared":"Phone shared with family (yes/no)","postal_code":"Postcode","remarks":"Internal remarks","state":"County / state","status":"Status (blocked or not)","tags":"Profile notes","updated_at":"Last updated"} as const;
 
 export const TEXT_FIELDS = [{"key":"address_line1","label":"Address line 1","max":200},{"key":"address_line2","label":"Address line 2","max":200},{"key":"city","label":"Town / city","max":100},{"key":"state","label":"County / state","max":100},{"key":"postal_code","label":"Postcode","max":20},{"key":"country","label":"Country","max":60}] as const;

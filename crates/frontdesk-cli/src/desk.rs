@@ -38,7 +38,9 @@ pub(crate) fn open_existing(db: &Path) -> Result<Store, CoreError> {
         });
     }
     match open(db) {
-        Err(CoreError::Conflict { code, .. }) if code == "desk_in_use" => Store::open_read_only(db, Sources::default()),
+        Err(CoreError::Conflict { code, .. }) if code == frontdesk_core::error::codes::DESK_IN_USE => {
+            Store::open_read_only(db, Sources::default())
+        }
         other => other,
     }
 }

@@ -49,6 +49,18 @@ pub enum CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+/// The error codes callers act on (not only show): the window's bindings carry them, so the UI
+/// compares a generated value, not a typed string.
+pub mod codes {
+    /// `Conflict`: the customer is blocked; a booking needs a manager's reason to go ahead.
+    pub const CUSTOMER_BLOCKED: &str = "customer_blocked";
+    /// `Conflict`: another process has the desk open to write.
+    pub const DESK_IN_USE: &str = "desk_in_use";
+
+    /// `(name, code)` of each, for the bindings.
+    pub const ALL: &[(&str, &str)] = &[("customer_blocked", CUSTOMER_BLOCKED), ("desk_in_use", DESK_IN_USE)];
+}
+
 impl CoreError {
     pub fn validation(field: &str, code: &str, message: impl Into<String>) -> Self {
         CoreError::Validation { field: field.to_string(), code: code.to_string(), message: message.into() }

@@ -89,7 +89,7 @@ pub fn restore(db: &Path, file: &Path, yes: bool) -> Result<(), CoreError> {
     let store = crate::desk::open_existing(db)?;
     if !store.is_writable() {
         return Err(CoreError::conflict(
-            "desk_in_use",
+            frontdesk_core::error::codes::DESK_IN_USE,
             format!(
                 "{} has the desk open: close it, then run the restore again (the app can also restore from Settings → Backups).",
                 frontdesk_core::store::desk_lock::holder_name(db)

@@ -290,7 +290,7 @@ impl Writer<'_> {
             .filter(|o| !o.is_empty());
         if customer.status == CustomerStatus::Blocked && blocked_override.is_none() {
             return Err(CoreError::conflict(
-                "customer_blocked",
+                crate::error::codes::CUSTOMER_BLOCKED,
                 format!(
                     "{} is blocked ({}). To book anyway, give the reason for the exception.",
                     customer.display_name,

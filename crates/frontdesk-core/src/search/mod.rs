@@ -114,6 +114,16 @@ pub enum SortBy {
 }
 
 impl SortBy {
+    pub const ALL: [SortBy; 7] = [
+        SortBy::Relevance,
+        SortBy::Name,
+        SortBy::Email,
+        SortBy::Created,
+        SortBy::TotalSpent,
+        SortBy::LastVisit,
+        SortBy::AppointmentCount,
+    ];
+
     /// The direction a sort takes when none is asked for: A→Z for names and emails, newest /
     /// highest first for dates and figures.
     pub fn descending_by_default(self) -> bool {

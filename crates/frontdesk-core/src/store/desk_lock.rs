@@ -92,7 +92,7 @@ fn read_holder(file: &mut File) -> String {
 /// The error of a second writer: who has the desk, and what to do.
 pub fn in_use(db: &Path, holder: &str) -> CoreError {
     CoreError::Conflict {
-        code: "desk_in_use".into(),
+        code: crate::error::codes::DESK_IN_USE.into(),
         message: format!(
             "The desk database {} is open in {holder}, which may be writing to it. Close it first \
              (or do this there); commands that only read (search, show, list, export) work beside it.",

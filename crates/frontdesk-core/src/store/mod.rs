@@ -155,7 +155,7 @@ impl Store {
         let conn = open_connection(&path, Access::ReadBeside)?;
         if !schema::is_current(&conn)? {
             return Err(CoreError::Conflict {
-                code: "desk_in_use".into(),
+                code: crate::error::codes::DESK_IN_USE.into(),
                 message: format!(
                     "The desk database {} is open in {} and has not been upgraded to this version yet; \
                      close it and run the command again.",
