@@ -62,7 +62,7 @@ fn header_key(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// Header → target, from [`COLUMNS_TABLE`].
+/// Header → target, from [`COLUMNS_TABLE`], else a text field's key or label.
 pub fn alias(header: &str) -> Option<&'static str> {
     static TABLE: std::sync::OnceLock<HashMap<String, &'static str>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
@@ -77,7 +77,14 @@ pub fn alias(header: &str) -> Option<&'static str> {
             })
             .collect()
     });
-    table.get(&header_key(header)).copied()
+    let key = header_key(header);
+    // A text field is also found by its own key or label ("Postcode", "postal_code").
+    table.get(&key).copied().or_else(|| {
+        crate::customers::TEXT_FIELDS
+            .iter()
+            .find(|f| header_key(f.key) == key || header_key(f.label) == key)
+            .map(|f| f.key)
+    })
 }
 
 #[derive(Debug, Clone, Default)]
