@@ -15,6 +15,9 @@
 //! `FRONTDESK_KILLS` (default 20) sets how many kills, `FRONTDESK_KILL_SEED` the random seed
 //! (printed, to repeat a run).
 
+#[path = "common/older_schema.rs"]
+mod older_schema;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -492,14 +495,12 @@ fn prepare() -> Res<Desks> {
 /// the core still refills from the customers), so opening the desk migrates it again.
 fn rewind(db: &Path) -> Res<()> {
     let c = rusqlite::Connection::open(db).map_err(err("rewind"))?;
-    c.execute_batch(
-        "DROP TABLE customer_name_fts; DROP TABLE customer_phone_fts; DROP TABLE customer_phone4_fts; DROP TABLE customer_email_fts;
+    c.execute_batch(&format!("DROP TABLE customer_name_fts; DROP TABLE customer_phone_fts; DROP TABLE customer_phone4_fts; DROP TABLE customer_email_fts;
          DROP TABLE customer_email_pairs_fts;
          CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2');
          CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
          CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
-         ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 6;",
-    )
+         {} PRAGMA user_version = 6;", older_schema::drop_added_columns()))
     .map_err(err("rewind"))
 }
 

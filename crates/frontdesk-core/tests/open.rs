@@ -1,5 +1,8 @@
 //! Several processes (the desktop app, the CLI, a second window) open one desk database.
 
+#[path = "common/older_schema.rs"]
+mod older_schema;
+
 use std::sync::Arc;
 
 use frontdesk_core::store::{Sources, Store};
@@ -68,13 +71,11 @@ fn upgrading_refills_the_email_search_index() {
     let emails: Vec<String> = {
         // The previous version's email index, and its schema version.
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "DROP TABLE customer_email_fts;
+        c.execute_batch(&format!("DROP TABLE customer_email_fts;
              DROP TABLE customer_phone4_fts;
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1', tokenize='unicode61 remove_diacritics 0');
              DROP TABLE customer_email_pairs_fts;
-             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 4;",
-        )
+             {} PRAGMA user_version = 4;", older_schema::drop_added_columns()))
         .unwrap();
         let mut st = c.prepare("SELECT email FROM customers WHERE email IS NOT NULL ORDER BY seq LIMIT 40").unwrap();
         let rows = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
@@ -102,14 +103,12 @@ fn upgrading_refills_every_search_index() {
     let customers: Vec<(String, String, String, String)> = {
         // The previous version's search tables (empty: the upgrade must not rely on them).
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "DROP TABLE customer_name_fts; DROP TABLE customer_phone_fts; DROP TABLE customer_phone4_fts; DROP TABLE customer_email_fts;
+        c.execute_batch(&format!("DROP TABLE customer_name_fts; DROP TABLE customer_phone_fts; DROP TABLE customer_phone4_fts; DROP TABLE customer_email_fts;
              CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', detail=none, prefix='1 2 3 4 5 6 7 8', tokenize='unicode61 remove_diacritics 2');
              CREATE VIRTUAL TABLE customer_phone_fts USING fts5(keys, content='', tokenize='trigram');
              CREATE VIRTUAL TABLE customer_email_fts USING fts5(keys, content='', prefix='1 2 3', tokenize='unicode61 remove_diacritics 0');
              DROP TABLE customer_email_pairs_fts;
-             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 6;",
-        )
+             {} PRAGMA user_version = 6;", older_schema::drop_added_columns()))
         .unwrap();
         let mut st = c
             .prepare("SELECT code, last_name, phone_e164, email FROM customers WHERE email IS NOT NULL AND phone_e164 IS NOT NULL AND last_name <> '' ORDER BY seq LIMIT 40")
@@ -155,12 +154,10 @@ fn upgrading_adds_word_pairs_to_the_search_index() {
     let customers: Vec<(String, String, String, Option<String>)> = {
         // The name table as the previous version wrote it: words only; no email pairs.
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "DROP TABLE customer_name_fts;
+        c.execute_batch(&format!("DROP TABLE customer_name_fts;
              CREATE VIRTUAL TABLE customer_name_fts USING fts5(keys, content='', columnsize=0, detail=none, prefix='1 2 3 4 5 6 7 8 9 10 11', tokenize='unicode61 remove_diacritics 2');
              DROP TABLE customer_email_pairs_fts;
-             ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 8;",
-        )
+             {} PRAGMA user_version = 8;", older_schema::drop_added_columns()))
         .unwrap();
         let mut st = c
             .prepare(
@@ -229,7 +226,11 @@ fn upgrading_indexes_names_with_an_apostrophe_written_together() {
     let apostrophes: i64 = {
         // The name table as the previous version wrote it: no names written together.
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method; PRAGMA user_version = 9;").unwrap();
+        c.execute_batch(&format!(
+            "INSERT INTO customer_name_fts(customer_name_fts) VALUES ('delete-all'); {} PRAGMA user_version = 9;",
+            older_schema::drop_added_columns()
+        ))
+        .unwrap();
         let mut st =
             c.prepare("SELECT seq, first_name, last_name, email FROM customers WHERE archived_at IS NULL").unwrap();
         let rows: Vec<(i64, String, String, Option<String>)> = st
@@ -364,11 +365,9 @@ fn upgrading_counts_only_the_customers_own_cancellations() {
     }
     let by_us: i64 = {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "ALTER TABLE orders DROP COLUMN points_rate; ALTER TABLE refunds DROP COLUMN method;
+        c.execute_batch(&format!("{}
              UPDATE customers SET cancellations = (SELECT count(*) FROM appointments a WHERE a.customer_seq = customers.seq AND a.status = 4);
-             PRAGMA user_version = 10;",
-        )
+             PRAGMA user_version = 10;", older_schema::drop_added_columns()))
         .unwrap();
         c.query_row("SELECT count(*) FROM appointments WHERE status = 4 AND cancelled_by = 'business'", [], |r| {
             r.get(0)
