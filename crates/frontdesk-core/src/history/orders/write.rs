@@ -1,370 +1,35 @@
-//! Orders: line items, payments, refunds (full or partial, never more than was paid), loyalty
-//! points redeemed as a discount, cancellation. Status: open → paid (paid in full) → refunded
-//! (everything paid given back); an open order with nothing left paid can be cancelled.
+//! Writing orders: creating, paying, refunding, redeeming points and cancelling, each with its
+//! timeline entry, outbox records, loyalty points and the customer's running stats.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use rusqlite::params;
 use serde_json::{json, Value};
 
-use super::loyalty::{points_for, LoyaltyKind};
-use super::stats::Delta;
-use super::{appointments, catalog};
-use crate::clock::ms_to_datetime;
 use crate::customers::{Actor, FieldChange, Subject};
-use crate::error::{CoreError, CoreResult, CustomerRef};
-use crate::ids::{AppointmentId, BranchId, CustomerId, OrderId, ServiceId};
+use crate::error::{CoreError, CoreResult};
+use crate::history::loyalty::{points_for, LoyaltyKind};
+use crate::history::stats::Delta;
+use crate::history::{appointments, catalog};
+use crate::ids::OrderId;
 use crate::money::{self, MAX_AMOUNT_MINOR};
-use crate::store::{Reader, Store, Writer};
+use crate::store::Writer;
 use crate::validate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    Open,
-    Paid,
-    Refunded,
-    Cancelled,
-}
+use super::read::*;
+use super::*;
 
-impl OrderStatus {
-    pub const ALL: [OrderStatus; 4] =
-        [OrderStatus::Open, OrderStatus::Paid, OrderStatus::Refunded, OrderStatus::Cancelled];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Open => "open",
-            OrderStatus::Paid => "paid",
-            OrderStatus::Refunded => "refunded",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-    fn to_db(self) -> i64 {
-        OrderStatus::ALL.iter().position(|s| *s == self).unwrap_or(0) as i64
-    }
-    fn from_db(v: i64) -> Self {
-        OrderStatus::ALL.get(v as usize).copied().unwrap_or(OrderStatus::Open)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum LineKind {
-    Service,
-    Product,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentMethod {
-    Cash,
-    Card,
-    Voucher,
-    Other,
-}
-
-impl PaymentMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            PaymentMethod::Cash => "cash",
-            PaymentMethod::Card => "card",
-            PaymentMethod::Voucher => "voucher",
-            PaymentMethod::Other => "other",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "cash" => PaymentMethod::Cash,
-            "card" => PaymentMethod::Card,
-            "voucher" => PaymentMethod::Voucher,
-            _ => PaymentMethod::Other,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct OrderLineInput {
-    pub kind: LineKind,
-    /// For a service line: which service (its name and price are the defaults).
-    pub service: Option<ServiceId>,
-    /// Required for a product line.
-    pub description: Option<String>,
-    pub quantity: i64,
-    /// Required for a product line; defaults to the service's price.
-    pub unit_price_minor: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct OrderInput {
-    pub customer: CustomerId,
-    pub lines: Vec<OrderLineInput>,
-    /// The appointment this order settles, if any.
-    pub appointment: Option<AppointmentId>,
-    pub notes: Option<String>,
-    pub branch: Option<BranchId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct OrderLine {
-    pub kind: LineKind,
-    pub service_id: Option<ServiceId>,
-    pub description: String,
-    pub quantity: i64,
-    pub unit_price_minor: i64,
-    pub amount_minor: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Payment {
-    pub method: PaymentMethod,
-    pub amount_minor: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Refund {
-    /// How the money went back (`None`: a refund recorded before refunds said).
-    pub method: Option<PaymentMethod>,
-    pub amount_minor: i64,
-    pub reason: String,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Order {
-    pub id: OrderId,
-    pub customer: CustomerRef,
-    pub branch_id: BranchId,
-    pub branch: String,
-    pub appointment: Option<AppointmentId>,
-    pub currency: String,
-    pub status: OrderStatus,
-    pub lines: Vec<OrderLine>,
-    pub subtotal_minor: i64,
-    /// Loyalty points redeemed, as money.
-    pub discount_minor: i64,
-    pub points_redeemed: i64,
-    pub total_minor: i64,
-    pub paid_minor: i64,
-    pub refunded_minor: i64,
-    /// Still to pay: total − paid (0 once paid).
-    pub due_minor: i64,
-    /// Paid − refunded: what a refund can still give back.
-    pub refundable_minor: i64,
-    pub points_earned: i64,
-    pub payments: Vec<Payment>,
-    pub refunds: Vec<Refund>,
-    pub notes: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The money state of an order row, for the write path.
-#[derive(Debug, Clone)]
-struct Totals {
-    seq: i64,
-    customer_seq: i64,
-    status: OrderStatus,
-    total: i64,
-    paid: i64,
-    refunded: i64,
-    points_earned: i64,
-    points_redeemed: i64,
-    discount: i64,
-    currency: String,
-    /// Points per currency unit, fixed when the order earned.
-    points_rate: Option<i64>,
-}
-
-impl Totals {
-    /// Money kept on the order: paid − refunded.
-    fn kept(&self) -> i64 {
-        self.paid - self.refunded
-    }
-    /// Still to pay on an open order (a refund of a part payment makes it due again).
-    fn due(&self) -> i64 {
-        self.total - self.kept()
-    }
-}
-
-fn totals(conn: &Connection, id: OrderId) -> CoreResult<Totals> {
-    conn.prepare_cached(
-        "SELECT seq, customer_seq, status, total_minor, paid_minor, refunded_minor, points_earned, points_redeemed, discount_minor, currency, \
-         points_rate FROM orders WHERE id = ?1",
-    )?
-    .query_row([id.bytes()], |r| {
-        Ok(Totals {
-            seq: r.get(0)?,
-            customer_seq: r.get(1)?,
-            status: OrderStatus::from_db(r.get(2)?),
-            total: r.get(3)?,
-            paid: r.get(4)?,
-            refunded: r.get(5)?,
-            points_earned: r.get(6)?,
-            points_redeemed: r.get(7)?,
-            discount: r.get(8)?,
-            currency: r.get(9)?,
-            points_rate: r.get(10)?,
-        })
-    })
-    .optional()?
-    .ok_or_else(|| CoreError::not_found("order", id))
-}
-
-const SELECT: &str = "SELECT o.seq, o.id, c.id, c.code, c.first_name, c.last_name, o.branch_id, b.name, a.id, o.currency, o.status, \
-    o.subtotal_minor, o.discount_minor, o.points_redeemed, o.total_minor, o.paid_minor, o.refunded_minor, o.points_earned, o.notes, \
-    o.created_at, o.updated_at FROM orders o JOIN customers c ON c.seq = o.customer_seq JOIN branches b ON b.id = o.branch_id \
-    LEFT JOIN appointments a ON a.seq = o.appointment_seq";
-
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Order)> {
-    let id: Vec<u8> = r.get(1)?;
-    let cid: Vec<u8> = r.get(2)?;
-    let first: String = r.get(4)?;
-    let last: String = r.get(5)?;
-    let appointment: Option<Vec<u8>> = r.get(8)?;
-    let (total, paid, refunded): (i64, i64, i64) = (r.get(14)?, r.get(15)?, r.get(16)?);
-    let status = OrderStatus::from_db(r.get(10)?);
-    Ok((
-        r.get(0)?,
-        Order {
-            id: OrderId::from_bytes(&id),
-            customer: CustomerRef {
-                id: CustomerId::from_bytes(&cid),
-                code: r.get(3)?,
-                display_name: crate::customers::display_name(&first, &last),
-            },
-            branch_id: BranchId(r.get(6)?),
-            branch: r.get(7)?,
-            appointment: appointment.map(|a| AppointmentId::from_bytes(&a)),
-            currency: r.get(9)?,
-            status,
-            lines: vec![],
-            subtotal_minor: r.get(11)?,
-            discount_minor: r.get(12)?,
-            points_redeemed: r.get(13)?,
-            total_minor: total,
-            paid_minor: paid,
-            refunded_minor: refunded,
-            due_minor: if status == OrderStatus::Open { total - (paid - refunded) } else { 0 },
-            refundable_minor: paid - refunded,
-            points_earned: r.get(17)?,
-            payments: vec![],
-            refunds: vec![],
-            notes: r.get(18)?,
-            created_at: ms_to_datetime(r.get(19)?),
-            updated_at: ms_to_datetime(r.get(20)?),
-        },
-    ))
-}
-
-/// Lines, payments and refunds of an order read with [`SELECT`].
-fn fill(conn: &Connection, seq: i64, o: &mut Order) -> CoreResult<()> {
-    let mut st = conn.prepare_cached("SELECT kind, service_id, description, quantity, unit_price_minor FROM order_lines WHERE order_seq = ?1 ORDER BY line")?;
-    o.lines = st
-        .query_map([seq], |r| {
-            let kind: String = r.get(0)?;
-            let (q, p): (i64, i64) = (r.get(3)?, r.get(4)?);
-            Ok(OrderLine {
-                kind: if kind == "service" { LineKind::Service } else { LineKind::Product },
-                service_id: r.get::<_, Option<i64>>(1)?.map(ServiceId),
-                description: r.get(2)?,
-                quantity: q,
-                unit_price_minor: p,
-                amount_minor: q * p,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut st =
-        conn.prepare_cached("SELECT method, amount_minor, at, actor FROM payments WHERE order_seq = ?1 ORDER BY seq")?;
-    o.payments = st
-        .query_map([seq], |r| {
-            Ok(Payment {
-                method: PaymentMethod::parse(&r.get::<_, String>(0)?),
-                amount_minor: r.get(1)?,
-                at: ms_to_datetime(r.get(2)?),
-                actor: r.get(3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare_cached(
-        "SELECT amount_minor, reason, at, actor, method FROM refunds WHERE order_seq = ?1 ORDER BY seq",
-    )?;
-    o.refunds = st
-        .query_map([seq], |r| {
-            let method = r.get::<_, Option<String>>(4)?.map(|m| PaymentMethod::parse(&m));
-            Ok(Refund {
-                method,
-                amount_minor: r.get(0)?,
-                reason: r.get(1)?,
-                at: ms_to_datetime(r.get(2)?),
-                actor: r.get(3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(())
-}
-
-pub(crate) fn load(conn: &Connection, id: OrderId) -> CoreResult<Order> {
-    let sql = format!("{SELECT} WHERE o.id = ?1");
-    let (seq, mut o) = conn
-        .prepare_cached(&sql)?
-        .query_row([id.bytes()], from_row)
-        .optional()?
-        .ok_or_else(|| CoreError::not_found("order", id))?;
-    fill(conn, seq, &mut o)?;
-    Ok(o)
-}
-
-/// A customer's orders, newest first.
-pub(crate) fn of_customer(conn: &Connection, customer_seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
-    older_than(conn, customer_seq, i64::MAX, limit)
-}
-
-/// A customer's orders older than `before` (an order of theirs already shown), newest first.
-pub(crate) fn before(conn: &Connection, customer_seq: i64, before: OrderId, limit: usize) -> CoreResult<Vec<Order>> {
-    let t = totals(conn, before)?;
-    if t.customer_seq != customer_seq {
-        return Err(CoreError::validation("before", "other_customer", "That order belongs to another customer."));
-    }
-    older_than(conn, customer_seq, t.seq, limit)
-}
-
-fn older_than(conn: &Connection, customer_seq: i64, seq: i64, limit: usize) -> CoreResult<Vec<Order>> {
-    let sql = format!("{SELECT} WHERE o.customer_seq = ?1 AND o.seq < ?2 ORDER BY o.seq DESC LIMIT ?3");
-    let mut st = conn.prepare_cached(&sql)?;
-    let rows: Vec<(i64, Order)> =
-        st.query_map(params![customer_seq, seq, limit as i64], from_row)?.collect::<Result<_, _>>()?;
-    rows.into_iter()
-        .map(|(seq, mut o)| {
-            fill(conn, seq, &mut o)?;
-            Ok(o)
-        })
-        .collect()
-}
-
-fn subject(id: OrderId) -> Subject {
+pub(super) fn subject(id: OrderId) -> Subject {
     Subject { kind: "order".into(), id: id.to_string() }
 }
 
-fn change(field: &str, old: Value, new: Value) -> FieldChange {
+pub(super) fn change(field: &str, old: Value, new: Value) -> FieldChange {
     FieldChange { field: field.into(), old, new }
 }
 
-const MAX_LINES: usize = 100;
-const MAX_QUANTITY: i64 = 999;
+pub(super) const MAX_LINES: usize = 100;
+pub(super) const MAX_QUANTITY: i64 = 999;
 
 impl Writer<'_> {
-    fn order_event(
+    pub(super) fn order_event(
         &self,
         t: &Totals,
         actor: &Actor,
@@ -380,13 +45,13 @@ impl Writer<'_> {
             crate::customers::encode_about(changes, note, Some(&subject(id))),
         )?;
         // The balance change is the ledger's (its own outbox record), not the order's.
-        for c in changes.iter().filter(|c| c.field != super::loyalty::POINTS_FIELD) {
+        for c in changes.iter().filter(|c| c.field != crate::history::loyalty::POINTS_FIELD) {
             self.outbox_for(crate::change::EntityKind::Order, t.seq, &c.field, Some(&c.new))?;
         }
         Ok(())
     }
 
-    fn set_order(&self, t: &Totals) -> CoreResult<()> {
+    pub(super) fn set_order(&self, t: &Totals) -> CoreResult<()> {
         self.conn()
             .prepare_cached(
                 "UPDATE orders SET status = ?2, total_minor = ?3, paid_minor = ?4, refunded_minor = ?5, points_earned = ?6, \
@@ -411,7 +76,7 @@ impl Writer<'_> {
     /// its points are that rate on the money it keeps (paid − refunded), so they depend on the
     /// net amount only, not on the order of payments and refunds. Orders that earned before the
     /// rate was kept lose the same share of their points as of the money on a refund.
-    fn settle_points(&self, t: &mut Totals, kept_before: i64) -> CoreResult<Option<FieldChange>> {
+    pub(super) fn settle_points(&self, t: &mut Totals, kept_before: i64) -> CoreResult<Option<FieldChange>> {
         if !matches!(t.status, OrderStatus::Paid | OrderStatus::Refunded) {
             return Ok(None);
         }
@@ -527,7 +192,10 @@ impl Writer<'_> {
                         "That appointment belongs to another customer.",
                     ));
                 }
-                if matches!(a.status, super::AppointmentStatus::Cancelled | super::AppointmentStatus::NoShow) {
+                if matches!(
+                    a.status,
+                    crate::history::AppointmentStatus::Cancelled | crate::history::AppointmentStatus::NoShow
+                ) {
                     return Err(CoreError::validation(
                         "appointment",
                         "not_billable",
@@ -639,7 +307,7 @@ impl Writer<'_> {
         self.bump_stats(t.customer_seq, &delta)?;
         let kept = t.kept();
         let earned = self.settle_points(&mut t, kept)?;
-        super::loyalty::record(&mut changes, earned);
+        crate::history::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "payment", id, &changes, None)
     }
@@ -698,7 +366,7 @@ impl Writer<'_> {
         }
         self.bump_stats(t.customer_seq, &Delta { refunded_minor: amount, refund_count: 1, ..Default::default() })?;
         let taken = self.settle_points(&mut t, kept_before)?;
-        super::loyalty::record(&mut changes, taken);
+        crate::history::loyalty::record(&mut changes, taken);
         self.set_order(&t)?;
         self.order_event(&t, actor, "refund", id, &changes, Some(&reason))
     }
@@ -724,7 +392,7 @@ impl Writer<'_> {
                 "Points have no value at this desk; set what a point is worth in Settings.",
             ));
         }
-        let balance = super::stats::stored(self.conn(), t.customer_seq)?.loyalty_points;
+        let balance = crate::history::stats::stored(self.conn(), t.customer_seq)?.loyalty_points;
         if points > balance {
             return Err(CoreError::validation(
                 "points",
@@ -761,10 +429,10 @@ impl Writer<'_> {
             changes.push(change("status", json!("open"), json!("paid")));
         }
         self.bump_stats(t.customer_seq, &delta)?;
-        super::loyalty::record(&mut changes, spent);
+        crate::history::loyalty::record(&mut changes, spent);
         let kept = t.kept();
         let earned = self.settle_points(&mut t, kept)?;
-        super::loyalty::record(&mut changes, earned);
+        crate::history::loyalty::record(&mut changes, earned);
         self.set_order(&t)?;
         self.order_event(&t, actor, "points_redeemed", id, &changes, None)
     }
@@ -796,7 +464,7 @@ impl Writer<'_> {
         let mut changes = vec![change("status", json!("open"), json!("cancelled"))];
         if t.points_redeemed > 0 {
             let back = self.loyalty(t.customer_seq, t.points_redeemed, LoyaltyKind::Return, None, Some(t.seq))?;
-            super::loyalty::record(&mut changes, back);
+            crate::history::loyalty::record(&mut changes, back);
         }
         t.status = OrderStatus::Cancelled;
         self.set_order(&t)?;
@@ -807,43 +475,4 @@ impl Writer<'_> {
 /// `12.50 GBP` — for error messages (the UI formats amounts itself).
 pub(crate) fn fmt_minor(minor: i64, currency: &str) -> String {
     money::format_minor(minor, currency)
-}
-
-impl Reader<'_> {
-    pub fn order(&self, id: OrderId) -> CoreResult<Order> {
-        load(self.conn(), id)
-    }
-}
-
-impl Store {
-    pub fn create_order(&self, actor: &Actor, input: &OrderInput) -> CoreResult<Order> {
-        let (_, id) = self.write(|w| w.create_order(actor, input))?;
-        self.order(id)
-    }
-    pub fn pay_order(&self, actor: &Actor, id: OrderId, method: PaymentMethod, amount_minor: i64) -> CoreResult<Order> {
-        self.write(|w| w.pay_order(actor, id, method, amount_minor))?;
-        self.order(id)
-    }
-    pub fn refund_order(
-        &self,
-        actor: &Actor,
-        id: OrderId,
-        method: PaymentMethod,
-        amount_minor: i64,
-        reason: &str,
-    ) -> CoreResult<Order> {
-        self.write(|w| w.refund_order(actor, id, method, amount_minor, reason))?;
-        self.order(id)
-    }
-    pub fn redeem_points(&self, actor: &Actor, id: OrderId, points: i64) -> CoreResult<Order> {
-        self.write(|w| w.redeem_points(actor, id, points))?;
-        self.order(id)
-    }
-    pub fn cancel_order(&self, actor: &Actor, id: OrderId, reason: &str) -> CoreResult<Order> {
-        self.write(|w| w.cancel_order(actor, id, reason))?;
-        self.order(id)
-    }
-    pub fn order(&self, id: OrderId) -> CoreResult<Order> {
-        self.read(|r| r.order(id))
-    }
 }
