@@ -1,4 +1,6 @@
 //! Appointments, orders, refunds and loyalty through the real write path on a real SQLite file.
+//! (One file, longer than most: the tests share its helpers — a desk with a service, a booking,
+//! an order — and follow one customer's history from booking to refund.)
 
 mod common;
 

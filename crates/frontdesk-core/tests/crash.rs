@@ -1,5 +1,6 @@
 //! Crash safety: a writer killed with SIGKILL at random moments loses nothing it acknowledged
-//! and leaves nothing half written.
+//! and leaves nothing half written. (Longer than most files: the parent, the child's kinds of
+//! work and the checks after each kill are one harness and read best together.)
 //!
 //! The parent starts this same program as a child (`FRONTDESK_CRASH_WORK=<work>`), which writes
 //! to a desk and prints what it is about to write (`begin`) and, once the write has returned,

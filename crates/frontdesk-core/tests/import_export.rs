@@ -1,3 +1,7 @@
+//! Import and export through real files: column mapping, rejected rows and their errors file,
+//! values kept without, round trips. (One file, longer than most: the tests share the files
+//! they write and read back.)
+
 mod common;
 
 use std::fs;
