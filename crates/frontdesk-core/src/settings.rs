@@ -178,6 +178,13 @@ pub(crate) fn branch_exists(conn: &Connection, id: BranchId) -> CoreResult<()> {
     }
 }
 
+/// The branch a record is written for: the one chosen (which must be live), else the desk's own.
+pub(crate) fn branch_or_own(w: &crate::store::Writer<'_>, chosen: Option<BranchId>) -> CoreResult<BranchId> {
+    let branch = chosen.unwrap_or(w.desk().branch_id);
+    branch_exists(w.conn(), branch)?;
+    Ok(branch)
+}
+
 /// Finds a branch by its code or name (case-insensitive), for imports.
 pub(crate) fn branch_by_code_or_name(conn: &Connection, text: &str) -> CoreResult<Option<BranchId>> {
     Ok(conn

@@ -331,14 +331,8 @@ impl Writer<'_> {
         }
         let duration = catalog::duration("duration_min", input.duration_min.unwrap_or(service.duration_min))?;
         let price = crate::money::amount("price_minor", input.price_minor.unwrap_or(service.price_minor), 0)?;
-        let notes = input
-            .notes
-            .as_deref()
-            .map(|n| validate::multi_line("notes", n, 2000))
-            .transpose()?
-            .filter(|n| !n.is_empty());
-        let branch = input.branch.unwrap_or(self.desk().branch_id);
-        crate::settings::branch_exists(self.conn(), branch)?;
+        let notes = super::notes(input.notes.as_deref())?;
+        let branch = crate::settings::branch_or_own(self, input.branch)?;
         let id = AppointmentId(self.sources.ids.new_uuid(self.now_ms()));
         let currency = self.desk().currency.clone();
         self.conn()

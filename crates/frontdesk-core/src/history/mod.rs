@@ -19,6 +19,11 @@ pub use stats::{CustomerStats, DirectoryStats, RankedCustomer, StatsMismatch};
 
 use crate::error::CoreResult;
 
+/// The notes of an appointment or order, checked (blank: none).
+pub(crate) fn notes(text: Option<&str>) -> CoreResult<Option<String>> {
+    Ok(text.map(|n| crate::validate::multi_line("notes", n, 2000)).transpose()?.filter(|n| !n.is_empty()))
+}
+
 /// How many appointments / orders / loyalty entries the profile shows at once.
 pub const HISTORY_LIMIT: usize = 50;
 

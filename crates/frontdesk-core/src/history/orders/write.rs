@@ -220,14 +220,8 @@ impl Writer<'_> {
             }
             None => None,
         };
-        let notes = input
-            .notes
-            .as_deref()
-            .map(|n| validate::multi_line("notes", n, 2000))
-            .transpose()?
-            .filter(|n| !n.is_empty());
-        let branch = input.branch.unwrap_or(self.desk().branch_id);
-        crate::settings::branch_exists(self.conn(), branch)?;
+        let notes = crate::history::notes(input.notes.as_deref())?;
+        let branch = crate::settings::branch_or_own(self, input.branch)?;
         let id = OrderId(self.sources.ids.new_uuid(self.now_ms()));
         self.conn()
             .prepare_cached(
