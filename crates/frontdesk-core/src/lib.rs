@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod branches;
 pub mod bulk;
+pub mod custom_fields;
 pub mod customers;
 pub mod export;
 pub mod history;

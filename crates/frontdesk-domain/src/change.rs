@@ -18,10 +18,12 @@ pub enum EntityKind {
     Staff,
     /// An import run (its record says which branches its rows went to).
     Import,
+    /// The definition of one of the business's own customer fields.
+    CustomField,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 7] = [
+    pub const ALL: [EntityKind; 8] = [
         EntityKind::Customer,
         EntityKind::Appointment,
         EntityKind::Order,
@@ -29,6 +31,7 @@ impl EntityKind {
         EntityKind::Service,
         EntityKind::Staff,
         EntityKind::Import,
+        EntityKind::CustomField,
     ];
 
     /// The name stored in the outbox and sent on the wire.
@@ -41,6 +44,7 @@ impl EntityKind {
             EntityKind::Service => "service",
             EntityKind::Staff => "staff",
             EntityKind::Import => "import",
+            EntityKind::CustomField => "custom_field",
         }
     }
 

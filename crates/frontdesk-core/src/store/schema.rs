@@ -80,6 +80,7 @@ const MIGRATIONS: &[(&str, &str, Option<Refill>)] = &[
         include_str!("../../../../migrations/20261204020000_cancellations_by_the_customer.sql"),
         None,
     ),
+    ("20261205000000_custom_fields", include_str!("../../../../migrations/20261205000000_custom_fields.sql"), None),
 ];
 
 pub(super) fn version() -> usize {

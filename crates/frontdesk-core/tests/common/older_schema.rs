@@ -5,7 +5,12 @@
 /// column adds it here, so every rewound desk is one its migrations can apply to.
 pub const ADDED_COLUMNS: &[(&str, &str)] = &[("orders", "points_rate"), ("refunds", "method")];
 
-/// SQL dropping every column of [`ADDED_COLUMNS`].
+/// Tables later migrations created (dependents first), dropped in the same way.
+pub const ADDED_TABLES: &[&str] = &["custom_values", "custom_field_options", "custom_fields"];
+
+/// SQL dropping every column of [`ADDED_COLUMNS`] and every table of [`ADDED_TABLES`].
 pub fn drop_added_columns() -> String {
-    ADDED_COLUMNS.iter().map(|(t, c)| format!("ALTER TABLE {t} DROP COLUMN {c};")).collect::<Vec<_>>().join(" ")
+    let tables = ADDED_TABLES.iter().map(|t| format!("DROP TABLE IF EXISTS {t};"));
+    let columns = ADDED_COLUMNS.iter().map(|(t, c)| format!("ALTER TABLE {t} DROP COLUMN {c};"));
+    tables.chain(columns).collect::<Vec<_>>().join(" ")
 }

@@ -1,0 +1,153 @@
+//! A custom field's definition as the settings, forms and CLI see it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::BranchId;
+
+/// What a custom field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    LongText,
+    Number,
+    Date,
+    YesNo,
+    /// One of its options.
+    Choice,
+    /// Any number of its options.
+    Choices,
+    Email,
+    Phone,
+    Url,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 10] = [
+        FieldKind::Text,
+        FieldKind::LongText,
+        FieldKind::Number,
+        FieldKind::Date,
+        FieldKind::YesNo,
+        FieldKind::Choice,
+        FieldKind::Choices,
+        FieldKind::Email,
+        FieldKind::Phone,
+        FieldKind::Url,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::LongText => "long_text",
+            FieldKind::Number => "number",
+            FieldKind::Date => "date",
+            FieldKind::YesNo => "yes_no",
+            FieldKind::Choice => "choice",
+            FieldKind::Choices => "choices",
+            FieldKind::Email => "email",
+            FieldKind::Phone => "phone",
+            FieldKind::Url => "url",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<FieldKind> {
+        let name = name.trim().to_lowercase().replace(['-', ' '], "_");
+        FieldKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Kinds whose values are a choice among the field's options.
+    pub fn has_options(self) -> bool {
+        matches!(self, FieldKind::Choice | FieldKind::Choices)
+    }
+
+    /// Kinds whose text may be found by the search box.
+    pub fn is_text(self) -> bool {
+        matches!(self, FieldKind::Text | FieldKind::LongText | FieldKind::Email | FieldKind::Phone | FieldKind::Url)
+    }
+}
+
+/// Where a field appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// The new-customer and edit forms.
+    Form,
+    QuickCreate,
+    Profile,
+    /// The overview beside the directory.
+    Overview,
+    /// A column of the directory.
+    Column,
+}
+
+impl Place {
+    pub const ALL: [Place; 5] = [Place::Form, Place::QuickCreate, Place::Profile, Place::Overview, Place::Column];
+
+    pub(crate) fn bit(self) -> i64 {
+        1 << (self as i64)
+    }
+}
+
+/// One option of a choice field. Its id never changes; a retired option stays on the customers
+/// who have it and is no longer offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldOption {
+    pub id: i64,
+    pub label: String,
+    pub retired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldDef {
+    pub id: i64,
+    /// Stable, unique, never reused: `custom.<key>` names the field everywhere.
+    pub key: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub help: Option<String>,
+    pub default_value: Option<serde_json::Value>,
+    pub position: i64,
+    pub section: Option<String>,
+    pub shown_in: Vec<Place>,
+    pub searchable: bool,
+    /// The branches that use it; empty: every branch.
+    pub branches: Vec<BranchId>,
+    pub unique: bool,
+    /// Number fields: digits after the point (0: whole numbers).
+    pub decimals: Option<u8>,
+    pub unit: Option<String>,
+    /// In their order; retired ones included.
+    pub options: Vec<FieldOption>,
+    pub archived: bool,
+}
+
+/// What a manager sets on a field (adding one, or editing it: the whole definition is sent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct FieldInput {
+    pub label: String,
+    /// When adding: the kind (default text). When editing: a change of kind (see the rules).
+    pub kind: Option<FieldKind>,
+    /// When adding: the key (default: made from the label). Ignored when editing.
+    pub key: Option<String>,
+    pub required: bool,
+    pub help: Option<String>,
+    pub default_value: Option<serde_json::Value>,
+    pub section: Option<String>,
+    /// Default: the forms and the profile.
+    pub shown_in: Option<Vec<Place>>,
+    pub searchable: bool,
+    pub branches: Vec<BranchId>,
+    pub unique: bool,
+    pub decimals: Option<u8>,
+    pub unit: Option<String>,
+    /// When adding a choice field: its options' labels, in order.
+    pub options: Vec<String>,
+}

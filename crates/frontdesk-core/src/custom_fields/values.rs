@@ -1,0 +1,169 @@
+//! A custom value checked against its field, and the typed form it is stored in. Errors name the
+//! field `custom.<key>` with the same codes as the standard fields.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::model::{FieldDef, FieldKind};
+use crate::error::{CoreError, CoreResult};
+use crate::validate::{check_email, multi_line, parse_phone, single_line};
+
+const TEXT_MAX: usize = 200;
+const LONG_TEXT_MAX: usize = 5000;
+const URL_MAX: usize = 500;
+/// Numbers a field accepts, either way.
+const NUMBER_MAX: f64 = 1e12;
+
+/// A checked value as `custom_values` keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Stored {
+    Text(String),
+    Number(f64),
+    /// Chosen options' ids (one for a single choice).
+    Options(Vec<i64>),
+}
+
+/// Days since 1970-01-01 (how dates are stored and compared).
+pub(crate) fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(d)).num_days()
+}
+
+/// Checks `value` for `def` (`null` or empty: no value). `region` reads local phone numbers.
+pub(crate) fn check(def: &FieldDef, value: &Value, region: &str) -> CoreResult<Option<Stored>> {
+    let field = format!("{}{}", super::PREFIX, def.key);
+    let bad = |code: &str, message: String| CoreError::validation(&field, code, message);
+    let text = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
+            _ => None,
+        }
+    };
+    if value.is_null()
+        || value.as_str().is_some_and(|s| s.trim().is_empty())
+        || value.as_array().is_some_and(|a| a.is_empty())
+    {
+        return Ok(None);
+    }
+    let stored = match def.kind {
+        FieldKind::Text | FieldKind::Email | FieldKind::Phone | FieldKind::Url => {
+            let t = text(value).ok_or_else(|| bad("invalid_type", format!("{} takes text.", def.label)))?;
+            let max = if def.kind == FieldKind::Url { URL_MAX } else { TEXT_MAX };
+            let t = single_line(&field, &t, max)?;
+            match def.kind {
+                FieldKind::Email => {
+                    check_email(&field, &t)?;
+                    Stored::Text(t)
+                }
+                FieldKind::Phone => Stored::Text(parse_phone(&field, &t, region)?.e164),
+                FieldKind::Url => {
+                    let with_scheme = if t.contains("://") { t.clone() } else { format!("https://{t}") };
+                    let host =
+                        with_scheme.split("://").nth(1).unwrap_or("").split(['/', '?', '#']).next().unwrap_or("");
+                    let scheme_ok = with_scheme.starts_with("http://") || with_scheme.starts_with("https://");
+                    if !scheme_ok || !host.contains('.') || host.contains(char::is_whitespace) || t.contains(' ') {
+                        return Err(bad(
+                            "invalid_url",
+                            format!("\"{t}\" is not a web address; write it like example.com/page."),
+                        ));
+                    }
+                    Stored::Text(with_scheme)
+                }
+                _ => Stored::Text(t),
+            }
+        }
+        FieldKind::LongText => {
+            let t = text(value).ok_or_else(|| bad("invalid_type", format!("{} takes text.", def.label)))?;
+            Stored::Text(multi_line(&field, &t, LONG_TEXT_MAX)?)
+        }
+        FieldKind::Number => {
+            let n = match value {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+                _ => None,
+            }
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| {
+                bad("invalid_number", format!("\"{}\" is not a number.", text(value).unwrap_or_default()))
+            })?;
+            if n.abs() > NUMBER_MAX {
+                return Err(bad("out_of_range", format!("{n} is too large for {}.", def.label)));
+            }
+            let decimals = def.decimals.unwrap_or(0) as i32;
+            let scaled = n * 10f64.powi(decimals);
+            if (scaled - scaled.round()).abs() > 1e-6 {
+                return Err(bad(
+                    "too_many_decimals",
+                    if decimals == 0 {
+                        format!("{} takes whole numbers.", def.label)
+                    } else {
+                        format!("{} takes at most {decimals} digits after the point.", def.label)
+                    },
+                ));
+            }
+            Stored::Number(n)
+        }
+        FieldKind::Date => {
+            let t = text(value).unwrap_or_default();
+            let d = NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+                .map_err(|_| bad("invalid_date", format!("\"{t}\" is not a date; use YYYY-MM-DD, e.g. 2026-03-14.")))?;
+            let year = chrono::Datelike::year(&d);
+            if !(1900..=2200).contains(&year) {
+                return Err(bad(
+                    "out_of_range",
+                    format!("{t} is surely a typing mistake (use a year from 1900 to 2200)."),
+                ));
+            }
+            Stored::Number(day_number(d) as f64)
+        }
+        FieldKind::YesNo => {
+            let b = match value {
+                Value::Bool(b) => Some(*b),
+                Value::String(s) => match s.trim().to_lowercase().as_str() {
+                    "yes" | "y" | "true" | "1" => Some(true),
+                    "no" | "n" | "false" | "0" => Some(false),
+                    _ => None,
+                },
+                _ => None,
+            }
+            .ok_or_else(|| bad("invalid_boolean", format!("\"{}\" is not yes/no.", text(value).unwrap_or_default())))?;
+            Stored::Number(if b { 1.0 } else { 0.0 })
+        }
+        FieldKind::Choice | FieldKind::Choices => {
+            let wanted: Vec<String> = match value {
+                Value::Array(items) => items.iter().filter_map(text).collect(),
+                other => text(other).into_iter().collect(),
+            };
+            if def.kind == FieldKind::Choice && wanted.len() > 1 {
+                return Err(bad("one_choice", format!("{} takes one option.", def.label)));
+            }
+            let mut ids = Vec::new();
+            for w in wanted {
+                let w = w.trim();
+                let found =
+                    def.options.iter().find(|o| o.label.to_lowercase() == w.to_lowercase() || o.id.to_string() == w);
+                match found {
+                    Some(o) if o.retired => {
+                        return Err(bad(
+                            "retired_option",
+                            format!("\"{}\" is no longer offered for {}.", o.label, def.label),
+                        ))
+                    }
+                    Some(o) if !ids.contains(&o.id) => ids.push(o.id),
+                    Some(_) => {}
+                    None => {
+                        let offered: Vec<&str> =
+                            def.options.iter().filter(|o| !o.retired).map(|o| o.label.as_str()).collect();
+                        return Err(bad(
+                            "unknown_option",
+                            format!("\"{w}\" is not an option of {} (choose from: {}).", def.label, offered.join(", ")),
+                        ));
+                    }
+                }
+            }
+            Stored::Options(ids)
+        }
+    };
+    Ok(Some(stored))
+}
