@@ -21,6 +21,9 @@ pub struct CustomerDetail {
     pub history: crate::history::CustomerHistory,
     /// The address as its country writes it (empty: no address).
     pub address: Vec<crate::locale::address::AddressLine>,
+    /// Keys of the required custom fields the customer has no value in (fields made required
+    /// after the record was saved): the profile marks them.
+    pub missing: Vec<String>,
 }
 
 impl Store {
@@ -44,6 +47,7 @@ impl Store {
                 address.push(crate::locale::address::AddressLine::Country(parts.country.to_uppercase()));
             }
             Ok(CustomerDetail {
+                missing: crate::customers::missing_custom(r.conn, customer.branch_id, &customer.custom)?,
                 address,
                 customer,
                 status_history: crate::customers::status_history(r.conn, seq)?,

@@ -5,11 +5,29 @@
 
 mod model;
 mod read;
+mod stored;
 mod values;
 mod write;
 
 pub use model::{FieldDef, FieldInput, FieldKind, FieldOption, Place};
 pub use write::key_from_label;
+
+pub(crate) use stored::{get as get_value, holder, of_customer, put as put_value, shown};
+pub(crate) use values::{check as check_value, Stored};
+
+/// Every field not deleted, archived ones included, in form order.
+pub(crate) fn all_defs(conn: &rusqlite::Connection) -> crate::error::CoreResult<Vec<FieldDef>> {
+    read::all(conn, true)
+}
+
+/// The customer's values of the live (not archived) fields, by key.
+pub(crate) fn values_of(
+    conn: &rusqlite::Connection,
+    seq: i64,
+) -> crate::error::CoreResult<std::collections::BTreeMap<String, serde_json::Value>> {
+    let defs = read::all(conn, false)?;
+    of_customer(conn, seq, &defs)
+}
 
 /// The prefix of a custom field's name in errors, imports and conditions: `custom.hair_type`.
 pub const PREFIX: &str = "custom.";

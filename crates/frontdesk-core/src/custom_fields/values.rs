@@ -54,7 +54,8 @@ pub(crate) fn check(def: &FieldDef, value: &Value, region: &str) -> CoreResult<O
             match def.kind {
                 FieldKind::Email => {
                     check_email(&field, &t)?;
-                    Stored::Text(t)
+                    // Kept in lower case so that uniqueness and conditions compare addresses.
+                    Stored::Text(t.to_lowercase())
                 }
                 FieldKind::Phone => Stored::Text(parse_phone(&field, &t, region)?.e164),
                 FieldKind::Url => {

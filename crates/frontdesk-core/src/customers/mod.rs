@@ -1,6 +1,7 @@
 //! Customers: the record, its write path (row + timeline event + outbox in one transaction),
 //! reads, and the timeline.
 
+mod custom;
 mod draft;
 pub mod fields;
 pub mod labels;
@@ -19,6 +20,7 @@ pub use timeline::{FieldChange, Subject, TimelineEvent};
 pub use valid::{validate_customer, ValidCustomer};
 pub use write::{Imported, InsertOptions};
 
+pub(crate) use custom::missing as missing_custom;
 pub(crate) use read::{customer_from_row, find};
 pub(crate) use timeline::encode_about;
 pub(crate) use timeline::{page as timeline_page, status_history};

@@ -1,5 +1,7 @@
 //! The customer record as the rest of the program sees it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +72,11 @@ pub struct Customer {
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Values of the business's own fields, by key (`hair_type`), as people read them: text, a
+    /// number, `YYYY-MM-DD`, yes/no as `true`/`false`, an option's label or a list of labels.
+    /// Archived fields' values are kept but not shown here.
+    #[serde(default)]
+    pub custom: BTreeMap<String, serde_json::Value>,
 }
 
 /// What a person types into the customer form (create, or edit: the whole form is sent).
@@ -95,6 +102,12 @@ pub struct CustomerInput {
     /// `Some(true|false)` records the customer's answer (with time and who asked); `None`
     /// leaves it as it was.
     pub marketing_consent: Option<bool>,
+    /// Custom values by key (`hair_type` or `custom.hair_type`) in the form [`Customer::custom`]
+    /// shows them; `null` or `""` clears one. A field left out keeps its value (a new customer
+    /// gets the field's default).
+    pub custom: BTreeMap<String, serde_json::Value>,
+    /// Typed in quick create: only the required fields shown there must be filled.
+    pub quick_create: bool,
 }
 
 impl CustomerInput {
@@ -113,6 +126,8 @@ impl CustomerInput {
             tags: c.tags.clone(),
             birthday: c.birthday.map(|d| d.to_string()),
             marketing_consent: None,
+            custom: c.custom.clone(),
+            quick_create: false,
         }
     }
 }

@@ -123,17 +123,31 @@ pub(crate) fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Customer)
             archived_at: archived.map(ms_to_datetime),
             created_at: ms_to_datetime(r.get(const { at("c.created_at") })?),
             updated_at: ms_to_datetime(r.get(const { at("c.updated_at") })?),
+            custom: Default::default(),
         },
     ))
 }
 
 pub(crate) fn by_seq(conn: &Connection, seq: i64) -> CoreResult<Customer> {
     let sql = format!("SELECT {} FROM {FROM} WHERE c.seq = ?1", columns());
-    conn.prepare_cached(&sql)?
+    let (_, c) = conn
+        .prepare_cached(&sql)?
         .query_row([seq], customer_from_row)
         .optional()?
-        .map(|(_, c)| c)
-        .ok_or_else(|| CoreError::not_found("customer", seq))
+        .ok_or_else(|| CoreError::not_found("customer", seq))?;
+    with_custom(conn, seq, c)
+}
+
+/// The customer with their custom values (a row holds only the standard fields).
+fn with_custom(conn: &Connection, seq: i64, mut c: Customer) -> CoreResult<Customer> {
+    c.custom = crate::custom_fields::values_of(conn, seq)?;
+    Ok(c)
+}
+
+/// Who customer `seq` is, for an error naming them.
+pub(crate) fn reference(conn: &Connection, seq: i64) -> CoreResult<CustomerRef> {
+    let c = by_seq(conn, seq)?;
+    Ok(CustomerRef { id: c.id, code: c.code, display_name: c.display_name })
 }
 
 /// Finds a customer by id (UUID) or by code (`QKM-1042`, case-insensitive, dash optional).
@@ -148,7 +162,8 @@ pub(crate) fn find(conn: &Connection, id_or_code: &str) -> CoreResult<(i64, Cust
     } else {
         None
     };
-    found.ok_or_else(|| CoreError::not_found("customer", text))
+    let (seq, c) = found.ok_or_else(|| CoreError::not_found("customer", text))?;
+    Ok((seq, with_custom(conn, seq, c)?))
 }
 
 /// The live (not archived) customer, other than `except_seq`, whose contact point this is.
@@ -289,8 +304,14 @@ impl Store {
     /// in the form's country when it names a valid one, else in the desk's region — as saving
     /// would read it.
     pub fn check_customer(&self, input: &CustomerInput, except: Option<CustomerId>) -> CoreResult<CustomerCheck> {
-        let errors = self.validate_customer(input);
+        let mut errors = self.validate_customer(input);
         let region = input.text.country.as_deref().and_then(|c| crate::validate::country("country", c).ok());
+        errors.extend(self.read(|r| {
+            let seq = except.map(|id| find(r.conn, &id.to_string())).transpose()?.map(|(seq, _)| seq);
+            let branch = input.branch_id.unwrap_or(r.desk.branch_id);
+            let region = region.clone().unwrap_or_else(|| r.desk.default_region.clone());
+            Ok(super::custom::check(r.conn, input, branch, seq, &region)?.err().unwrap_or_default())
+        })?);
         let owners = self.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
         Ok(CustomerCheck { errors, owners })
     }

@@ -6,6 +6,7 @@
 use rusqlite::{params, OptionalExtension, ToSql};
 use serde_json::{json, Value};
 
+use super::custom::{self, CustomEdit};
 use super::fields::TEXT_FIELDS;
 use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
 use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
@@ -155,11 +156,22 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The form's custom values checked for a customer like `v` (`seq`: the one being edited).
+    fn custom_edits(&self, input: &CustomerInput, v: &ValidCustomer, seq: Option<i64>) -> CoreResult<Vec<CustomEdit>> {
+        let region = v.text.country.clone().unwrap_or_else(|| self.desk.default_region.clone());
+        custom::check(&self.tx, input, v.branch_id, seq, &region)?.map_err(first_error)
+    }
+
     /// Creates a customer from the form.
     pub fn create_customer(&mut self, actor: &Actor, input: &CustomerInput) -> CoreResult<Imported> {
         let v = self.validate(input)?;
         self.check_unique(&v, None)?;
-        self.insert_customer(actor, &v, &InsertOptions::default())
+        let edits = self.custom_edits(input, &v, None)?;
+        let created = self.insert_customer(actor, &v, &InsertOptions::default())?;
+        for c in custom::write(&self.tx, created.seq, &edits)? {
+            self.outbox(created.seq, &c.field, Some(&c.new))?;
+        }
+        Ok(created)
     }
 
     fn next_code(&mut self) -> CoreResult<String> {
@@ -343,6 +355,7 @@ impl Writer<'_> {
             ..v.clone()
         };
         self.check_unique(&check, Some(seq))?;
+        let edits = self.custom_edits(input, &v, Some(seq))?;
         let mut changes = Vec::new();
         let mut diff = |field: &str, old: Value, new: Value| {
             if old != new {
@@ -375,11 +388,28 @@ impl Writer<'_> {
                 json!(v.marketing_consent),
             );
         }
-        if changes.is_empty() {
+        if changes.is_empty() && edits.is_empty() {
             return Ok(changes);
         }
+        if !changes.is_empty() {
+            self.update_row(seq, actor, &old, &v, consent_changed)?;
+        }
+        changes.extend(custom::write(&self.tx, seq, &edits)?);
+        self.touch(seq, actor, "updated", &changes, None)?;
+        Ok(changes)
+    }
+
+    /// Writes the form's standard fields to the customer's row and search keys.
+    fn update_row(
+        &mut self,
+        seq: i64,
+        actor: &Actor,
+        old: &Customer,
+        v: &ValidCustomer,
+        consent_changed: bool,
+    ) -> CoreResult<()> {
         let tags = if v.tags.is_empty() { None } else { Some(serde_json::to_string(&v.tags).unwrap_or_default()) };
-        let (shared, branch, birthday) = (shared_bits(&v), v.branch_id.0, v.birthday.map(|b| b.to_string()));
+        let (shared, branch, birthday) = (shared_bits(v), v.branch_id.0, v.birthday.map(|b| b.to_string()));
         let fixed: [&dyn ToSql; 11] = [
             &seq,
             &v.first_name,
@@ -395,14 +425,13 @@ impl Writer<'_> {
         ];
         let text = v.text.iter().map(|(_, value)| value as &dyn ToSql);
         bind_and_run(&mut self.tx.prepare_cached(update_sql())?, fixed.into_iter().chain(text))?;
-        index::replace(&self.tx, seq, &keys_of(&old), &v.index_keys())?;
+        index::replace(&self.tx, seq, &keys_of(old), &v.index_keys())?;
         if consent_changed {
             self.tx
                 .prepare_cached("UPDATE customers SET marketing_consent = ?2, marketing_consent_at = ?3, marketing_consent_by = ?4 WHERE seq = ?1")?
                 .execute(params![seq, v.marketing_consent, self.now_ms, actor.0])?;
         }
-        self.touch(seq, actor, "updated", &changes, None)?;
-        Ok(changes)
+        Ok(())
     }
 
     /// The customer (seq) a live contact belongs to and the import that wrote them, if any.
@@ -499,6 +528,9 @@ impl Writer<'_> {
         };
         let v = self.validate_keeping_phone(&CustomerInput::from_customer(&old), &old)?;
         self.check_unique(&v, Some(seq))?;
+        if let Some(clash) = custom::clash(&self.tx, seq)? {
+            return Err(clash);
+        }
         self.tx.prepare_cached("UPDATE customers SET archived_at = NULL WHERE seq = ?1")?.execute([seq])?;
         self.count_live(seq, 1)?;
         index::add(&self.tx, seq, &keys_of(&old))?;

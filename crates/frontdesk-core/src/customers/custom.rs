@@ -1,0 +1,153 @@
+//! A customer's custom values on the form's write path: checked against the definitions that
+//! apply to the customer's branch, unique ones among live customers, then written with a
+//! timeline change and an outbox record each, in the form's transaction.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::model::CustomerInput;
+use super::timeline::FieldChange;
+use crate::custom_fields::{self, FieldDef, Place, Stored};
+use crate::error::{CoreError, CoreResult};
+use crate::ids::BranchId;
+
+/// A custom value the form changes.
+#[derive(Debug, Clone)]
+pub(crate) struct CustomEdit {
+    def: FieldDef,
+    old: Option<Stored>,
+    new: Option<Stored>,
+}
+
+/// Where the form was typed decides which required fields it must fill.
+fn place_of(input: &CustomerInput) -> Place {
+    if input.quick_create {
+        Place::QuickCreate
+    } else {
+        Place::Form
+    }
+}
+
+/// The field's name in errors: `custom.<key>`.
+fn name(def: &FieldDef) -> String {
+    format!("{}{}", custom_fields::PREFIX, def.key)
+}
+
+/// Checks the form's custom values for a customer in `branch` (`seq`: the one being edited;
+/// `None`: a new one, who gets the fields' defaults). Every problem is returned, in form order.
+pub(crate) fn check(
+    conn: &Connection,
+    input: &CustomerInput,
+    branch: BranchId,
+    seq: Option<i64>,
+    region: &str,
+) -> CoreResult<Result<Vec<CustomEdit>, Vec<CoreError>>> {
+    let defs = custom_fields::all_defs(conn)?;
+    let mut errors = Vec::new();
+    let mut given: BTreeMap<String, &Value> = BTreeMap::new();
+    for (key, value) in &input.custom {
+        let key = key.trim().strip_prefix(custom_fields::PREFIX).unwrap_or(key.trim());
+        if defs.iter().any(|d| d.key == key) {
+            given.insert(key.to_string(), value);
+        } else {
+            errors.push(CoreError::validation(
+                &format!("{}{key}", custom_fields::PREFIX),
+                "unknown_field",
+                format!("There is no customer field \"{key}\"; Settings → Customer fields lists them."),
+            ));
+        }
+    }
+    let place = place_of(input);
+    let mut edits = Vec::new();
+    for def in defs {
+        let old = match seq {
+            Some(seq) => custom_fields::get_value(conn, seq, &def)?,
+            None => None,
+        };
+        let applies = !def.archived && (def.branches.is_empty() || def.branches.contains(&branch));
+        let new = match given.get(&def.key) {
+            Some(value) => match custom_fields::check_value(&def, value, region) {
+                Ok(new) => new,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            },
+            None if seq.is_none() && applies => match &def.default_value {
+                Some(default) => custom_fields::check_value(&def, default, region).unwrap_or(None),
+                None => None,
+            },
+            None => old.clone(),
+        };
+        if new != old {
+            if def.archived && new.is_some() {
+                errors.push(CoreError::validation(
+                    &name(&def),
+                    "archived",
+                    format!("{} is archived; restore it in Settings → Customer fields to fill it in.", def.label),
+                ));
+                continue;
+            }
+            if !applies && new.is_some() {
+                errors.push(CoreError::validation(
+                    &name(&def),
+                    "not_in_branch",
+                    format!("{} is not used in this customer's branch.", def.label),
+                ));
+                continue;
+            }
+            if let (true, Some(value)) = (def.unique, &new) {
+                if let Some(holder) = custom_fields::holder(conn, &def, value, seq)? {
+                    errors.push(CoreError::Duplicate { field: name(&def), existing: super::read::reference(conn, holder)? });
+                    continue;
+                }
+            }
+        }
+        if def.required && applies && def.shown_in.contains(&place) && new.is_none() {
+            errors.push(CoreError::validation(&name(&def), "required", format!("{} is required.", def.label)));
+            continue;
+        }
+        if new != old {
+            edits.push(CustomEdit { def, old, new });
+        }
+    }
+    Ok(if errors.is_empty() { Ok(edits) } else { Err(errors) })
+}
+
+/// Writes the edits for customer `seq`; returns the timeline changes (`custom.<key>`: old → new,
+/// as people read them).
+pub(crate) fn write(conn: &Connection, seq: i64, edits: &[CustomEdit]) -> CoreResult<Vec<FieldChange>> {
+    let mut changes = Vec::new();
+    for e in edits {
+        custom_fields::put_value(conn, seq, &e.def, e.new.as_ref())?;
+        let shown = |v: &Option<Stored>| v.as_ref().map_or(Value::Null, |v| custom_fields::shown(&e.def, v));
+        changes.push(FieldChange { field: name(&e.def), old: shown(&e.old), new: shown(&e.new) });
+    }
+    Ok(changes)
+}
+
+/// The required fields (that apply to the customer's branch) the customer has no value in:
+/// what the profile marks as missing.
+pub(crate) fn missing(conn: &Connection, branch: BranchId, values: &BTreeMap<String, Value>) -> CoreResult<Vec<String>> {
+    Ok(custom_fields::all_defs(conn)?
+        .into_iter()
+        .filter(|d| d.required && !d.archived && (d.branches.is_empty() || d.branches.contains(&branch)))
+        .filter(|d| !values.contains_key(&d.key))
+        .map(|d| d.key)
+        .collect())
+}
+
+/// A unique value of customer `seq` that a live customer now also holds (restoring the record
+/// would make two): the `Duplicate` error naming them.
+pub(crate) fn clash(conn: &Connection, seq: i64) -> CoreResult<Option<CoreError>> {
+    for def in custom_fields::all_defs(conn)?.into_iter().filter(|d| d.unique) {
+        if let Some(value) = custom_fields::get_value(conn, seq, &def)? {
+            if let Some(holder) = custom_fields::holder(conn, &def, &value, Some(seq))? {
+                return Ok(Some(CoreError::Duplicate { field: name(&def), existing: super::read::reference(conn, holder)? }));
+            }
+        }
+    }
+    Ok(None)
+}
