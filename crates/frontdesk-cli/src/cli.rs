@@ -38,6 +38,11 @@ pub(crate) enum Command {
     Backup(BackupArgs),
     /// Replace the desk with a backup (checked first; the desk as it is now is kept beside it).
     Restore(RestoreArgs),
+    /// The business's own customer fields (hair type, patch test…): list, add, edit, options,
+    /// archive, restore, delete.
+    Fields(FieldsArgs),
+    /// Set a customer's custom values: frontdesk set QKM-1042 'Hair type=Curly' 'Patch test='.
+    Set(SetArgs),
 }
 
 impl Command {
@@ -53,6 +58,8 @@ impl Command {
             Command::CheckStats(_) => "check-stats",
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
+            Command::Fields(_) => "fields",
+            Command::Set(_) => "set",
         }
     }
 }
@@ -211,6 +218,152 @@ pub(crate) enum BackupCommand {
         #[arg(long)]
         default: bool,
     },
+}
+
+#[derive(Args)]
+pub(crate) struct FieldsArgs {
+    #[command(subcommand)]
+    pub(crate) what: FieldsCommand,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum FieldsCommand {
+    /// The fields in form order (--archived: the archived ones too).
+    List {
+        #[arg(long)]
+        archived: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a field: frontdesk fields add 'Hair type' --kind choice --option Curly --option Straight
+    Add {
+        label: String,
+        /// text, long_text, number, date, yes_no, choice, choices, email, phone or url.
+        #[arg(long, value_parser = parse_kind, default_value = "text")]
+        kind: frontdesk_core::custom_fields::FieldKind,
+        /// Default: made from the label (hair_type). Never reused.
+        #[arg(long)]
+        key: Option<String>,
+        /// A choice's option, in order (repeat it).
+        #[arg(long = "option", value_name = "LABEL")]
+        options: Vec<String>,
+        #[command(flatten)]
+        settings: FieldSettings,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a field's settings (the flags given; the rest stays).
+    Edit {
+        /// The field's key or label.
+        field: String,
+        #[arg(long)]
+        label: Option<String>,
+        /// Change the kind (only where no value can be lost).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<frontdesk_core::custom_fields::FieldKind>,
+        #[command(flatten)]
+        settings: FieldSettings,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add, rename, retire or bring back a choice field's option.
+    Option {
+        field: String,
+        #[command(subcommand)]
+        what: OptionCommand,
+    },
+    /// Hide a field everywhere; its values are kept.
+    Archive { field: String },
+    /// Bring an archived field back.
+    Restore { field: String },
+    /// Delete an archived field and its values (without --yes: say how many customers have one).
+    Delete {
+        field: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// A field's settings on the command line; a flag not given leaves the setting as it is (a new
+/// field: its default).
+#[derive(Args)]
+pub(crate) struct FieldSettings {
+    #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
+    pub(crate) required: Option<bool>,
+    #[arg(long = "help-text", value_name = "TEXT")]
+    pub(crate) help_text: Option<String>,
+    /// The value new customers start with ("" for none).
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) default: Option<String>,
+    #[arg(long)]
+    pub(crate) section: Option<String>,
+    /// Where it appears: a comma-separated list of form, quick_create, profile, overview, column.
+    #[arg(long, value_name = "PLACES", value_parser = parse_places)]
+    pub(crate) show: Option<Places>,
+    #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
+    pub(crate) searchable: Option<bool>,
+    #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
+    pub(crate) unique: Option<bool>,
+    #[arg(long)]
+    pub(crate) decimals: Option<u8>,
+    #[arg(long)]
+    pub(crate) unit: Option<String>,
+    /// Only these branches use it (code or name, repeat it; "all" for every branch).
+    #[arg(long = "branch", value_name = "BRANCH")]
+    pub(crate) branches: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum OptionCommand {
+    Add { label: String },
+    Rename { option: String, label: String },
+    Retire { option: String },
+    Unretire { option: String },
+}
+
+#[derive(Args)]
+pub(crate) struct SetArgs {
+    /// Customer id (UUID) or code (e.g. QKM-1042).
+    pub(crate) id_or_code: String,
+    /// FIELD=VALUE, the field by label or key; an empty value clears it; several options of a
+    /// multiple choice separated by commas.
+    #[arg(required = true, value_name = "FIELD=VALUE")]
+    pub(crate) values: Vec<String>,
+}
+
+fn parse_kind(text: &str) -> Result<frontdesk_core::custom_fields::FieldKind, String> {
+    use frontdesk_core::custom_fields::FieldKind;
+    FieldKind::parse(text).ok_or_else(|| {
+        let kinds: Vec<&str> = FieldKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("use one of {}", kinds.join(", "))
+    })
+}
+
+fn parse_yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" => Ok(false),
+        _ => Err("write yes or no".into()),
+    }
+}
+
+/// `--show form,profile`: one argument holding several places.
+#[derive(Clone)]
+pub(crate) struct Places(pub(crate) Vec<frontdesk_core::custom_fields::Place>);
+
+fn parse_places(text: &str) -> Result<Places, String> {
+    use frontdesk_core::custom_fields::Place;
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            Place::ALL.into_iter().find(|place| place.as_str() == p.replace('-', "_")).ok_or_else(|| {
+                let names: Vec<&str> = Place::ALL.iter().map(|p| p.as_str()).collect();
+                format!("\"{p}\" is not a place; use {}", names.join(", "))
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(Places)
 }
 
 #[derive(Clone, Copy, ValueEnum)]

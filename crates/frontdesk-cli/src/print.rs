@@ -1,5 +1,6 @@
 //! Human-readable output.
 
+use frontdesk_core::custom_fields::FieldDef;
 use frontdesk_core::customers::{CustomerStatus, TimelineEvent};
 use frontdesk_core::history::CustomerHistory;
 use frontdesk_core::money::format_minor;
@@ -48,7 +49,7 @@ fn event_line(e: &TimelineEvent) -> String {
     s
 }
 
-pub fn print_detail(d: &CustomerDetail, region: &str) {
+pub fn print_detail(d: &CustomerDetail, fields: &[FieldDef], region: &str) {
     let c = &d.customer;
     outln!("{} ({})", c.display_name, c.code);
     outln!("  id        {}", c.id);
@@ -90,6 +91,24 @@ pub fn print_detail(d: &CustomerDetail, region: &str) {
     }
     if let Some(m) = &c.marketing_consent {
         outln!("  marketing {} ({} by {})", if m.granted { "yes" } else { "no" }, m.at.format("%Y-%m-%d"), m.by);
+    }
+    for f in fields {
+        match c.custom.get(&f.key) {
+            Some(v) => {
+                let shown = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Bool(b) => (if *b { "yes" } else { "no" }).to_string(),
+                    serde_json::Value::Array(items) => {
+                        items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+                    }
+                    other => other.to_string(),
+                };
+                let unit = f.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                outln!("  {}: {shown}{unit}", f.label);
+            }
+            None if d.missing.contains(&f.key) => outln!("  {}: MISSING (required)", f.label),
+            None => {}
+        }
     }
     outln!("  created   {}   updated {}", c.created_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M"));
     if !d.status_history.is_empty() {

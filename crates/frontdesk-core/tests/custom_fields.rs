@@ -120,7 +120,11 @@ fn options_keep_their_ids_through_renames_and_retirement() {
         "unknown_option"
     );
     let f = d.store.edit_custom_field("skin_type", &with_default(json!("combination"))).unwrap();
-    assert_eq!(f.default_value, Some(json!("combination")));
+    assert_eq!(f.default_value, Some(json!("Combination")), "kept as the option is called");
+    // The default follows a rename, and its option cannot be retired while it is the default.
+    let f = d.store.rename_custom_option("skin_type", "Combination", "Mixed").unwrap();
+    assert_eq!(f.default_value, Some(json!("Mixed")));
+    assert_eq!(code_of(d.store.retire_custom_option("skin_type", "Mixed", true).unwrap_err()).1, "default_option");
 }
 
 #[test]
@@ -153,17 +157,17 @@ fn every_kind_checks_its_values() {
     };
     d.store.add_custom_field(&number).unwrap();
     let cases: &[(FieldKind, &str, serde_json::Value, Result<serde_json::Value, &str>)] = &[
-        (FieldKind::Number, "Shoe size", json!("38.5"), Ok(json!("38.5"))),
+        (FieldKind::Number, "Shoe size", json!("38.5"), Ok(json!(38.5))),
         (FieldKind::Number, "Shoe size", json!(38.25), Err("too_many_decimals")),
         (FieldKind::Number, "Shoe size", json!("big"), Err("invalid_number")),
         (FieldKind::Date, "Patch test", json!("2026-02-30"), Err("invalid_date")),
         (FieldKind::Date, "Patch test", json!("1800-01-01"), Err("out_of_range")),
         (FieldKind::Date, "Patch test", json!("2026-03-14"), Ok(json!("2026-03-14"))),
         (FieldKind::YesNo, "Allergic", json!("maybe"), Err("invalid_boolean")),
-        (FieldKind::YesNo, "Allergic", json!(true), Ok(json!(true))),
+        (FieldKind::YesNo, "Allergic", json!("yes"), Ok(json!(true))),
         (FieldKind::Email, "Work email", json!("ann@@x.com"), Err("invalid_email")),
         (FieldKind::Url, "Instagram", json!("not a site"), Err("invalid_url")),
-        (FieldKind::Url, "Instagram", json!("instagram.com/ann"), Ok(json!("instagram.com/ann"))),
+        (FieldKind::Url, "Instagram", json!("instagram.com/ann"), Ok(json!("https://instagram.com/ann"))),
         (FieldKind::Phone, "Emergency contact", json!("12"), Err("invalid_phone")),
         (FieldKind::Text, "Membership", json!("x".repeat(201)), Err("too_long")),
     ];

@@ -54,7 +54,7 @@ fn values_are_saved_read_back_and_edited_with_the_form() {
         &[
             ("hair_type", json!("curly")),
             ("custom.allergies", json!(["PPD", "Nuts"])),
-            ("patch_test", json!("2026-11-30")),
+            ("patch_test", json!("30/11/2026")),
             ("shoe_size", json!("38.5")),
             ("vegan", json!("yes")),
             ("emergency_phone", json!("07700 900123")),
@@ -69,7 +69,7 @@ fn values_are_saved_read_back_and_edited_with_the_form() {
         "vegan": true,
         "emergency_phone": "+447700900123",
     });
-    assert_eq!(serde_json::to_value(&c.custom).unwrap(), want);
+    assert_eq!(serde_json::to_value(&c.custom).unwrap(), want, "a UK desk's 30/11/2026; options in field order");
     assert_eq!(serde_json::to_value(&d.store.customer(&c.code).unwrap().custom).unwrap(), want);
     assert_eq!(d.count("SELECT count(*) FROM custom_values"), 7, "two rows for two allergies");
 

@@ -3,10 +3,12 @@
 mod backup;
 mod check_stats;
 mod export;
+mod fields;
 mod import;
 mod list;
 mod search;
 mod seed;
+mod set;
 mod show;
 
 use std::path::Path;
@@ -26,5 +28,7 @@ pub(crate) fn run(command: Command, db: &Path) -> Result<(), CoreError> {
         Command::CheckStats(args) => check_stats::run(args, db),
         Command::Backup(args) => backup::run(args.what, db),
         Command::Restore(args) => backup::restore(db, &args.file, args.yes),
+        Command::Fields(args) => fields::run(args.what, db),
+        Command::Set(args) => set::run(args, db),
     }
 }

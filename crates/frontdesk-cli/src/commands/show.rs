@@ -18,7 +18,7 @@ pub(crate) fn run(args: ShowArgs, db: &Path) -> Result<(), CoreError> {
     if json {
         outln!("{}", serde_json::to_string_pretty(&print::detail_json(&detail)).unwrap_or_default());
     } else {
-        print::print_detail(&detail, &store.desk().default_region);
+        print::print_detail(&detail, &store.custom_fields(false)?, &store.desk().default_region);
     }
     Ok(())
 }

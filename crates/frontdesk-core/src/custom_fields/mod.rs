@@ -13,7 +13,7 @@ pub use model::{FieldDef, FieldInput, FieldKind, FieldOption, Place};
 pub use write::key_from_label;
 
 pub(crate) use stored::{get as get_value, holder, of_customer, put as put_value, shown};
-pub(crate) use values::{check as check_value, Stored};
+pub(crate) use values::{check as check_value, Reading, Stored};
 
 /// Every field not deleted, archived ones included, in form order.
 pub(crate) fn all_defs(conn: &rusqlite::Connection) -> crate::error::CoreResult<Vec<FieldDef>> {

@@ -86,6 +86,16 @@ pub enum Place {
 impl Place {
     pub const ALL: [Place; 5] = [Place::Form, Place::QuickCreate, Place::Profile, Place::Overview, Place::Column];
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Form => "form",
+            Place::QuickCreate => "quick_create",
+            Place::Profile => "profile",
+            Place::Overview => "overview",
+            Place::Column => "column",
+        }
+    }
+
     pub(crate) fn bit(self) -> i64 {
         1 << (self as i64)
     }
@@ -150,4 +160,26 @@ pub struct FieldInput {
     pub unit: Option<String>,
     /// When adding a choice field: its options' labels, in order.
     pub options: Vec<String>,
+}
+
+impl FieldInput {
+    /// `def`'s settings as an edit starts from them.
+    pub fn from_def(def: &FieldDef) -> Self {
+        FieldInput {
+            label: def.label.clone(),
+            kind: Some(def.kind),
+            key: None,
+            required: def.required,
+            help: def.help.clone(),
+            default_value: def.default_value.clone(),
+            section: def.section.clone(),
+            shown_in: Some(def.shown_in.clone()),
+            searchable: def.searchable,
+            branches: def.branches.clone(),
+            unique: def.unique,
+            decimals: def.decimals,
+            unit: def.unit.clone(),
+            options: Vec::new(),
+        }
+    }
 }

@@ -51,10 +51,14 @@ fn with_options(conn: &Connection, mut def: FieldDef) -> CoreResult<FieldDef> {
     Ok(def)
 }
 
-/// The field with this key (archived ones too, deleted ones not).
+/// The field with this key, else with this label in any case (archived ones too, deleted ones
+/// not).
 pub(crate) fn by_key(conn: &Connection, key: &str) -> CoreResult<FieldDef> {
     let key = key.trim().strip_prefix(super::PREFIX).unwrap_or(key.trim());
-    let sql = format!("SELECT {COLUMNS} FROM custom_fields WHERE key = ?1 AND deleted_at IS NULL");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM custom_fields WHERE (key = ?1 OR lower(label) = lower(?1)) AND deleted_at IS NULL \
+         ORDER BY key = ?1 DESC LIMIT 1"
+    );
     let def = conn.prepare_cached(&sql)?.query_row([key], def_from_row).optional()?;
     match def {
         Some(d) => with_options(conn, d),

@@ -28,8 +28,18 @@ pub(crate) fn day_number(d: NaiveDate) -> i64 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(d)).num_days()
 }
 
-/// Checks `value` for `def` (`null` or empty: no value). `region` reads local phone numbers.
-pub(crate) fn check(def: &FieldDef, value: &Value, region: &str) -> CoreResult<Option<Stored>> {
+/// How typed values are read: local phone numbers in `region`, numeric dates in `date_order`
+/// (`today` places two-digit years).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reading<'a> {
+    pub region: &'a str,
+    pub date_order: crate::locale::DateOrder,
+    pub today: NaiveDate,
+}
+
+/// Checks `value` for `def` (`null` or empty: no value).
+pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> CoreResult<Option<Stored>> {
+    let region = reading.region;
     let field = format!("{}{}", super::PREFIX, def.key);
     let bad = |code: &str, message: String| CoreError::validation(&field, code, message);
     let text = |v: &Value| -> Option<String> {
@@ -107,8 +117,14 @@ pub(crate) fn check(def: &FieldDef, value: &Value, region: &str) -> CoreResult<O
         }
         FieldKind::Date => {
             let t = text(value).unwrap_or_default();
-            let d = NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-                .map_err(|_| bad("invalid_date", format!("\"{t}\" is not a date; use YYYY-MM-DD, e.g. 2026-03-14.")))?;
+            let d = match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+                Ok(d) => d,
+                Err(_) => match crate::locale::dates::parse(&t, reading.date_order, reading.today) {
+                    Ok(crate::locale::dates::Written::Date(d)) => d,
+                    Ok(_) => return Err(bad("invalid_date", format!("\"{t}\" has a time; {} takes a date.", def.label))),
+                    Err(why) => return Err(bad("invalid_date", why)),
+                },
+            };
             let year = chrono::Datelike::year(&d);
             if !(1900..=2200).contains(&year) {
                 return Err(bad(
@@ -163,6 +179,8 @@ pub(crate) fn check(def: &FieldDef, value: &Value, region: &str) -> CoreResult<O
                     }
                 }
             }
+            // In the field's order, whatever order they were typed in.
+            ids.sort_by_key(|id| def.options.iter().position(|o| o.id == *id));
             Stored::Options(ids)
         }
     };

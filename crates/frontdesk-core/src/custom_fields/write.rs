@@ -240,16 +240,21 @@ impl Writer<'_> {
         let stored = match &value {
             None | Some(serde_json::Value::Null) => None,
             Some(v) => {
-                let region = self.desk().default_region.clone();
-                super::values::check(&def, v, &region).map_err(|e| match e {
+                let desk = self.desk();
+                let today = crate::clock::ms_to_datetime(self.now_ms).date_naive();
+                let reading = super::Reading { region: &desk.default_region, date_order: desk.locale.date_order, today };
+                let checked = super::values::check(&def, v, &reading).map_err(|e| match e {
                     CoreError::Validation { code, message, .. } => {
                         CoreError::Validation { field: "default_value".into(), code, message }
                     }
                     other => other,
                 })?;
-                Some(v.to_string())
+                // Kept as values are shown (`Curly`, `false`, `https://…`), not as typed.
+                checked.map(|c| super::stored::shown(&def, &c))
             }
         };
+        let value = stored.clone();
+        let stored = stored.map(|v| v.to_string());
         self.conn().execute("UPDATE custom_fields SET default_value = ?2 WHERE id = ?1", params![def.id, stored])?;
         self.field_outbox(def.id, "default_value", value.unwrap_or(serde_json::Value::Null))?;
         by_key(self.conn(), &def.key)
@@ -341,6 +346,22 @@ impl Writer<'_> {
         }
         self.conn().execute("UPDATE custom_field_options SET label = ?2 WHERE id = ?1", params![id, label])?;
         self.field_outbox(def.id, "options", json!({"id": id, "label": label}))?;
+        // The default names options as they are called: it follows the rename.
+        if let Some(default) = &def.default_value {
+            let renamed = match default {
+                serde_json::Value::String(s) if *s == current => Some(json!(label)),
+                serde_json::Value::Array(items) if items.contains(&json!(current)) => Some(serde_json::Value::Array(
+                    items.iter().map(|i| if *i == json!(current) { json!(label) } else { i.clone() }).collect(),
+                )),
+                _ => None,
+            };
+            if let Some(renamed) = renamed {
+                self.conn().execute(
+                    "UPDATE custom_fields SET default_value = ?2 WHERE id = ?1",
+                    params![def.id, renamed.to_string()],
+                )?;
+            }
+        }
         by_key(self.conn(), &def.key)
     }
 
@@ -349,6 +370,19 @@ impl Writer<'_> {
     pub fn retire_custom_option(&mut self, key: &str, option: &str, retired: bool) -> CoreResult<FieldDef> {
         let def = by_key(self.conn(), key)?;
         let id = option_id(&def, option)?;
+        let label = def.options.iter().find(|o| o.id == id).map(|o| json!(o.label)).unwrap_or_default();
+        let is_default = match &def.default_value {
+            Some(serde_json::Value::Array(items)) => items.contains(&label),
+            Some(other) => *other == label,
+            None => false,
+        };
+        if retired && is_default {
+            return Err(CoreError::validation(
+                "options",
+                "default_option",
+                format!("{label} is what new customers get in {}; change the default first.", def.label),
+            ));
+        }
         if retired && def.options.iter().filter(|o| !o.retired && o.id != id).count() == 0 {
             return Err(CoreError::validation(
                 "options",

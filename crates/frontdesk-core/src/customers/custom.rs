@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::model::CustomerInput;
 use super::timeline::FieldChange;
-use crate::custom_fields::{self, FieldDef, Place, Stored};
+use crate::custom_fields::{self, FieldDef, Place, Reading, Stored};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::BranchId;
 
@@ -42,7 +42,7 @@ pub(crate) fn check(
     input: &CustomerInput,
     branch: BranchId,
     seq: Option<i64>,
-    region: &str,
+    reading: &Reading<'_>,
 ) -> CoreResult<Result<Vec<CustomEdit>, Vec<CoreError>>> {
     let defs = custom_fields::all_defs(conn)?;
     let mut errors = Vec::new();
@@ -68,7 +68,7 @@ pub(crate) fn check(
         };
         let applies = !def.archived && (def.branches.is_empty() || def.branches.contains(&branch));
         let new = match given.get(&def.key) {
-            Some(value) => match custom_fields::check_value(&def, value, region) {
+            Some(value) => match custom_fields::check_value(&def, value, reading) {
                 Ok(new) => new,
                 Err(e) => {
                     errors.push(e);
@@ -76,7 +76,7 @@ pub(crate) fn check(
                 }
             },
             None if seq.is_none() && applies => match &def.default_value {
-                Some(default) => custom_fields::check_value(&def, default, region).unwrap_or(None),
+                Some(default) => custom_fields::check_value(&def, default, reading).unwrap_or(None),
                 None => None,
             },
             None => old.clone(),

@@ -310,7 +310,12 @@ impl Store {
             let seq = except.map(|id| find(r.conn, &id.to_string())).transpose()?.map(|(seq, _)| seq);
             let branch = input.branch_id.unwrap_or(r.desk.branch_id);
             let region = region.clone().unwrap_or_else(|| r.desk.default_region.clone());
-            Ok(super::custom::check(r.conn, input, branch, seq, &region)?.err().unwrap_or_default())
+            let reading = crate::custom_fields::Reading {
+                region: &region,
+                date_order: r.desk.locale.date_order,
+                today: ms_to_datetime(r.now_ms).date_naive(),
+            };
+            Ok(super::custom::check(r.conn, input, branch, seq, &reading)?.err().unwrap_or_default())
         })?);
         let owners = self.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
         Ok(CustomerCheck { errors, owners })

@@ -14,6 +14,7 @@ use super::timeline::{encode, FieldChange};
 use super::valid::{validate_customer, ValidCustomer};
 use crate::change::EntityKind;
 use crate::clock::ms_to_datetime;
+use crate::custom_fields::Reading;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BranchId, CustomerId};
 use crate::normalize;
@@ -159,7 +160,8 @@ impl Writer<'_> {
     /// The form's custom values checked for a customer like `v` (`seq`: the one being edited).
     fn custom_edits(&self, input: &CustomerInput, v: &ValidCustomer, seq: Option<i64>) -> CoreResult<Vec<CustomEdit>> {
         let region = v.text.country.clone().unwrap_or_else(|| self.desk.default_region.clone());
-        custom::check(&self.tx, input, v.branch_id, seq, &region)?.map_err(first_error)
+        let reading = Reading { region: &region, date_order: self.desk.locale.date_order, today: self.today() };
+        custom::check(&self.tx, input, v.branch_id, seq, &reading)?.map_err(first_error)
     }
 
     /// Creates a customer from the form.
