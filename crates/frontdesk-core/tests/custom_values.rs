@@ -127,14 +127,8 @@ fn bad_values_are_refused_naming_the_field_and_nothing_is_written() {
     assert_eq!(d.count("SELECT count(*) FROM custom_values"), 0);
     // The check while typing lists every problem at once.
     let form = with(input("Ann", "Lee", None, None), &[("skin", json!("Oily")), ("patch_test", json!("soon"))]);
-    let fields: Vec<String> = d
-        .store
-        .check_customer(&form, None)
-        .unwrap()
-        .errors
-        .into_iter()
-        .map(|e| code_of(e).0)
-        .collect();
+    let fields: Vec<String> =
+        d.store.check_customer(&form, None).unwrap().errors.into_iter().map(|e| code_of(e).0).collect();
     assert_eq!(fields, ["custom.skin", "custom.patch_test"]);
 }
 
@@ -182,7 +176,10 @@ fn defaults_fill_new_customers_and_required_applies_where_the_field_appears() {
 fn unique_values_belong_to_one_live_customer() {
     let d = desk();
     d.store.add_custom_field(&FieldInput { unique: true, ..field("Membership number", FieldKind::Text) }).unwrap();
-    let ann = d.store.create_customer(&me(), &with(input("Ann", "Lee", None, None), &[("membership_number", json!("M-7"))])).unwrap();
+    let ann = d
+        .store
+        .create_customer(&me(), &with(input("Ann", "Lee", None, None), &[("membership_number", json!("M-7"))]))
+        .unwrap();
     let bob_form = with(input("Bob", "Ray", None, None), &[("membership_number", json!("M-7"))]);
     let e = d.store.create_customer(&me(), &bob_form).unwrap_err();
     assert_eq!(code_of(e), ("custom.membership_number".into(), format!("duplicate of {}", ann.code)));
@@ -202,17 +199,16 @@ fn unique_values_belong_to_one_live_customer() {
 fn branch_scope_and_archived_fields() {
     let d = desk();
     let other = d.store.add_branch("SOH", "Soho").unwrap();
-    d.store
-        .add_custom_field(&FieldInput { branches: vec![other.id], ..field("Locker", FieldKind::Text) })
-        .unwrap();
+    d.store.add_custom_field(&FieldInput { branches: vec![other.id], ..field("Locker", FieldKind::Text) }).unwrap();
     d.store.add_custom_field(&field("Referral source", FieldKind::Text)).unwrap();
-    let e = d
-        .store
-        .create_customer(&me(), &with(input("Ann", "Lee", None, None), &[("locker", json!("12"))]))
-        .unwrap_err();
+    let e =
+        d.store.create_customer(&me(), &with(input("Ann", "Lee", None, None), &[("locker", json!("12"))])).unwrap_err();
     assert_eq!(code_of(e), ("custom.locker".into(), "not_in_branch".into()));
     let soho = CustomerInput { branch_id: Some(other.id), ..input("Sam", "Soho", None, None) };
-    let sam = d.store.create_customer(&me(), &with(soho, &[("locker", json!("12")), ("referral_source", json!("Flyer"))])).unwrap();
+    let sam = d
+        .store
+        .create_customer(&me(), &with(soho, &[("locker", json!("12")), ("referral_source", json!("Flyer"))]))
+        .unwrap();
     assert_eq!(sam.custom.get("locker"), Some(&json!("12")));
 
     // Archived: hidden, kept, refused as input, back when restored.

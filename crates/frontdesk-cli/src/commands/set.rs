@@ -36,11 +36,8 @@ pub(crate) fn run(args: SetArgs, db: &Path) -> Result<(), CoreError> {
             }
             other => other,
         })?;
-        let value = if value.trim().is_empty() {
-            serde_json::Value::Null
-        } else {
-            super::fields::value_for(def.kind, value)
-        };
+        let value =
+            if value.trim().is_empty() { serde_json::Value::Null } else { super::fields::value_for(def.kind, value) };
         input.custom.insert(def.key, value);
     }
     let changes = store.write(|w| w.update_customer(&Actor::new("Command line"), customer.id, &input))?;

@@ -48,8 +48,9 @@ pub(crate) fn of_customer(conn: &Connection, seq: i64, defs: &[FieldDef]) -> Cor
         return Ok(out);
     }
     let mut by_field: BTreeMap<i64, Vec<(i64, Option<String>, Option<f64>)>> = BTreeMap::new();
-    let mut st = conn
-        .prepare_cached("SELECT field_id, item, t, n FROM custom_values WHERE customer_seq = ?1 ORDER BY field_id, item")?;
+    let mut st = conn.prepare_cached(
+        "SELECT field_id, item, t, n FROM custom_values WHERE customer_seq = ?1 ORDER BY field_id, item",
+    )?;
     let rows = st.query_map([seq], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
     for row in rows {
         let (field, value) = row?;
@@ -99,7 +100,12 @@ pub(crate) fn put(conn: &Connection, seq: i64, def: &FieldDef, value: Option<&St
 /// The live (not archived) customer other than `except` who holds `value` in `def`, if any.
 /// Text is compared as stored (email values are kept in lower case, phones in E.164), so the
 /// field's index answers it.
-pub(crate) fn holder(conn: &Connection, def: &FieldDef, value: &Stored, except: Option<i64>) -> CoreResult<Option<i64>> {
+pub(crate) fn holder(
+    conn: &Connection,
+    def: &FieldDef,
+    value: &Stored,
+    except: Option<i64>,
+) -> CoreResult<Option<i64>> {
     let found = match value {
         Stored::Text(t) => conn
             .prepare_cached(

@@ -121,7 +121,9 @@ pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> Cor
                 Ok(d) => d,
                 Err(_) => match crate::locale::dates::parse(&t, reading.date_order, reading.today) {
                     Ok(crate::locale::dates::Written::Date(d)) => d,
-                    Ok(_) => return Err(bad("invalid_date", format!("\"{t}\" has a time; {} takes a date.", def.label))),
+                    Ok(_) => {
+                        return Err(bad("invalid_date", format!("\"{t}\" has a time; {} takes a date.", def.label)))
+                    }
                     Err(why) => return Err(bad("invalid_date", why)),
                 },
             };

@@ -242,7 +242,8 @@ impl Writer<'_> {
             Some(v) => {
                 let desk = self.desk();
                 let today = crate::clock::ms_to_datetime(self.now_ms).date_naive();
-                let reading = super::Reading { region: &desk.default_region, date_order: desk.locale.date_order, today };
+                let reading =
+                    super::Reading { region: &desk.default_region, date_order: desk.locale.date_order, today };
                 let checked = super::values::check(&def, v, &reading).map_err(|e| match e {
                     CoreError::Validation { code, message, .. } => {
                         CoreError::Validation { field: "default_value".into(), code, message }

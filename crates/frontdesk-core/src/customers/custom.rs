@@ -100,7 +100,10 @@ pub(crate) fn check(
             }
             if let (true, Some(value)) = (def.unique, &new) {
                 if let Some(holder) = custom_fields::holder(conn, &def, value, seq)? {
-                    errors.push(CoreError::Duplicate { field: name(&def), existing: super::read::reference(conn, holder)? });
+                    errors.push(CoreError::Duplicate {
+                        field: name(&def),
+                        existing: super::read::reference(conn, holder)?,
+                    });
                     continue;
                 }
             }
@@ -130,7 +133,11 @@ pub(crate) fn write(conn: &Connection, seq: i64, edits: &[CustomEdit]) -> CoreRe
 
 /// The required fields (that apply to the customer's branch) the customer has no value in:
 /// what the profile marks as missing.
-pub(crate) fn missing(conn: &Connection, branch: BranchId, values: &BTreeMap<String, Value>) -> CoreResult<Vec<String>> {
+pub(crate) fn missing(
+    conn: &Connection,
+    branch: BranchId,
+    values: &BTreeMap<String, Value>,
+) -> CoreResult<Vec<String>> {
     Ok(custom_fields::all_defs(conn)?
         .into_iter()
         .filter(|d| d.required && !d.archived && (d.branches.is_empty() || d.branches.contains(&branch)))
@@ -145,7 +152,10 @@ pub(crate) fn clash(conn: &Connection, seq: i64) -> CoreResult<Option<CoreError>
     for def in custom_fields::all_defs(conn)?.into_iter().filter(|d| d.unique) {
         if let Some(value) = custom_fields::get_value(conn, seq, &def)? {
             if let Some(holder) = custom_fields::holder(conn, &def, &value, Some(seq))? {
-                return Ok(Some(CoreError::Duplicate { field: name(&def), existing: super::read::reference(conn, holder)? }));
+                return Ok(Some(CoreError::Duplicate {
+                    field: name(&def),
+                    existing: super::read::reference(conn, holder)?,
+                }));
             }
         }
     }
