@@ -12,8 +12,11 @@ use super::model::{FieldDef, FieldKind};
 use super::values::Stored;
 use crate::error::CoreResult;
 
+/// A `custom_values` row: (item, t, n).
+type ValueRow = (i64, Option<String>, Option<f64>);
+
 /// `custom_values` rows of one customer and field, as kept.
-fn from_rows(def: &FieldDef, rows: &[(i64, Option<String>, Option<f64>)]) -> Option<Stored> {
+fn from_rows(def: &FieldDef, rows: &[ValueRow]) -> Option<Stored> {
     if rows.is_empty() {
         return None;
     }
@@ -47,7 +50,7 @@ pub(crate) fn of_customer(conn: &Connection, seq: i64, defs: &[FieldDef]) -> Cor
     if defs.is_empty() {
         return Ok(out);
     }
-    let mut by_field: BTreeMap<i64, Vec<(i64, Option<String>, Option<f64>)>> = BTreeMap::new();
+    let mut by_field: BTreeMap<i64, Vec<ValueRow>> = BTreeMap::new();
     let mut st = conn.prepare_cached(
         "SELECT field_id, item, t, n FROM custom_values WHERE customer_seq = ?1 ORDER BY field_id, item",
     )?;
@@ -69,7 +72,7 @@ pub(crate) fn get(conn: &Connection, seq: i64, def: &FieldDef) -> CoreResult<Opt
     let mut st = conn.prepare_cached(
         "SELECT item, t, n FROM custom_values WHERE customer_seq = ?1 AND field_id = ?2 ORDER BY item",
     )?;
-    let rows: Vec<(i64, Option<String>, Option<f64>)> =
+    let rows: Vec<ValueRow> =
         st.query_map(params![seq, def.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     Ok(from_rows(def, &rows))
 }
