@@ -81,8 +81,9 @@ pub(crate) struct ImportArgs {
     /// Country for phone numbers written without a country code (e.g. GB).
     #[arg(long)]
     pub(crate) region: Option<String>,
-    /// Map a column explicitly: --map 'Mobile Phone=phone' (`extra` keeps a column as a
-    /// labelled line in remarks, `ignore` skips it).
+    /// Map a column explicitly: --map 'Mobile Phone=phone', or to a customer field: --map
+    /// 'Patch test=custom.patch_test' (`extra` keeps a column as a labelled line in remarks,
+    /// `ignore` skips it).
     #[arg(long = "map", value_name = "HEADER=FIELD")]
     pub(crate) mappings: Vec<String>,
     /// How numeric dates are written: dmy (14/03/1988), mdy (03/14/1988) or ymd. Default:
@@ -96,6 +97,9 @@ pub(crate) struct ImportArgs {
     /// 'Leeds City=leeds'. A name not mapped that the desk lacks becomes a new branch.
     #[arg(long = "branch-map", value_name = "NAME=BRANCH")]
     pub(crate) branch_map: Vec<String>,
+    /// Make a new text field (named as its header) for each column that goes nowhere.
+    #[arg(long = "create-fields")]
+    pub(crate) create_fields: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -183,6 +183,7 @@ where
     let Callbacks { progress, rejected: on_reject, kept: on_kept } = tell;
     let desk = store.desk();
     let region = region.to_string();
+    let region_for_custom = region.clone();
     let today = ms_to_datetime(store.sources().clock.now_ms()).date_naive();
     let default_branch = desk.branch_id;
     let mut report = BulkReport::default();
@@ -221,8 +222,10 @@ where
                     w.defer_search_index();
                     let mut written = 0u64;
                     let mut seqs: Option<(i64, i64)> = None;
-                    for (row, checked) in pending.drain(..) {
-                        match checked.and_then(|(v, keys)| write_one(w, actor, import_id, &row, v, keys, branches)) {
+                    let defs = crate::custom_fields::all_defs(w.conn())?;
+                    for (mut row, checked) in pending.drain(..) {
+                        let to = Target { actor, import_id, defs: &defs, region: &region_for_custom };
+                        match checked.and_then(|(v, keys)| write_one(w, &to, &mut row, v, keys, branches)) {
                             Ok(Written { seq, code, name, shares }) => {
                                 written += 1;
                                 lines_by_seq.push((seq, row.line));
@@ -454,15 +457,24 @@ fn same_number(e164: &str, raw: &str) -> bool {
     r.len() >= 4 && e.ends_with(r)
 }
 
+/// What every row of a batch is written with.
+struct Target<'a> {
+    actor: &'a Actor,
+    import_id: Option<i64>,
+    /// The custom fields (a file's values for them are checked as each row is written).
+    defs: &'a [crate::custom_fields::FieldDef],
+    region: &'a str,
+}
+
 fn write_one(
     w: &mut Writer<'_>,
-    actor: &Actor,
-    import_id: Option<i64>,
-    row: &BulkRow,
+    to: &Target<'_>,
+    row: &mut BulkRow,
     mut v: ValidCustomer,
     keys: IndexKeys,
     branches: &mut Branches,
 ) -> CoreResult<Written> {
+    let (actor, import_id) = (to.actor, to.import_id);
     // An email or phone an earlier row of this import holds: both keep it, marked shared. One
     // a customer of the desk already held refuses the row (and refused that earlier row too).
     let mut shares: Vec<(String, String, i64, crate::error::CustomerRef)> = Vec::new();
@@ -507,7 +519,30 @@ fn write_one(
         consent_by: row.consent_by.clone(),
         keys: Some(keys),
     };
+    // Custom values that do not validate are left out, reported and kept in remarks, as the
+    // standard fields' are.
+    let mut custom = Vec::new();
+    if !row.input.custom.is_empty() {
+        let region = v.text.country.clone().unwrap_or_else(|| to.region.to_string());
+        let desk = w.desk();
+        let today = ms_to_datetime(w.now_ms()).date_naive();
+        let reading = crate::custom_fields::Reading { region: &region, date_order: desk.locale.date_order, today };
+        let (edits, left_out) =
+            crate::customers::check_imported_custom(w.conn(), to.defs, &row.input, v.branch_id, &reading)?;
+        let mut lines = Vec::new();
+        for l in left_out {
+            if !l.value.trim().is_empty() {
+                lines.push(format!("Not valid when imported, left out — {}: {}", l.label, l.value.trim()));
+            }
+            row.notices.push(Notice { field: l.field, code: l.code, value: l.value, reason: l.reason });
+        }
+        if !lines.is_empty() {
+            v.remarks = Some(v.remarks.take().into_iter().chain(lines).collect::<Vec<_>>().join("\n"));
+        }
+        custom = edits;
+    }
     let done = w.insert_customer(actor, &v, &opts)?;
+    crate::customers::write_custom(w.conn(), done.seq, &custom)?;
     // Only a row the report names needs its name.
     let named = !row.notices.is_empty() || !shares.is_empty();
     let name = if named { crate::customers::display_name(&v.first_name, &v.last_name) } else { String::new() };

@@ -43,6 +43,9 @@ pub struct ImportChoice {
     pub branch: Option<String>,
     /// `(branch name in the file, desk branch code)`.
     pub branch_map: Vec<(String, String)>,
+    /// Columns that go nowhere become new text fields.
+    #[serde(default)]
+    pub create_fields: bool,
 }
 
 fn options(desk: &Desk, path: &str, choice: ImportChoice) -> CoreResult<(PathBuf, ImportOptions)> {
@@ -57,6 +60,7 @@ fn options(desk: &Desk, path: &str, choice: ImportChoice) -> CoreResult<(PathBuf
         date_order: choice.date_order,
         branch: choice.branch,
         branch_map: choice.branch_map,
+        create_fields: choice.create_fields,
     };
     Ok((PathBuf::from(path), opts))
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use frontdesk_core::custom_fields::{FieldDef, FieldInput, FieldKind};
+use frontdesk_core::custom_fields::{FieldDef, FieldInput};
 use frontdesk_core::{CoreError, Store};
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
         FieldsCommand::Add { label, kind, key, options, settings, json } => {
             let store = open(db)?;
             let mut input = FieldInput { label, kind: Some(kind), key, options, ..Default::default() };
-            apply(&store, &mut input, kind, settings)?;
+            apply(&store, &mut input, settings)?;
             done(&store.add_custom_field(&input)?, json)
         }
         FieldsCommand::Edit { field, label, kind, settings, json } => {
@@ -42,7 +42,7 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
             }
             let kind = kind.unwrap_or(def.kind);
             input.kind = Some(kind);
-            apply(&store, &mut input, kind, settings)?;
+            apply(&store, &mut input, settings)?;
             done(&store.edit_custom_field(&def.key, &input)?, json)
         }
         FieldsCommand::Option { field, what } => {
@@ -77,7 +77,7 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
 }
 
 /// The flags given, over `input`.
-fn apply(store: &Store, input: &mut FieldInput, kind: FieldKind, s: FieldSettings) -> Result<(), CoreError> {
+fn apply(store: &Store, input: &mut FieldInput, s: FieldSettings) -> Result<(), CoreError> {
     let text = |v: String| Some(v).filter(|v| !v.trim().is_empty());
     if let Some(r) = s.required {
         input.required = r;
@@ -86,7 +86,7 @@ fn apply(store: &Store, input: &mut FieldInput, kind: FieldKind, s: FieldSetting
         input.help = text(h);
     }
     if let Some(d) = s.default {
-        input.default_value = text(d).map(|d| value_for(kind, &d));
+        input.default_value = text(d).map(Value::String);
     }
     if let Some(sec) = s.section {
         input.section = text(sec);
@@ -114,15 +114,6 @@ fn apply(store: &Store, input: &mut FieldInput, kind: FieldKind, s: FieldSetting
         };
     }
     Ok(())
-}
-
-/// A value as typed on the command line, for a field of `kind` (several options: commas).
-pub(crate) fn value_for(kind: FieldKind, text: &str) -> Value {
-    if kind == FieldKind::Choices {
-        Value::Array(text.split(',').map(|o| Value::String(o.trim().to_string())).filter(|o| o != "").collect())
-    } else {
-        Value::String(text.to_string())
-    }
 }
 
 fn done(def: &FieldDef, json: bool) -> Result<(), CoreError> {

@@ -11,7 +11,7 @@ use crate::desk::open;
 use crate::output::bar;
 
 pub(crate) fn run(args: ImportArgs, db: &Path) -> Result<(), CoreError> {
-    let ImportArgs { file, region, mappings, date_order, branch, branch_map, json } = args;
+    let ImportArgs { file, region, mappings, date_order, branch, branch_map, create_fields, json } = args;
     let pairs = |flag: &str, field: &str, list: Vec<String>, form: &str| {
         list.into_iter()
             .map(|m| match m.split_once('=') {
@@ -39,7 +39,7 @@ pub(crate) fn run(args: ImportArgs, db: &Path) -> Result<(), CoreError> {
     }
     let store = open(db)?;
     let date_order = date_order.map(|o| frontdesk_core::locale::DateOrder::parse("date-order", &o)).transpose()?;
-    let opts = ImportOptions { region, mappings: maps, actor: None, date_order, branch, branch_map };
+    let opts = ImportOptions { region, mappings: maps, actor: None, date_order, branch, branch_map, create_fields };
     let pb = if json { ProgressBar::hidden() } else { bar(0, "importing") };
     let report = import_csv(&store, &file, &opts, &mut |done, total| {
         pb.set_length(total);
@@ -72,6 +72,9 @@ pub(crate) fn run(args: ImportArgs, db: &Path) -> Result<(), CoreError> {
                     "{who} imported without a value that was not valid (a birthday, an email…); each value is listed with its line, field and reason in {f}, and kept in the customer's remarks, to fix on the customer"
                 );
             }
+        }
+        if !report.new_fields.is_empty() {
+            outln!("New customer fields (text), named as their columns: {}", report.new_fields.join(", "));
         }
         if !report.new_branches.is_empty() {
             outln!("New branches, named in the file: {}", report.new_branches.join(", "));

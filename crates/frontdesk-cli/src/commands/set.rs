@@ -36,8 +36,12 @@ pub(crate) fn run(args: SetArgs, db: &Path) -> Result<(), CoreError> {
             }
             other => other,
         })?;
-        let value =
-            if value.trim().is_empty() { serde_json::Value::Null } else { super::fields::value_for(def.kind, value) };
+        // The core reads each kind from text (choices split on | ; or ,).
+        let value = if value.trim().is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::Value::String(value.to_string())
+        };
         input.custom.insert(def.key, value);
     }
     let changes = store.write(|w| w.update_customer(&Actor::new("Command line"), customer.id, &input))?;

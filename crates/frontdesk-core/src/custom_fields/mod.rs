@@ -10,6 +10,7 @@ mod values;
 mod write;
 
 pub use model::{FieldDef, FieldInput, FieldKind, FieldOption, Place};
+pub use stored::as_text;
 pub use write::key_from_label;
 
 pub(crate) use stored::{get as get_value, holder, of_customer, put as put_value, shown};

@@ -44,6 +44,17 @@ pub(crate) fn shown(def: &FieldDef, stored: &Stored) -> Value {
     }
 }
 
+/// A value as a cell of a file: text as it is, yes/no, a number, options joined by ` | `.
+pub fn as_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => (if *b { "yes" } else { "no" }).to_string(),
+        Value::Array(items) => items.iter().map(as_text).collect::<Vec<_>>().join(" | "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// The customer's values of `defs`, by field key.
 pub(crate) fn of_customer(conn: &Connection, seq: i64, defs: &[FieldDef]) -> CoreResult<BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();

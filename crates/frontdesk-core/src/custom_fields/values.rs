@@ -150,8 +150,13 @@ pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> Cor
             Stored::Number(if b { 1.0 } else { 0.0 })
         }
         FieldKind::Choice | FieldKind::Choices => {
+            let is_option = |t: &str| def.options.iter().any(|o| o.label.eq_ignore_ascii_case(t.trim()));
             let wanted: Vec<String> = match value {
                 Value::Array(items) => items.iter().filter_map(text).collect(),
+                // A file's cell: one option (its label may hold a comma), else several.
+                Value::String(s) if def.kind == FieldKind::Choices && !is_option(s) => {
+                    s.split(['|', ';', ',']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
+                }
                 other => text(other).into_iter().collect(),
             };
             if def.kind == FieldKind::Choice && wanted.len() > 1 {

@@ -21,7 +21,15 @@ pub(crate) struct CustomEdit {
     new: Option<Stored>,
 }
 
-/// Where the form was typed decides which required fields it must fill.
+/// How the values arrive: typed in a form (which decides the required fields it must fill; a
+/// new customer gets the defaults) or read from a file (neither: a file records what was, a
+/// default would invent it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Saving {
+    Form,
+    Import,
+}
+
 fn place_of(input: &CustomerInput) -> Place {
     if input.quick_create {
         Place::QuickCreate
@@ -37,14 +45,16 @@ fn name(def: &FieldDef) -> String {
 
 /// Checks the form's custom values for a customer in `branch` (`seq`: the one being edited;
 /// `None`: a new one, who gets the fields' defaults). Every problem is returned, in form order.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn check(
     conn: &Connection,
+    defs: &[FieldDef],
     input: &CustomerInput,
     branch: BranchId,
     seq: Option<i64>,
     reading: &Reading<'_>,
+    saving: Saving,
 ) -> CoreResult<Result<Vec<CustomEdit>, Vec<CoreError>>> {
-    let defs = custom_fields::all_defs(conn)?;
     let mut errors = Vec::new();
     let mut given: BTreeMap<String, &Value> = BTreeMap::new();
     for (key, value) in &input.custom {
@@ -61,7 +71,7 @@ pub(crate) fn check(
     }
     let place = place_of(input);
     let mut edits = Vec::new();
-    for def in defs {
+    for def in defs.iter().cloned() {
         let old = match seq {
             Some(seq) => custom_fields::get_value(conn, seq, &def)?,
             None => None,
@@ -75,7 +85,7 @@ pub(crate) fn check(
                     continue;
                 }
             },
-            None if seq.is_none() && applies => match &def.default_value {
+            None if seq.is_none() && applies && saving == Saving::Form => match &def.default_value {
                 Some(default) => custom_fields::check_value(&def, default, reading).unwrap_or(None),
                 None => None,
             },
@@ -108,7 +118,7 @@ pub(crate) fn check(
                 }
             }
         }
-        if def.required && applies && def.shown_in.contains(&place) && new.is_none() {
+        if saving == Saving::Form && def.required && applies && def.shown_in.contains(&place) && new.is_none() {
             errors.push(CoreError::validation(&name(&def), "required", format!("{} is required.", def.label)));
             continue;
         }
@@ -160,4 +170,55 @@ pub(crate) fn clash(conn: &Connection, seq: i64) -> CoreResult<Option<CoreError>
         }
     }
     Ok(None)
+}
+
+/// A file's value left out of a customer because it did not validate.
+#[derive(Debug, Clone)]
+pub(crate) struct LeftOut {
+    /// `custom.<key>`
+    pub field: String,
+    pub label: String,
+    pub code: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// A file's custom values for a new customer in `branch`: those that do not validate (or that
+/// a live customer already holds, for a unique field) are left out and returned, so the rest of
+/// the row is written.
+pub(crate) fn check_import(
+    conn: &Connection,
+    defs: &[FieldDef],
+    input: &CustomerInput,
+    branch: BranchId,
+    reading: &Reading<'_>,
+) -> CoreResult<(Vec<CustomEdit>, Vec<LeftOut>)> {
+    let mut input = CustomerInput { custom: input.custom.clone(), ..Default::default() };
+    let mut left_out = Vec::new();
+    loop {
+        match check(conn, defs, &input, branch, None, reading, Saving::Import)? {
+            Ok(edits) => return Ok((edits, left_out)),
+            Err(errors) => {
+                let before = input.custom.len();
+                for e in errors {
+                    let (field, code, reason) = match e {
+                        CoreError::Validation { field, code, message } => (field, code, message),
+                        CoreError::Duplicate { field, existing } => {
+                            let reason =
+                                format!("{} ({}) already has this value.", existing.display_name, existing.code);
+                            (field, "duplicate".to_string(), reason)
+                        }
+                        other => return Err(other),
+                    };
+                    let key = field.strip_prefix(custom_fields::PREFIX).unwrap_or(&field).to_string();
+                    let value = input.custom.remove(&key).map(|v| custom_fields::as_text(&v)).unwrap_or_default();
+                    let label = defs.iter().find(|d| d.key == key).map_or(key.clone(), |d| d.label.clone());
+                    left_out.push(LeftOut { field, label, code, value, reason });
+                }
+                if input.custom.len() == before {
+                    return Err(CoreError::validation("custom", "invalid", "The row's custom values are not valid."));
+                }
+            }
+        }
+    }
 }

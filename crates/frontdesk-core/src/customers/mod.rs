@@ -20,7 +20,7 @@ pub use timeline::{FieldChange, Subject, TimelineEvent};
 pub use valid::{validate_customer, ValidCustomer};
 pub use write::{Imported, InsertOptions};
 
-pub(crate) use custom::missing as missing_custom;
+pub(crate) use custom::{check_import as check_imported_custom, missing as missing_custom, write as write_custom};
 pub(crate) use read::{customer_from_row, find};
 pub(crate) use timeline::encode_about;
 pub(crate) use timeline::{page as timeline_page, status_history};

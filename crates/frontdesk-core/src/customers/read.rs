@@ -315,7 +315,9 @@ impl Store {
                 date_order: r.desk.locale.date_order,
                 today: ms_to_datetime(r.now_ms).date_naive(),
             };
-            Ok(super::custom::check(r.conn, input, branch, seq, &reading)?.err().unwrap_or_default())
+            let defs = crate::custom_fields::all_defs(r.conn)?;
+            let saving = super::custom::Saving::Form;
+            Ok(super::custom::check(r.conn, &defs, input, branch, seq, &reading, saving)?.err().unwrap_or_default())
         })?);
         let owners = self.contact_owners(input.email.as_deref(), input.phone.as_deref(), region.as_deref(), except)?;
         Ok(CustomerCheck { errors, owners })

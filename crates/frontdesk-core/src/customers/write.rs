@@ -6,7 +6,7 @@
 use rusqlite::{params, OptionalExtension, ToSql};
 use serde_json::{json, Value};
 
-use super::custom::{self, CustomEdit};
+use super::custom::{self, CustomEdit, Saving};
 use super::fields::TEXT_FIELDS;
 use super::model::{Actor, Customer, CustomerInput, CustomerStatus};
 use super::read::{self, EMAIL_SHARED, PHONE_SHARED};
@@ -161,7 +161,8 @@ impl Writer<'_> {
     fn custom_edits(&self, input: &CustomerInput, v: &ValidCustomer, seq: Option<i64>) -> CoreResult<Vec<CustomEdit>> {
         let region = v.text.country.clone().unwrap_or_else(|| self.desk.default_region.clone());
         let reading = Reading { region: &region, date_order: self.desk.locale.date_order, today: self.today() };
-        custom::check(&self.tx, input, v.branch_id, seq, &reading)?.map_err(first_error)
+        let defs = crate::custom_fields::all_defs(&self.tx)?;
+        custom::check(&self.tx, &defs, input, v.branch_id, seq, &reading, Saving::Form)?.map_err(first_error)
     }
 
     /// Creates a customer from the form.

@@ -105,20 +105,33 @@ pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mu
     let mut st = r.conn().prepare(&sql)?;
     let mut rows = st.query([])?;
     let mut n = 0u64;
+    // The business's own fields: one column each, headed by its label, after the standard ones.
+    let defs = r.custom_fields(false)?;
+    let read = |row: &rusqlite::Row<'_>| -> CoreResult<Customer> {
+        let (seq, mut c) = crate::customers::customer_from_row(row)?;
+        if !defs.is_empty() {
+            c.custom = crate::custom_fields::of_customer(r.conn(), seq, &defs)?;
+        }
+        Ok(c)
+    };
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            let mut header = columns();
+            let mut header: Vec<&str> = columns();
             if archived {
                 header.push("archived_at");
             }
+            header.extend(defs.iter().map(|d| d.label.as_str()));
             w.write_record(&header).map_err(io_err)?;
             while let Some(row) = rows.next()? {
-                let (_, c) = crate::customers::customer_from_row(row)?;
+                let c = read(row)?;
                 let mut fields = record(&c);
                 if archived {
                     fields.push(c.archived_at.map(|a| time(&a)).unwrap_or_default());
                 }
+                fields.extend(
+                    defs.iter().map(|d| c.custom.get(&d.key).map(crate::custom_fields::as_text).unwrap_or_default()),
+                );
                 w.write_record(fields).map_err(io_err)?;
                 n += 1;
             }
@@ -126,7 +139,7 @@ pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mu
         }
         Format::Json => {
             while let Some(row) = rows.next()? {
-                let (_, c) = crate::customers::customer_from_row(row)?;
+                let c = read(row)?;
                 serde_json::to_writer(&mut *out, &c).map_err(io_err)?;
                 out.write_all(b"\n").map_err(io_err)?;
                 n += 1;

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::columns::header_key;
+use crate::custom_fields::FieldDef;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::CustomerId;
 
@@ -90,6 +92,8 @@ pub(super) struct Plan {
     pub(super) branch_names: Vec<(String, u64)>,
     pub(super) lines: std::sync::Arc<Lines>,
     pub(super) columns: Vec<Option<&'static str>>,
+    /// The custom field (key) each column goes to, if any (its `columns` entry is then `None`).
+    pub(super) custom: Vec<Option<String>>,
     pub(super) headers: Vec<String>,
     pub(super) rows: u64,
     /// How each date column is read, in column order.
@@ -111,7 +115,20 @@ pub struct DateColumn {
 }
 
 /// Reads the whole file once without writing: encoding, header, row lengths.
-pub(super) fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale::DateOrder) -> CoreResult<Plan> {
+/// The custom field `target` names (`custom.<key or label>`), if it is one of `defs`.
+fn custom_target<'d>(target: &str, defs: &'d [FieldDef]) -> Option<&'d FieldDef> {
+    let name = header_key(target.trim().strip_prefix(crate::custom_fields::PREFIX)?);
+    defs.iter().find(|d| header_key(&d.key) == name || header_key(&d.label) == name)
+}
+
+/// Reads the whole file once without writing: encoding, header, row lengths. `defs`: the
+/// desk's live custom fields, which columns headed by their label or key go to.
+pub(super) fn plan(
+    path: &Path,
+    opts: &ImportOptions,
+    desk_order: crate::locale::DateOrder,
+    defs: &[FieldDef],
+) -> CoreResult<Plan> {
     let mut bytes = Vec::new();
     File::open(path)
         .and_then(|f| BufReader::new(f).take(64 * 1024).read_to_end(&mut bytes))
@@ -156,7 +173,22 @@ pub(super) fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale:
                 ));
             }
         }
-        if !fields().contains(&f.as_str()) && !MORE_TARGETS.contains(&f.as_str()) {
+        if f.trim().starts_with(crate::custom_fields::PREFIX) && custom_target(f, defs).is_none() {
+            let names: Vec<String> = defs.iter().map(|d| format!("custom.{}", d.key)).collect();
+            return Err(CoreError::validation(
+                "map",
+                "unknown_field",
+                if names.is_empty() {
+                    format!("{h}={f}: the desk has no customer fields yet; add one in Settings → Customer fields or `frontdesk fields add`, or import with --create-fields.")
+                } else {
+                    format!("{h}={f}: there is no customer field \"{f}\"; the desk's are {}.", names.join(", "))
+                },
+            ));
+        }
+        if !f.trim().starts_with(crate::custom_fields::PREFIX)
+            && !fields().contains(&f.as_str())
+            && !MORE_TARGETS.contains(&f.as_str())
+        {
             return Err(CoreError::validation(
                 "map",
                 "unknown_field",
@@ -174,17 +206,31 @@ pub(super) fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale:
             ));
         }
     }
-    let mut columns: Vec<Option<&'static str>> = headers
+    // A column headed by a custom field's label or key goes to it (before the aliases of other
+    // systems' headers: the business named the field, and its own exports head it so).
+    let custom: Vec<Option<String>> = headers
         .iter()
         .map(|h| match overrides.get(&h.to_lowercase()) {
+            Some(f) => custom_target(f, defs).map(|d| d.key.clone()),
+            None => custom_target(&format!("{}{h}", crate::custom_fields::PREFIX), defs).map(|d| d.key.clone()),
+        })
+        .collect();
+    let mut columns: Vec<Option<&'static str>> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match overrides.get(&h.to_lowercase()) {
+            _ if custom[i].is_some() => None,
             Some(f) if f == "ignore" => None,
             Some(f) => fields().iter().chain(MORE_TARGETS).copied().find(|x| x == f),
             None => alias(h).filter(|t| *t != "ignore"),
         })
         .collect();
     // Known figures another system computed (visits, spend): left out, and said so apart.
-    let computed: Vec<bool> =
-        headers.iter().map(|h| !overrides.contains_key(&h.to_lowercase()) && alias(h) == Some("ignore")).collect();
+    let computed: Vec<bool> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| custom[i].is_none() && !overrides.contains_key(&h.to_lowercase()) && alias(h) == Some("ignore"))
+        .collect();
     // When two columns map to the same field, one the user mapped with --map wins; otherwise
     // the first.
     let explicit: Vec<bool> = headers.iter().map(|h| overrides.contains_key(&h.to_lowercase())).collect();
@@ -295,6 +341,7 @@ pub(super) fn plan(path: &Path, opts: &ImportOptions, desk_order: crate::locale:
         branch_names,
         lines: std::sync::Arc::new(lines),
         columns,
+        custom,
         headers,
         rows,
         dates,
@@ -352,4 +399,21 @@ pub(super) fn csv_error(path: &Path, e: csv::Error, lines: &Lines) -> CoreError 
             format!("{} cannot be read as CSV: {e}; nothing was imported.", path.display()),
         ),
     }
+}
+
+/// The columns `--create-fields` makes a new text field for: those with no target that the
+/// user did not choose to leave out (and not an errors file's own columns).
+pub(super) fn columns_for_new_fields(plan: &Plan, opts: &ImportOptions) -> Vec<usize> {
+    if !opts.create_fields {
+        return Vec::new();
+    }
+    (0..plan.headers.len())
+        .filter(|&i| plan.columns[i].is_none() && plan.custom[i].is_none() && !plan.computed[i])
+        .filter(|&i| {
+            let h = plan.headers[i].trim();
+            !h.is_empty()
+                && !ERROR_COLUMNS.contains(&h)
+                && !opts.mappings.iter().any(|(m, _)| m.trim().eq_ignore_ascii_case(h))
+        })
+        .collect()
 }

@@ -42,6 +42,41 @@ pub struct ImportOptions {
     /// `(name in the file, desk branch code or name)`: rows naming the first go to the second.
     /// A name not listed that the desk has no branch for becomes a new branch.
     pub branch_map: Vec<(String, String)>,
+    /// Columns that go nowhere become new text fields, headed as the column is.
+    pub create_fields: bool,
+}
+
+/// The file's plan with the desk's custom fields; with `create` and
+/// [`ImportOptions::create_fields`], the columns that go nowhere first become new text fields
+/// (all in one transaction) and are planned again.
+fn planned(store: &Store, path: &Path, opts: &ImportOptions, create: bool) -> CoreResult<(Plan, Vec<String>)> {
+    let order = store.desk().locale.date_order;
+    let plan = file::plan(path, opts, order, &store.custom_fields(false)?)?;
+    if create {
+        // No field is made for a file that cannot be imported.
+        require_name(path, &plan)?;
+    }
+    let new = columns_for_new_fields(&plan, opts);
+    if !create || new.is_empty() {
+        return Ok((plan, Vec::new()));
+    }
+    store.write(|w| {
+        for &i in &new {
+            let input =
+                crate::custom_fields::FieldInput { label: plan.headers[i].trim().to_string(), ..Default::default() };
+            w.add_custom_field(&input).map_err(|e| match e {
+                CoreError::Validation { field, code, message } => CoreError::Validation {
+                    field: "create_fields".into(),
+                    code,
+                    message: format!("Column \"{}\" cannot become a field ({field}): {message}", plan.headers[i]),
+                },
+                other => other,
+            })?;
+        }
+        Ok(())
+    })?;
+    let labels = new.iter().map(|&i| plan.headers[i].trim().to_string()).collect();
+    Ok((file::plan(path, opts, order, &store.custom_fields(false)?)?, labels))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +107,8 @@ pub struct ImportReport {
     pub first_kept_without: Vec<KeptWithout>,
     /// Branches the file named that the desk did not have: created for its rows.
     pub new_branches: Vec<String>,
+    /// Customer fields made for columns that went nowhere (`create_fields`), by label.
+    pub new_fields: Vec<String>,
     /// Rows holding an email or phone an earlier row of the file holds: all imported, the
     /// contact marked shared on each (a desk customer holding it refuses them all instead).
     pub shared_in_file: u64,
@@ -159,7 +196,7 @@ pub fn import_csv(
     progress: &mut dyn FnMut(u64, u64),
 ) -> CoreResult<ImportReport> {
     let started = std::time::Instant::now();
-    let plan = plan(path, opts, store.desk().locale.date_order)?;
+    let (plan, new_fields) = planned(store, path, opts, true)?;
     require_name(path, &plan)?;
     let region = region(store, opts)?;
     let how = reading(store, &plan, opts)?;
@@ -207,15 +244,23 @@ pub fn import_csv(
         write_errors(path, &err_path, &plan, rejects, &kept)?;
         Some(err_path.display().to_string())
     };
-    let mapping =
-        plan.headers.iter().zip(&plan.columns).filter_map(|(h, c)| c.map(|c| (h.clone(), c.to_string()))).collect();
+    let mapping = (0..plan.headers.len())
+        .filter_map(|i| {
+            let target = plan.columns[i]
+                .map(str::to_string)
+                .or_else(|| plan.custom[i].as_ref().map(|k| format!("{}{k}", crate::custom_fields::PREFIX)))?;
+            Some((plan.headers[i].clone(), target))
+        })
+        .collect();
     // Not listed: the columns an errors file adds in front of the rows (see `write_errors`).
     let ignored_columns = plan
         .headers
         .iter()
         .enumerate()
         .zip(&plan.columns)
-        .filter(|((i, h), c)| c.is_none() && !plan.computed[*i] && !ERROR_COLUMNS.contains(&h.as_str()))
+        .filter(|((i, h), c)| {
+            c.is_none() && plan.custom[*i].is_none() && !plan.computed[*i] && !ERROR_COLUMNS.contains(&h.as_str())
+        })
         .filter(|((_, h), _)| {
             !opts.mappings.iter().any(|(m, f)| f.trim() == "ignore" && m.trim().eq_ignore_ascii_case(h))
         })
@@ -244,6 +289,7 @@ pub fn import_csv(
         shared_in_file: report.shared.len() as u64,
         first_shared_in_file: report.shared.iter().take(FIRST_REJECTIONS).cloned().collect(),
         new_branches: report.new_branches,
+        new_fields,
         took_ms: started.elapsed().as_millis() as u64,
     })
 }
@@ -278,7 +324,7 @@ fn read_rows(path: &Path, plan: &Plan, how: Reading) -> CoreResult<impl Iterator
 /// writing nothing: the part of an import before its writes (uniqueness is not checked).
 /// Returns (rows, rows that would be rejected). Measures that part (`frontdesk-bench import --parts`).
 pub fn check_csv(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<(u64, u64)> {
-    let plan = plan(path, opts, store.desk().locale.date_order)?;
+    let (plan, _) = planned(store, path, opts, false)?;
     require_name(path, &plan)?;
     let region = region(store, opts)?;
     let how = reading(store, &plan, opts)?;

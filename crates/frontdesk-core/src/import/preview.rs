@@ -52,7 +52,8 @@ pub struct FileBranch {
 
 /// Reads `path` as [`import_csv`] would with `opts`, writing nothing.
 pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<ImportPreview> {
-    let plan = plan(path, opts, store.desk().locale.date_order)?;
+    let (plan, _) = planned(store, path, opts, false)?;
+    let new_fields = columns_for_new_fields(&plan, opts);
     reading(store, &plan, opts)?;
     let problem = require_name(path, &plan).err().map(|e| match e {
         CoreError::File { message, .. } => message,
@@ -64,8 +65,17 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let target = plan.columns[i].unwrap_or("ignore").to_string();
-            let why = if chosen(h) {
+            let target = match (&plan.columns[i], &plan.custom[i]) {
+                (Some(c), _) => c.to_string(),
+                (None, Some(key)) => format!("{}{key}", crate::custom_fields::PREFIX),
+                _ if new_fields.contains(&i) => {
+                    format!("{}{}", crate::custom_fields::PREFIX, crate::custom_fields::key_from_label(h))
+                }
+                _ => "ignore".to_string(),
+            };
+            let why = if new_fields.contains(&i) {
+                "a new text field (create fields)"
+            } else if chosen(h) {
                 "chosen"
             } else if plan.computed[i] {
                 "a figure the other system computed"
@@ -73,7 +83,7 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
                 "another system's numbers: kept as a line in remarks"
             } else if plan.columns[i] == Some("extra") && alias(h).is_some_and(|a| a != "extra") {
                 "another column already fills that field: kept as a line in remarks"
-            } else if plan.columns[i].is_some() {
+            } else if plan.columns[i].is_some() || plan.custom[i].is_some() {
                 "recognised from its name"
             } else {
                 "not recognised: choose where it goes"
@@ -97,10 +107,12 @@ pub fn preview(store: &Store, path: &Path, opts: &ImportOptions) -> CoreResult<I
             FileBranch { name: name.clone(), rows: *rows, existing, archived }
         })
         .collect();
+    let custom = store.custom_fields(false)?;
     let targets = fields()
         .iter()
-        .chain(MORE_TARGETS)
         .map(|t| (t.to_string(), crate::customers::labels::label(t).to_string()))
+        .chain(custom.iter().map(|d| (format!("{}{}", crate::custom_fields::PREFIX, d.key), d.label.clone())))
+        .chain(MORE_TARGETS.iter().map(|t| (t.to_string(), crate::customers::labels::label(t).to_string())))
         .collect();
     Ok(ImportPreview {
         file: path.display().to_string(),

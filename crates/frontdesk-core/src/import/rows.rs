@@ -23,6 +23,8 @@ pub(super) fn parse_bool(field: &str, v: &str) -> CoreResult<Option<bool>> {
 #[derive(Clone)]
 pub(super) struct Reading {
     pub(super) columns: Vec<Option<&'static str>>,
+    /// The custom field (key) of each column, if any.
+    pub(super) custom: Vec<Option<String>>,
     pub(super) headers: Vec<String>,
     pub(super) orders: Vec<crate::locale::DateOrder>,
     pub(super) today: chrono::NaiveDate,
@@ -63,6 +65,12 @@ pub(super) fn to_row(line: u64, how: &Reading, rec: &csv::StringRecord) -> BulkR
         };
         notices.push(crate::bulk::Notice { field: field.into(), code, value: value.into(), reason });
     };
+    for (i, key) in how.custom.iter().enumerate() {
+        let value = rec.get(i).unwrap_or("").trim();
+        if let (Some(key), false) = (key, value.is_empty()) {
+            row.input.custom.insert(key.clone(), serde_json::Value::String(value.to_string()));
+        }
+    }
     for (i, field) in how.columns.iter().enumerate() {
         let Some(field) = field else { continue };
         let raw = rec.get(i).unwrap_or("");
@@ -245,6 +253,7 @@ pub(super) fn reading(store: &Store, plan: &Plan, opts: &ImportOptions) -> CoreR
     let file = plan.file_name.clone();
     Ok(Reading {
         columns: plan.columns.clone(),
+        custom: plan.custom.clone(),
         headers: plan.headers.clone(),
         orders,
         today,
