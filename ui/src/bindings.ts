@@ -64,6 +64,22 @@ export const commands = {
 	updateService: (id: ServiceId, input: ServiceInput) => typedError<Service, CoreError>(__TAURI_INVOKE("update_service", { id, input })),
 	addStaff: (input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("add_staff", { input })),
 	updateStaff: (id: StaffId, input: StaffInput) => typedError<StaffMember, CoreError>(__TAURI_INVOKE("update_staff", { id, input })),
+	/**  Every field, archived ones too, in form order. */
+	customFields: () => typedError<FieldDef[], CoreError>(__TAURI_INVOKE("custom_fields")),
+	addCustomField: (input: FieldInput) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("add_custom_field", { input })),
+	/**  Saves a field's whole definition (`input` as [`FieldInput::from_def`] gives it, edited). */
+	editCustomField: (key: string, input: FieldInput) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("edit_custom_field", { key, input })),
+	/**  A change to one of a choice field's options. */
+	changeFieldOption: (key: string, change: OptionChange) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("change_field_option", { key, change })),
+	/**  Archives a field (hidden everywhere, values kept) or restores it. */
+	archiveCustomField: (key: string, archived: boolean) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("archive_custom_field", { key, archived })),
+	/**  How many customers have a value of the field: what deleting it would take. */
+	customFieldUsage: (key: string) => typedError<number, CoreError>(__TAURI_INVOKE("custom_field_usage", { key })),
+	/**
+	 *  Deletes an archived field and its values, if `confirmed` is still how many customers
+	 *  have one.
+	 */
+	deleteCustomField: (key: string, confirmed: number) => typedError<number, CoreError>(__TAURI_INVOKE("delete_custom_field", { key, confirmed })),
 	/**  Older past appointments of a customer: `before` is the oldest one shown. */
 	pastAppointments: (id: string, before: string, limit: number) => typedError<Appointment[], CoreError>(__TAURI_INVOKE("past_appointments", { id, before, limit })),
 	/**  Older orders of a customer: `before` is the oldest one shown. */
@@ -297,6 +313,12 @@ export type Customer = {
 	archived_at: string | null,
 	created_at: string,
 	updated_at: string,
+	/**
+	 *  Values of the business's own fields, by key (`hair_type`), as people read them: text, a
+	 *  number, `YYYY-MM-DD`, yes/no as `true`/`false`, an option's label or a list of labels.
+	 *  Archived fields' values are kept but not shown here.
+	 */
+	custom?: { [key in string]: Value },
 } & TextFields;
 
 /**
@@ -319,6 +341,11 @@ export type CustomerDetail = {
 	history: CustomerHistory,
 	/**  The address as its country writes it (empty: no address). */
 	address: AddressLine[],
+	/**
+	 *  Keys of the required custom fields the customer has no value in (fields made required
+	 *  after the record was saved): the profile marks them.
+	 */
+	missing: string[],
 };
 
 /**  A customer's history as the profile shows it. */
@@ -383,6 +410,14 @@ export type CustomerInput = {
 	 *  leaves it as it was.
 	 */
 	marketing_consent?: boolean | null,
+	/**
+	 *  Custom values by key (`hair_type` or `custom.hair_type`) in the form [`Customer::custom`]
+	 *  shows them; `null` or `""` clears one. A field left out keeps its value (a new customer
+	 *  gets the field's default).
+	 */
+	custom?: { [key in string]: Value },
+	/**  Typed in quick create: only the required fields shown there must be filled. */
+	quick_create?: boolean,
 } & TextFields;
 
 /**  Enough about an existing customer for a UI to offer "open existing" / "use this customer". */
@@ -459,6 +494,8 @@ export type DeskInfo = {
 	/**  The services catalogue and staff list (active first), for booking and selling. */
 	services: Service[],
 	staff: StaffMember[],
+	/**  The business's own customer fields, archived ones too, in form order. */
+	fields: FieldDef[],
 };
 
 export type DeskSettings = {
@@ -516,6 +553,69 @@ export type FieldChange = {
 	new: Value,
 };
 
+export type FieldDef = {
+	id: number,
+	/**  Stable, unique, never reused: `custom.<key>` names the field everywhere. */
+	key: string,
+	label: string,
+	kind: FieldKind,
+	required: boolean,
+	help: string | null,
+	default_value: Value | null,
+	position: number,
+	section: string | null,
+	shown_in: Place[],
+	searchable: boolean,
+	/**  The branches that use it; empty: every branch. */
+	branches: BranchId[],
+	unique: boolean,
+	/**  Number fields: digits after the point (0: whole numbers). */
+	decimals: number | null,
+	unit: string | null,
+	/**  In their order; retired ones included. */
+	options: FieldOption[],
+	archived: boolean,
+};
+
+/**  What a manager sets on a field (adding one, or editing it: the whole definition is sent). */
+export type FieldInput = {
+	label?: string,
+	/**  When adding: the kind (default text). When editing: a change of kind (see the issue's rules). */
+	kind?: FieldKind | null,
+	/**  When adding: the key (default: made from the label). Ignored when editing. */
+	key?: string | null,
+	required?: boolean,
+	help?: string | null,
+	default_value?: Value | null,
+	section?: string | null,
+	/**  Default: the forms and the profile. */
+	shown_in?: Place[] | null,
+	searchable?: boolean,
+	branches?: BranchId[],
+	unique?: boolean,
+	decimals?: number | null,
+	unit?: string | null,
+	/**  When adding a choice field: its options' labels, in order. */
+	options?: string[],
+};
+
+/**  What a custom field holds. */
+export type FieldKind = "text" | "long_text" | "number" | "date" | "yes_no" | 
+/**  One of its options. */
+"choice" | 
+/**  Any number of its options. */
+"choices" | "email" | "phone" | "url";
+
+/**
+ *  One option of a choice field. Its id never changes; a retired option stays on the customers
+ *  who have it and is no longer offered.
+ */
+export type FieldOption = {
+	id: number,
+	label: string,
+	retired: boolean,
+};
+
 /**  A branch the file names, how many rows name it and the desk's branch of that name. */
 export type FileBranch = {
 	name: string,
@@ -537,6 +637,8 @@ export type ImportChoice = {
 	branch: string | null,
 	/**  `(branch name in the file, desk branch code)`. */
 	branch_map: ([string, string])[],
+	/**  Columns that go nowhere become new text fields. */
+	create_fields?: boolean,
 };
 
 /**
@@ -583,6 +685,8 @@ export type ImportReport = {
 	first_kept_without: KeptWithout[],
 	/**  Branches the file named that the desk did not have: created for its rows. */
 	new_branches: string[],
+	/**  Customer fields made for columns that went nowhere (`create_fields`), by label. */
+	new_fields: string[],
 	/**
 	 *  Rows holding an email or phone an earlier row of the file holds: all imported, the
 	 *  contact marked shared on each (a desk customer holding it refuses them all instead).
@@ -675,6 +779,20 @@ export type MoveReport = {
 	already_there: number,
 };
 
+/**  A change to one of a choice field's options (named by id or label). */
+export type OptionChange = { type: "Add"; data: {
+	label: string,
+} } | { type: "Rename"; data: {
+	option: string,
+	label: string,
+} } | 
+/**  No longer offered; kept on the customers who have it. */
+{ type: "Retire"; data: {
+	option: string,
+} } | { type: "Unretire"; data: {
+	option: string,
+} };
+
 export type Order = {
 	id: OrderId,
 	customer: CustomerRef,
@@ -766,6 +884,15 @@ export type Payment = {
 };
 
 export type PaymentMethod = "cash" | "card" | "voucher" | "other";
+
+/**  Where a field appears. */
+export type Place = 
+/**  The new-customer and edit forms. */
+"form" | "quick_create" | "profile" | 
+/**  The overview beside the directory. */
+"overview" | 
+/**  A column of the directory. */
+"column";
 
 /**  One column of a file: where its values would go and the first of them. */
 export type PreviewColumn = {

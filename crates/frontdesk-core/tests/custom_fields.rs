@@ -41,7 +41,7 @@ fn keys_come_from_labels_and_are_never_reused() {
     );
     // Deleted, the key stays taken: a new field of that label gets another one.
     d.store.archive_custom_field("hair_type", true).unwrap();
-    assert_eq!(d.store.delete_custom_field("hair_type").unwrap(), 0);
+    assert_eq!(d.store.delete_custom_field("hair_type", Some(0)).unwrap(), 0);
     assert!(d.store.custom_field("hair_type").is_err());
     let again = d.store.add_custom_field(&choice("Hair type", &["Curly"])).unwrap();
     assert_eq!(again.key, "hair_type_2");
@@ -131,7 +131,7 @@ fn options_keep_their_ids_through_renames_and_retirement() {
 fn archive_hides_a_field_and_only_an_archived_one_is_deleted() {
     let d = desk();
     d.store.add_custom_field(&FieldInput { label: "Referral source".into(), ..Default::default() }).unwrap();
-    assert_eq!(code_of(d.store.delete_custom_field("referral_source").unwrap_err()).1, "field_not_archived");
+    assert_eq!(code_of(d.store.delete_custom_field("referral_source", None).unwrap_err()).1, "field_not_archived");
     d.store.archive_custom_field("referral_source", true).unwrap();
     assert!(d.store.custom_fields(false).unwrap().is_empty());
     assert_eq!(d.store.custom_fields(true).unwrap().len(), 1);

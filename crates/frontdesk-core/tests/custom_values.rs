@@ -222,3 +222,27 @@ fn branch_scope_and_archived_fields() {
     assert_eq!(d.store.customer(&sam.code).unwrap().custom.get("referral_source"), Some(&json!("Flyer")));
     assert_eq!(d.store.custom_field_value_count("referral_source").unwrap(), 1);
 }
+
+#[test]
+fn deleting_a_field_takes_only_the_values_the_user_was_told_of() {
+    let d = desk();
+    d.store.add_custom_field(&field("Referral source", FieldKind::Text)).unwrap();
+    d.store.archive_custom_field("referral_source", true).unwrap();
+    // Confirmed with none to lose, then a customer gets one (a restore, an import…).
+    d.store.archive_custom_field("referral_source", false).unwrap();
+    d.store
+        .create_customer(&me(), &with(input("Ann", "Lee", None, None), &[("referral_source", json!("Instagram"))]))
+        .unwrap();
+    d.store.archive_custom_field("referral_source", true).unwrap();
+    match d.store.delete_custom_field("referral_source", Some(0)).unwrap_err() {
+        CoreError::Conflict { code, message } => {
+            assert_eq!(code, "count_changed");
+            assert!(message.contains("on 1 customer,") && message.contains("nothing was deleted"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(d.count("SELECT count(*) FROM custom_values"), 1, "kept");
+    assert_eq!(d.store.custom_field_value_count("referral_source").unwrap(), 1);
+    assert_eq!(d.store.delete_custom_field("referral_source", Some(1)).unwrap(), 1);
+    assert_eq!(d.count("SELECT count(*) FROM custom_values"), 0);
+}

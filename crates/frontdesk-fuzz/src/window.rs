@@ -2,6 +2,7 @@
 //! commands`: parse the ids the window sends, then call the core). Arguments are named as the
 //! window sends them (camelCase).
 
+use frontdesk_core::custom_fields::{FieldInput, OptionChange};
 use frontdesk_core::customers::{Actor, CustomerInput};
 use frontdesk_core::history::{
     AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput,
@@ -45,6 +46,13 @@ pub enum Call {
     UpdateService { id: ServiceId, input: ServiceInput },
     AddStaff { input: StaffInput },
     UpdateStaff { id: StaffId, input: StaffInput },
+    CustomFields {},
+    AddCustomField { input: FieldInput },
+    EditCustomField { key: String, input: FieldInput },
+    ChangeFieldOption { key: String, change: OptionChange },
+    ArchiveCustomField { key: String, archived: bool },
+    CustomFieldUsage { key: String },
+    DeleteCustomField { key: String, confirmed: u64 },
     PastAppointments { id: String, before: String, limit: u32 },
     CustomerOrders { id: String, before: String, limit: u32 },
     SetBackupFolder { folder: Option<String> },
@@ -129,6 +137,13 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::UpdateService { id, input } => s.update_service(id, &input).map(drop),
         Call::AddStaff { input } => s.add_staff(&input).map(drop),
         Call::UpdateStaff { id, input } => s.update_staff(id, &input).map(drop),
+        Call::CustomFields {} => s.custom_fields(true).map(drop),
+        Call::AddCustomField { input } => s.add_custom_field(&input).map(drop),
+        Call::EditCustomField { key, input } => s.edit_custom_field(&key, &input).map(drop),
+        Call::ChangeFieldOption { key, change } => s.change_custom_option(&key, &change).map(drop),
+        Call::ArchiveCustomField { key, archived } => s.archive_custom_field(&key, archived).map(drop),
+        Call::CustomFieldUsage { key } => s.custom_field_value_count(&key).map(drop),
+        Call::DeleteCustomField { key, confirmed } => s.delete_custom_field(&key, Some(confirmed)).map(drop),
         Call::PastAppointments { id: c, before, limit } => {
             s.past_appointments(id("a customer", &c)?, id("an appointment", &before)?, limit as usize).map(drop)
         }
@@ -137,6 +152,11 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         }
         Call::SetBackupFolder { folder } => s.set_backup_folder(folder.as_deref()).map(drop),
         Call::DirectoryStats {} => s.directory_stats().map(drop),
-        Call::DeskInfo {} => s.branches().and_then(|_| s.services()).and_then(|_| s.staff()).map(drop),
+        Call::DeskInfo {} => s
+            .branches()
+            .and_then(|_| s.services())
+            .and_then(|_| s.staff())
+            .and_then(|_| s.custom_fields(true))
+            .map(drop),
     }
 }

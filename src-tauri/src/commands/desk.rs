@@ -27,6 +27,8 @@ pub struct DeskInfo {
     /// The services catalogue and staff list (active first), for booking and selling.
     pub services: Vec<Service>,
     pub staff: Vec<StaffMember>,
+    /// The business's own customer fields, archived ones too, in form order.
+    pub fields: Vec<frontdesk_core::custom_fields::FieldDef>,
 }
 
 #[tauri::command]
@@ -45,6 +47,7 @@ pub async fn desk_info(desk: State<'_, Desk>) -> CoreResult<DeskInfo> {
             customers_exact: count.total_exact,
             services: s.services()?,
             staff: s.staff()?,
+            fields: s.custom_fields(true)?,
         })
     })
     .await

@@ -6,6 +6,7 @@ mod backup;
 mod catalog;
 mod customers;
 mod desk;
+mod fields;
 mod history;
 mod import;
 
@@ -13,6 +14,7 @@ pub use backup::*;
 pub use catalog::*;
 pub use customers::*;
 pub use desk::*;
+pub use fields::*;
 pub use history::*;
 pub use import::*;
 

@@ -1,7 +1,7 @@
 // A customer form's state, shared by the full form and the quick-create dialog: the values,
 // the backend's field errors (checked while typing, debounced), who already has the typed
 // email/phone, and saving.
-import { TEXT_FIELDS, type ContactOwner, type Customer, type CustomerInput as SentInput, type TextFields } from "../bindings";
+import { TEXT_FIELDS, type ContactOwner, type Customer, type CustomerInput as SentInput, type FieldDef, type TextFields, type Value } from "../bindings";
 
 /** The form always holds every field (the command accepts missing ones as defaults). */
 export type CustomerInput = Required<SentInput>;
@@ -12,7 +12,17 @@ function textFields(from?: TextFields): Required<TextFields> {
   return Object.fromEntries(TEXT_FIELDS.map((f) => [f.key, from?.[f.key] ?? null])) as Required<TextFields>;
 }
 
-export function blankInput(): CustomerInput {
+/** The business's fields a form of `place` shows for a customer of `branch`, in form order. */
+export function fieldsFor(all: FieldDef[], place: "form" | "quick_create" | "profile" | "overview" | "column", branch: number | null): FieldDef[] {
+  return all.filter((f) => !f.archived && f.shown_in.includes(place) && (f.branches.length === 0 || branch === null || f.branches.includes(branch)));
+}
+
+/** A new customer's custom values: each field's default. */
+export function defaultsOf(all: FieldDef[]): Record<string, Value> {
+  return Object.fromEntries(all.filter((f) => !f.archived && f.default_value !== null).map((f) => [f.key, f.default_value as Value]));
+}
+
+export function blankInput(fields: FieldDef[] = []): CustomerInput {
   return {
     first_name: "",
     last_name: "",
@@ -26,6 +36,8 @@ export function blankInput(): CustomerInput {
     tags: [],
     birthday: null,
     marketing_consent: null,
+    custom: defaultsOf(fields),
+    quick_create: false,
   };
 }
 
@@ -43,12 +55,16 @@ export function inputFrom(c: Customer): CustomerInput {
     tags: [...c.tags],
     birthday: c.birthday,
     marketing_consent: null,
+    custom: { ...(c.custom ?? {}) },
+    quick_create: false,
   };
 }
 
 /** Blank text fields are "not given". */
 function cleaned(i: CustomerInput): CustomerInput {
-  const out = { ...i, tags: [...i.tags] } as Record<string, unknown>;
+  const custom: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(i.custom)) custom[k] = typeof v === "string" && v.trim() === "" ? null : Array.isArray(v) ? [...v] : v;
+  const out = { ...i, tags: [...i.tags], custom } as Record<string, unknown>;
   for (const [k, v] of Object.entries(out)) if (typeof v === "string" && v.trim() === "" && k !== "first_name" && k !== "last_name") out[k] = null;
   return out as unknown as CustomerInput;
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use frontdesk_core::custom_fields::{FieldDef, FieldInput};
+use frontdesk_core::custom_fields::{FieldDef, FieldInput, OptionChange};
 use frontdesk_core::{CoreError, Store};
 use serde_json::Value;
 
@@ -47,12 +47,13 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
         }
         FieldsCommand::Option { field, what } => {
             let store = open(db)?;
-            let def = match what {
-                OptionCommand::Add { label } => store.add_custom_option(&field, &label)?,
-                OptionCommand::Rename { option, label } => store.rename_custom_option(&field, &option, &label)?,
-                OptionCommand::Retire { option } => store.retire_custom_option(&field, &option, true)?,
-                OptionCommand::Unretire { option } => store.retire_custom_option(&field, &option, false)?,
+            let change = match what {
+                OptionCommand::Add { label } => OptionChange::Add { label },
+                OptionCommand::Rename { option, label } => OptionChange::Rename { option, label },
+                OptionCommand::Retire { option } => OptionChange::Retire { option },
+                OptionCommand::Unretire { option } => OptionChange::Unretire { option },
             };
+            let def = store.change_custom_option(&field, &change)?;
             done(&def, false)
         }
         FieldsCommand::Archive { field } => done(&open(db)?.archive_custom_field(&field, true)?, false),
@@ -69,7 +70,7 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
                 );
                 return Ok(());
             }
-            let n = store.delete_custom_field(&def.key)?;
+            let n = store.delete_custom_field(&def.key, None)?;
             outln!("Deleted \"{}\" and its values on {n} customer{}.", def.label, if n == 1 { "" } else { "s" });
             Ok(())
         }

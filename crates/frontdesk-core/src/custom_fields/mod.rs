@@ -9,7 +9,7 @@ mod stored;
 mod values;
 mod write;
 
-pub use model::{FieldDef, FieldInput, FieldKind, FieldOption, Place};
+pub use model::{FieldDef, FieldInput, FieldKind, FieldOption, OptionChange, Place};
 pub use stored::as_text;
 pub use write::key_from_label;
 

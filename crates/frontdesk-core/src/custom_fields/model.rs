@@ -137,6 +137,27 @@ pub struct FieldDef {
     pub archived: bool,
 }
 
+/// A change to one of a choice field's options (named by id or label).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", content = "data")]
+pub enum OptionChange {
+    Add {
+        label: String,
+    },
+    Rename {
+        option: String,
+        label: String,
+    },
+    /// No longer offered; kept on the customers who have it.
+    Retire {
+        option: String,
+    },
+    Unretire {
+        option: String,
+    },
+}
+
 /// What a manager sets on a field (adding one, or editing it: the whole definition is sent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

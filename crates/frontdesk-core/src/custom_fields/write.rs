@@ -4,7 +4,7 @@
 use rusqlite::params;
 use serde_json::json;
 
-use super::model::{FieldDef, FieldInput, FieldKind, Place};
+use super::model::{FieldDef, FieldInput, FieldKind, OptionChange, Place};
 use super::read::{by_key, customers_with_values};
 use crate::change::EntityKind;
 use crate::error::{CoreError, CoreResult};
@@ -410,8 +410,9 @@ impl Writer<'_> {
     }
 
     /// Deletes an archived field and every value of it; returns how many customers had one.
-    /// Its key stays taken.
-    pub fn delete_custom_field(&mut self, key: &str) -> CoreResult<u64> {
+    /// Its key stays taken. `confirmed`: how many customers' values the user agreed to lose;
+    /// if more (or fewer) have one now, nothing is deleted.
+    pub fn delete_custom_field(&mut self, key: &str, confirmed: Option<u64>) -> CoreResult<u64> {
         let def = by_key(self.conn(), key)?;
         if !def.archived {
             return Err(CoreError::conflict(
@@ -420,6 +421,17 @@ impl Writer<'_> {
             ));
         }
         let customers = customers_with_values(self.conn(), def.id)?;
+        if let Some(n) = confirmed.filter(|n| *n != customers) {
+            return Err(CoreError::conflict(
+                "count_changed",
+                format!(
+                    "\"{}\" now has values on {} customer{}, not the {n} you confirmed: nothing was deleted; look again and confirm.",
+                    def.label,
+                    customers,
+                    if customers == 1 { "" } else { "s" }
+                ),
+            ));
+        }
         self.conn().execute("DELETE FROM custom_values WHERE field_id = ?1", [def.id])?;
         self.conn().execute("DELETE FROM custom_field_options WHERE field_id = ?1", [def.id])?;
         self.conn().execute("UPDATE custom_fields SET deleted_at = ?2 WHERE id = ?1", params![def.id, self.now_ms])?;
@@ -455,6 +467,14 @@ impl Store {
     pub fn add_custom_option(&self, key: &str, label: &str) -> CoreResult<FieldDef> {
         self.write(|w| w.add_custom_option(key, label))
     }
+    pub fn change_custom_option(&self, key: &str, change: &OptionChange) -> CoreResult<FieldDef> {
+        self.write(|w| match change {
+            OptionChange::Add { label } => w.add_custom_option(key, label),
+            OptionChange::Rename { option, label } => w.rename_custom_option(key, option, label),
+            OptionChange::Retire { option } => w.retire_custom_option(key, option, true),
+            OptionChange::Unretire { option } => w.retire_custom_option(key, option, false),
+        })
+    }
     pub fn rename_custom_option(&self, key: &str, option: &str, label: &str) -> CoreResult<FieldDef> {
         self.write(|w| w.rename_custom_option(key, option, label))
     }
@@ -464,7 +484,7 @@ impl Store {
     pub fn archive_custom_field(&self, key: &str, archived: bool) -> CoreResult<FieldDef> {
         self.write(|w| w.archive_custom_field(key, archived))
     }
-    pub fn delete_custom_field(&self, key: &str) -> CoreResult<u64> {
-        self.write(|w| w.delete_custom_field(key))
+    pub fn delete_custom_field(&self, key: &str, confirmed: Option<u64>) -> CoreResult<u64> {
+        self.write(|w| w.delete_custom_field(key, confirmed))
     }
 }
