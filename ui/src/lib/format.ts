@@ -1,5 +1,5 @@
 // Display formatting done in the window (for the rows shown only).
-import type { DateOrder, Locale } from "../bindings";
+import type { DateOrder, FieldDef, Locale, Value } from "../bindings";
 import { AsYouType, parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from "libphonenumber-js/min";
 
 const formatted = new Map<string, string>();
@@ -231,4 +231,14 @@ export function parseWhole(text: string): number | null {
 export function moneyInput(minor: number, currency: string): string {
   const digits = currencyDigits(currency);
   return (minor / 10 ** digits).toFixed(digits);
+}
+
+/** A custom field's value as the profile shows it ("" when none). */
+export function customText(f: FieldDef, v: Value | undefined): string {
+  if (v === null || v === undefined || v === "") return "";
+  if (Array.isArray(v)) return v.map(String).join(", ");
+  if (f.kind === "yes_no") return v === true ? "Yes" : "No";
+  if (f.kind === "date" && typeof v === "string") return calendarDay(v);
+  if (f.kind === "number") return f.unit ? `${v} ${f.unit}` : String(v);
+  return String(v);
 }
