@@ -245,11 +245,16 @@ impl Window {
 
     /// Chooses the option with `value` in the `<select name=…>`, as a click on it would.
     pub async fn choose(&self, name: &str, value: &str) {
-        self.field(name)
+        let select = self.field(name).await;
+        // Into the middle of the view first: a sticky bar may cover a field low on a long form.
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&select).unwrap()])
             .await
+            .ok();
+        select
             .select_by_value(value)
             .await
-            .unwrap_or_else(|e| panic!("[{}] choosing {value} in {name}: {e}", self.name));
+            .unwrap_or_else(|e| panic!("[{}] choosing {value} in {name}: {e:?}", self.name));
     }
 
     pub async fn js(&self, script: &str) -> Value {
