@@ -39,6 +39,7 @@ pub const COMMANDS: &[&str] = &[
     "add_custom_field",
     "edit_custom_field",
     "change_field_option",
+    "move_custom_field",
     "archive_custom_field",
     "custom_field_usage",
     "delete_custom_field",

@@ -79,6 +79,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             add_custom_field,
             edit_custom_field,
             change_field_option,
+            move_custom_field,
             archive_custom_field,
             custom_field_usage,
             delete_custom_field,

@@ -71,6 +71,8 @@ export const commands = {
 	editCustomField: (key: string, input: FieldInput) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("edit_custom_field", { key, input })),
 	/**  A change to one of a choice field's options. */
 	changeFieldOption: (key: string, change: OptionChange) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("change_field_option", { key, change })),
+	/**  Moves a field to place `to` (0 first) on the forms; returns every field in the new order. */
+	moveCustomField: (key: string, to: number) => typedError<FieldDef[], CoreError>(__TAURI_INVOKE("move_custom_field", { key, to })),
 	/**  Archives a field (hidden everywhere, values kept) or restores it. */
 	archiveCustomField: (key: string, archived: boolean) => typedError<FieldDef, CoreError>(__TAURI_INVOKE("archive_custom_field", { key, archived })),
 	/**  How many customers have a value of the field: what deleting it would take. */
@@ -791,6 +793,11 @@ export type OptionChange = { type: "Add"; data: {
 	option: string,
 } } | { type: "Unretire"; data: {
 	option: string,
+} } | 
+/**  To place `to` (0 first) in the field's list of options. */
+{ type: "Move"; data: {
+	option: string,
+	to: number,
 } };
 
 export type Order = {

@@ -270,11 +270,17 @@ pub(crate) enum FieldsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Add, rename, retire or bring back a choice field's option.
+    /// Add, rename, retire, bring back or move a choice field's option.
     Option {
         field: String,
         #[command(subcommand)]
         what: OptionCommand,
+    },
+    /// Move a field to a place on the forms (1: first).
+    Move {
+        field: String,
+        #[arg(long, value_name = "PLACE")]
+        to: usize,
     },
     /// Hide a field everywhere; its values are kept.
     Archive { field: String },
@@ -319,10 +325,25 @@ pub(crate) struct FieldSettings {
 
 #[derive(Subcommand)]
 pub(crate) enum OptionCommand {
-    Add { label: String },
-    Rename { option: String, label: String },
-    Retire { option: String },
-    Unretire { option: String },
+    Add {
+        label: String,
+    },
+    Rename {
+        option: String,
+        label: String,
+    },
+    Retire {
+        option: String,
+    },
+    Unretire {
+        option: String,
+    },
+    /// Move an option to a place in the list (1: first).
+    Move {
+        option: String,
+        #[arg(long, value_name = "PLACE")]
+        to: u32,
+    },
 }
 
 #[derive(Args)]

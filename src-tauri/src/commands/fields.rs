@@ -34,6 +34,13 @@ pub async fn change_field_option(desk: State<'_, Desk>, key: String, change: Opt
     blocking(&desk, move |s| s.change_custom_option(&key, &change)).await
 }
 
+/// Moves a field to place `to` (0 first) on the forms; returns every field in the new order.
+#[tauri::command]
+#[specta::specta]
+pub async fn move_custom_field(desk: State<'_, Desk>, key: String, to: u32) -> CoreResult<Vec<FieldDef>> {
+    blocking(&desk, move |s| s.move_custom_field(&key, to as usize)).await
+}
+
 /// Archives a field (hidden everywhere, values kept) or restores it.
 #[tauri::command]
 #[specta::specta]

@@ -52,9 +52,17 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
                 OptionCommand::Rename { option, label } => OptionChange::Rename { option, label },
                 OptionCommand::Retire { option } => OptionChange::Retire { option },
                 OptionCommand::Unretire { option } => OptionChange::Unretire { option },
+                OptionCommand::Move { option, to } => OptionChange::Move { option, to: to.saturating_sub(1) },
             };
             let def = store.change_custom_option(&field, &change)?;
             done(&def, false)
+        }
+        FieldsCommand::Move { field, to } => {
+            let fields = open(db)?.move_custom_field(&field, to.saturating_sub(1))?;
+            for (i, f) in fields.iter().filter(|f| !f.archived).enumerate() {
+                outln!("{}. {} (custom.{})", i + 1, f.label, f.key);
+            }
+            Ok(())
         }
         FieldsCommand::Archive { field } => done(&open(db)?.archive_custom_field(&field, true)?, false),
         FieldsCommand::Restore { field } => done(&open(db)?.archive_custom_field(&field, false)?, false),

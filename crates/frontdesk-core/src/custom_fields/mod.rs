@@ -3,6 +3,7 @@
 //! `custom.<key>` to validation and errors. Values are stored typed, one row per customer and
 //! field (`custom_values`), so renames are free and comparisons numeric where they should be.
 
+mod convert;
 mod model;
 mod read;
 mod stored;

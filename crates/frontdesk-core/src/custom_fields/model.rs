@@ -156,6 +156,11 @@ pub enum OptionChange {
     Unretire {
         option: String,
     },
+    /// To place `to` (0 first) in the field's list of options.
+    Move {
+        option: String,
+        to: u32,
+    },
 }
 
 /// What a manager sets on a field (adding one, or editing it: the whole definition is sent).

@@ -38,7 +38,13 @@ pub(crate) fn shown(def: &FieldDef, stored: &Stored) -> Value {
         (FieldKind::YesNo, Stored::Number(n)) => json!(*n != 0.0),
         (FieldKind::Number, Stored::Number(n)) if n.fract() == 0.0 => json!(*n as i64),
         (FieldKind::Choice, Stored::Options(ids)) => ids.first().map_or(Value::Null, |id| json!(label(id))),
-        (_, Stored::Options(ids)) => json!(ids.iter().map(label).collect::<Vec<_>>()),
+        (_, Stored::Options(ids)) => {
+            // In the field's order of options (which a manager may change), not as stored.
+            let at = |id: &i64| def.options.iter().position(|o| o.id == *id).unwrap_or(usize::MAX);
+            let mut ids = ids.clone();
+            ids.sort_by_key(at);
+            json!(ids.iter().map(label).collect::<Vec<_>>())
+        }
         (_, Stored::Number(n)) => json!(n),
         (_, Stored::Text(t)) => json!(t),
     }

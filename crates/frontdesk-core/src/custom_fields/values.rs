@@ -8,8 +8,8 @@ use super::model::{FieldDef, FieldKind};
 use crate::error::{CoreError, CoreResult};
 use crate::validate::{check_email, multi_line, parse_phone, single_line};
 
-const TEXT_MAX: usize = 200;
-const LONG_TEXT_MAX: usize = 5000;
+pub(super) const TEXT_MAX: usize = 200;
+pub(super) const LONG_TEXT_MAX: usize = 5000;
 const URL_MAX: usize = 500;
 /// Numbers a field accepts, either way.
 const NUMBER_MAX: f64 = 1e12;

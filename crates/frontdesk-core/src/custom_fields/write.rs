@@ -1,7 +1,7 @@
 //! Changing definitions: adding a field, editing it, its options, archiving, restoring and
 //! deleting. Each change writes outbox records in its transaction.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use super::model::{FieldDef, FieldInput, FieldKind, OptionChange, Place};
@@ -13,8 +13,8 @@ use crate::validate::{multi_line, single_line};
 
 const LABEL_MAX: usize = 60;
 const KEY_MAX: usize = 40;
-const OPTION_MAX: usize = 100;
-const OPTIONS_MAX: usize = 200;
+pub(super) const OPTION_MAX: usize = 100;
+pub(super) const OPTIONS_MAX: usize = 200;
 
 /// A key made from a label: `Patch test (date)` → `patch_test_date`.
 pub fn key_from_label(label: &str) -> String {
@@ -261,6 +261,32 @@ impl Writer<'_> {
         by_key(self.conn(), &def.key)
     }
 
+    /// A field made unique must not already hold one value on two live customers.
+    fn check_no_shared_value(&self, def: &FieldDef) -> CoreResult<()> {
+        let shared: Option<(String, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT coalesce(v.t, CAST(v.n AS TEXT)), count(*) FROM custom_values v \
+                 JOIN customers c ON c.seq = v.customer_seq \
+                 WHERE v.field_id = ?1 AND c.archived_at IS NULL \
+                 GROUP BY v.t, v.n HAVING count(*) > 1 LIMIT 1",
+                [def.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match shared {
+            None => Ok(()),
+            Some((value, n)) => Err(CoreError::validation(
+                "unique",
+                "not_unique_yet",
+                format!(
+                    "{n} customers share the {} \"{value}\" (there may be more such values): give each their own, or merge them, before making the field unique.",
+                    def.label
+                ),
+            )),
+        }
+    }
+
     fn key_used(&self, key: &str) -> CoreResult<bool> {
         Ok(self.conn().query_row("SELECT EXISTS(SELECT 1 FROM custom_fields WHERE key = ?1)", [key], |r| r.get(0))?)
     }
@@ -268,18 +294,25 @@ impl Writer<'_> {
     /// Saves a field's settings (label, flags, help, section…); its key never changes.
     pub fn edit_custom_field(&mut self, key: &str, input: &FieldInput) -> CoreResult<FieldDef> {
         let old = by_key(self.conn(), key)?;
-        if let Some(kind) = input.kind.filter(|k| *k != old.kind) {
-            return Err(CoreError::validation(
-                "kind",
-                "change_not_supported",
-                format!(
-                    "A {} field cannot be changed into a {} field here; add a new field instead.",
-                    old.kind.as_str().replace('_', " "),
-                    kind.as_str().replace('_', " ")
-                ),
-            ));
+        let kind = input.kind.unwrap_or(old.kind);
+        // Settings only the old kind has (a number's unit, a text's search) go with it.
+        let mut input = input.clone();
+        if kind != old.kind && kind != FieldKind::Number {
+            (input.decimals, input.unit) = (None, None);
         }
-        let c = self.check_definition(input, old.kind, Some(old.id))?;
+        if kind != old.kind && !kind.is_text() {
+            input.searchable = false;
+        }
+        let input = &input;
+        let c = self.check_definition(input, kind, Some(old.id))?;
+        if input.unique && (!old.unique || kind != old.kind) {
+            self.check_no_shared_value(&old)?;
+        }
+        if kind != old.kind {
+            super::convert::convert(self, &old, kind)?;
+            self.conn().execute("UPDATE custom_fields SET kind = ?2 WHERE id = ?1", params![old.id, kind.as_str()])?;
+            self.field_outbox(old.id, "kind", json!(kind.as_str()))?;
+        }
         self.conn().execute(
             "UPDATE custom_fields SET label = ?2, required = ?3, help = ?4, section = ?5, shown_in = ?6, searchable = ?7, \
              branches = ?8, is_unique = ?9, decimals = ?10, unit = ?11, updated_at = ?12 WHERE id = ?1",
@@ -307,6 +340,14 @@ impl Writer<'_> {
             if before.get(f) != after.get(f) {
                 self.field_outbox(new.id, f, after.get(f).cloned().unwrap_or_default())?;
             }
+        }
+        if kind != old.kind {
+            // Read again as the new kind: 38.5 becomes "38.5", "curly" the option Curly.
+            let value = input.default_value.clone().filter(|v| !v.is_null()).map(|v| match kind.is_text() {
+                true => serde_json::Value::String(super::as_text(&v)),
+                false => v,
+            });
+            return self.set_default(new, value);
         }
         if input.default_value != old.default_value {
             return self.set_default(new, input.default_value.clone());
@@ -396,6 +437,37 @@ impl Writer<'_> {
         by_key(self.conn(), &def.key)
     }
 
+    /// Moves an option to place `to` in the field's list (past the end: last).
+    pub fn move_custom_option(&mut self, key: &str, option: &str, to: usize) -> CoreResult<FieldDef> {
+        let def = by_key(self.conn(), key)?;
+        let id = option_id(&def, option)?;
+        let mut order: Vec<i64> = def.options.iter().map(|o| o.id).filter(|o| *o != id).collect();
+        order.insert(to.min(order.len()), id);
+        for (position, o) in order.iter().enumerate() {
+            self.conn()
+                .execute("UPDATE custom_field_options SET position = ?2 WHERE id = ?1", params![o, position as i64])?;
+        }
+        self.field_outbox(def.id, "option_order", json!(order))?;
+        by_key(self.conn(), &def.key)
+    }
+
+    /// Moves a field to place `to` among the fields (archived ones keep their places too);
+    /// returns every field in the new order.
+    pub fn move_custom_field(&mut self, key: &str, to: usize) -> CoreResult<Vec<FieldDef>> {
+        let def = by_key(self.conn(), key)?;
+        let all = super::read::all(self.conn(), true)?;
+        let mut order: Vec<i64> = all.iter().map(|f| f.id).filter(|f| *f != def.id).collect();
+        order.insert(to.min(order.len()), def.id);
+        for (position, f) in order.iter().enumerate() {
+            if all.iter().find(|x| x.id == *f).is_some_and(|x| x.position != position as i64) {
+                self.conn()
+                    .execute("UPDATE custom_fields SET position = ?2 WHERE id = ?1", params![f, position as i64])?;
+                self.field_outbox(*f, "position", json!(position))?;
+            }
+        }
+        super::read::all(self.conn(), true)
+    }
+
     /// Hides a field everywhere; its values are kept and it can be restored.
     pub fn archive_custom_field(&mut self, key: &str, archived: bool) -> CoreResult<FieldDef> {
         let def = by_key(self.conn(), key)?;
@@ -473,7 +545,11 @@ impl Store {
             OptionChange::Rename { option, label } => w.rename_custom_option(key, option, label),
             OptionChange::Retire { option } => w.retire_custom_option(key, option, true),
             OptionChange::Unretire { option } => w.retire_custom_option(key, option, false),
+            OptionChange::Move { option, to } => w.move_custom_option(key, option, *to as usize),
         })
+    }
+    pub fn move_custom_field(&self, key: &str, to: usize) -> CoreResult<Vec<FieldDef>> {
+        self.write(|w| w.move_custom_field(key, to))
     }
     pub fn rename_custom_option(&self, key: &str, option: &str, label: &str) -> CoreResult<FieldDef> {
         self.write(|w| w.rename_custom_option(key, option, label))
