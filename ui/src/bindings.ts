@@ -387,6 +387,11 @@ export type CustomerHit = {
 	appointment_count: number,
 	total_spent_minor: number,
 	last_visit_at: string | null,
+	/**
+	 *  Values of the custom fields shown as directory columns, by key, as files hold them
+	 *  (`2026-11-30`, `yes`, `Nuts | PPD`); none when no field is a column.
+	 */
+	columns: { [key in string]: string },
 };
 
 /**  A customer's global identity (UUIDv7), the same on every desk and on the server. */

@@ -246,3 +246,35 @@ fn deleting_a_field_takes_only_the_values_the_user_was_told_of() {
     assert_eq!(d.store.delete_custom_field("referral_source", Some(1)).unwrap(), 1);
     assert_eq!(d.count("SELECT count(*) FROM custom_values"), 0);
 }
+
+#[test]
+fn fields_chosen_as_columns_come_with_each_search_hit() {
+    let d = desk();
+    let places = Some(vec![Place::Form, Place::Column]);
+    d.store
+        .add_custom_field(&FieldInput {
+            shown_in: places.clone(),
+            options: vec!["Nuts".into(), "PPD".into()],
+            ..field("Allergies", FieldKind::Choices)
+        })
+        .unwrap();
+    d.store.add_custom_field(&FieldInput { shown_in: places, ..field("Patch test", FieldKind::Date) }).unwrap();
+    d.store.add_custom_field(&field("Referral", FieldKind::Text)).unwrap();
+    let values =
+        [("allergies", json!(["PPD", "Nuts"])), ("patch_test", json!("2026-11-30")), ("referral", json!("Instagram"))];
+    d.store.create_customer(&me(), &with(input("Ann", "Lee", None, None), &values)).unwrap();
+    d.store.create_customer(&me(), &input("Bo", "Lee", None, None)).unwrap();
+    let page = d.store.search(&frontdesk_core::search::SearchRequest::new("lee")).unwrap();
+    let by_name = |n: &str| page.hits.iter().find(|h| h.first_name == n).unwrap().columns.clone();
+    let ann: Vec<(String, String)> = by_name("Ann").into_iter().collect();
+    assert_eq!(
+        ann,
+        [("allergies".to_string(), "Nuts | PPD".to_string()), ("patch_test".to_string(), "2026-11-30".to_string())],
+        "the referral is not a column"
+    );
+    assert!(by_name("Bo").is_empty());
+    // Archived, a field is no column.
+    d.store.archive_custom_field("patch_test", true).unwrap();
+    let page = d.store.search(&frontdesk_core::search::SearchRequest::new("ann lee")).unwrap();
+    assert_eq!(page.hits[0].columns.keys().collect::<Vec<_>>(), ["allergies"]);
+}

@@ -30,6 +30,7 @@ async fn a_field_added_in_settings_is_asked_shown_and_deleted_with_its_count() {
     w.choose("field_kind", "choice").await;
     w.fill("field_options", &format!("Curly{}Straight", keys::ENTER)).await;
     w.field("field_required").await.click().await.unwrap();
+    w.field("field_place_column").await.click().await.unwrap();
     let preview = w.text_until("field-preview", |t| t.contains("Hair type")).await;
     assert!(preview.contains('*'), "marked required in the preview: {preview}");
     assert!(w.has("[data-testid=field-preview] select option[value=Straight]").await, "one option a line");
@@ -76,6 +77,11 @@ async fn a_field_added_in_settings_is_asked_shown_and_deleted_with_its_count() {
     w.text_until("profile-field-hair_type", |t| t == "Straight").await;
     w.text_until("timeline", |t| t.contains("Hair type: Curly → Straight")).await;
     w.shot("custom-profile").await;
+
+    // A directory column.
+    w.search("lovelace").await;
+    let rows = w.rows_until("Ada's hair type in the list", |r| r.first().is_some_and(|x| x.contains("Straight"))).await;
+    assert!(rows[0].contains("Ada Lovelace"), "{rows:?}");
 
     // A customer saved before the field existed is not invalid, but marked.
     open_profile(&w, "ann earlier", "Ann Earlier").await;

@@ -22,6 +22,19 @@ pub(crate) fn all_defs(conn: &rusqlite::Connection) -> crate::error::CoreResult<
     read::all(conn, true)
 }
 
+/// The live fields shown as directory columns (none: no query beyond a cheap check).
+pub(crate) fn column_defs(conn: &rusqlite::Connection) -> crate::error::CoreResult<Vec<FieldDef>> {
+    let any: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM custom_fields WHERE deleted_at IS NULL AND archived_at IS NULL AND shown_in & ?1)",
+        )?
+        .query_row([Place::Column.bit()], |r| r.get(0))?;
+    if !any {
+        return Ok(Vec::new());
+    }
+    Ok(read::all(conn, false)?.into_iter().filter(|f| f.shown_in.contains(&Place::Column)).collect())
+}
+
 /// The customer's values of the live (not archived) fields, by key.
 pub(crate) fn values_of(
     conn: &rusqlite::Connection,

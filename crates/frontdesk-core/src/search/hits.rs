@@ -50,11 +50,19 @@ impl Reader<'_> {
                     appointment_count: r.get(13)?,
                     total_spent_minor: r.get(14)?,
                     last_visit_at: Some(r.get::<_, i64>(15)?).filter(|t| *t != 0).map(crate::clock::ms_to_datetime),
+                    columns: Default::default(),
                 },
             ))
         })?;
+        let columns = crate::custom_fields::column_defs(self.conn)?;
         for r in rows {
-            let (seq, hit) = r?;
+            let (seq, mut hit) = r?;
+            if !columns.is_empty() {
+                hit.columns = crate::custom_fields::of_customer(self.conn, seq, &columns)?
+                    .into_iter()
+                    .map(|(k, v)| (k, crate::custom_fields::as_text(&v)))
+                    .collect();
+            }
             by_seq.insert(seq, hit);
         }
         Ok(order

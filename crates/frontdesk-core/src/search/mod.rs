@@ -209,6 +209,9 @@ pub struct CustomerHit {
     pub appointment_count: i64,
     pub total_spent_minor: i64,
     pub last_visit_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Values of the custom fields shown as directory columns, by key, as files hold them
+    /// (`2026-11-30`, `yes`, `Nuts | PPD`); none when no field is a column.
+    pub columns: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
