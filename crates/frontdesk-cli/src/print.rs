@@ -35,7 +35,8 @@ pub fn print_hits(page: &SearchPage, took_us: u128, region: &str) {
     }
 }
 
-fn event_line(e: &TimelineEvent) -> String {
+/// A timeline entry; a custom field's change is named by its label.
+fn event_line(e: &TimelineEvent, fields: &[FieldDef]) -> String {
     let mut s = format!("{}  {:<10} by {}", e.at.format("%Y-%m-%d %H:%M"), e.kind, e.actor);
     if let Some(f) = &e.import_file {
         s.push_str(&format!(" from {f}"));
@@ -44,7 +45,15 @@ fn event_line(e: &TimelineEvent) -> String {
         s.push_str(&format!(" — {n}"));
     }
     for c in &e.changes {
-        s.push_str(&format!("\n                    {}: {} → {}", c.field, c.old, c.new));
+        let custom = c.field.strip_prefix(frontdesk_core::custom_fields::PREFIX);
+        let label =
+            custom.and_then(|k| fields.iter().find(|f| f.key == k)).map_or(c.field.as_str(), |f| f.label.as_str());
+        let shown = |v: &serde_json::Value| match custom {
+            Some(_) if v.is_null() => "—".to_string(),
+            Some(_) => frontdesk_core::custom_fields::as_text(v),
+            None => v.to_string(),
+        };
+        s.push_str(&format!("\n                    {label}: {} → {}", shown(&c.old), shown(&c.new)));
     }
     s
 }
@@ -114,13 +123,13 @@ pub fn print_detail(d: &CustomerDetail, fields: &[FieldDef], region: &str) {
     if !d.status_history.is_empty() {
         outln!("Status history:");
         for e in &d.status_history {
-            outln!("  {}", event_line(e));
+            outln!("  {}", event_line(e, fields));
         }
     }
     print_history(&d.history);
     outln!("Timeline:");
     for e in &d.timeline {
-        outln!("  {}", event_line(e));
+        outln!("  {}", event_line(e, fields));
     }
 }
 

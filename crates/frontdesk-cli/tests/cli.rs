@@ -502,3 +502,39 @@ fn backup_and_restore_from_the_command_line() {
     let (ok, out, _) = frontdesk(&db, &["backup", "status"]);
     assert!(ok && out.contains("Last good backup") && out.contains("60 customers"), "{out}");
 }
+
+#[test]
+fn custom_fields_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let run = |args: &[&str]| {
+        let (ok, out, err) = frontdesk(&db, args);
+        assert!(ok, "{args:?}: {out}{err}");
+        out
+    };
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "First name,Last name\nAnn,Lee\n").unwrap();
+    run(&["import", csv.to_str().unwrap()]);
+    let code = run(&["search", "ann lee", "--json"]);
+    let code = code.split("\"code\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // A standard field's name is refused, saying why.
+    let (ok, _, err) = frontdesk(&db, &["fields", "add", "Mobile"]);
+    assert!(!ok && err.contains("phone"), "{err}");
+    run(&["fields", "add", "Hair type", "--kind", "choice", "--option", "Curly", "--option", "Straight"]);
+    run(&["set", &code, "Hair type=curly"]);
+    run(&["set", &code, "Hair type=Straight"]);
+    let shown = run(&["show", &code]);
+    assert!(shown.contains("Hair type: Straight"), "{shown}");
+    assert!(shown.contains("Hair type: Curly → Straight"), "the timeline names the field by its label: {shown}");
+    // Made required later: an edit of another field asks for it, saying so.
+    run(&["fields", "add", "Patch test", "--kind", "date", "--required", "yes"]);
+    let (ok, _, err) = frontdesk(&db, &["set", &code, "Hair type=Curly"]);
+    assert!(!ok && err.contains("Patch test") && err.contains("add 'Patch test=…'"), "{err}");
+    // Deleting asks for archiving first, before anything else.
+    let (ok, _, err) = frontdesk(&db, &["fields", "delete", "Hair type"]);
+    assert!(!ok && err.contains("fields archive hair_type"), "{err}");
+    // A file none of whose rows come in fails the command.
+    std::fs::write(&csv, "First name,Email\n,x@example.com\n").unwrap();
+    let (ok, out, err) = frontdesk(&db, &["import", csv.to_str().unwrap()]);
+    assert!(!ok && err.contains("None of the 1 rows"), "{out}{err}");
+}

@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod custom_fields;
 pub mod customers;
 pub mod export;
+mod field_names;
 pub mod history;
 pub mod import;
 #[cfg(feature = "bench")]

@@ -59,7 +59,7 @@ fn definitions_are_checked_field_by_field() {
         (choice("Hair", &[]), "options", "required"),
         (choice("Hair", &["Curly", "curly"]), "options", "duplicate_option"),
         (
-            FieldInput { label: "Notes".into(), options: vec!["A".into()], ..Default::default() },
+            FieldInput { label: "Hair notes".into(), options: vec!["A".into()], ..Default::default() },
             "options",
             "not_for_kind",
         ),
@@ -69,11 +69,31 @@ fn definitions_are_checked_field_by_field() {
             "not_for_kind",
         ),
         (
-            FieldInput { label: "Visits".into(), kind: Some(FieldKind::Date), searchable: true, ..Default::default() },
+            FieldInput {
+                label: "Last colour".into(),
+                kind: Some(FieldKind::Date),
+                searchable: true,
+                ..Default::default()
+            },
             "searchable",
             "not_for_kind",
         ),
-        (FieldInput { label: "Code".into(), decimals: Some(2), ..Default::default() }, "decimals", "not_for_kind"),
+        (FieldInput { label: "Locker".into(), decimals: Some(2), ..Default::default() }, "decimals", "not_for_kind"),
+        // Names files read as a standard field: imports could not tell the two apart.
+        (FieldInput { label: "Phone".into(), ..Default::default() }, "label", "standard_field"),
+        (FieldInput { label: "Surname".into(), ..Default::default() }, "label", "standard_field"),
+        (FieldInput { label: "E-mail".into(), ..Default::default() }, "label", "standard_field"),
+        (FieldInput { label: "Marketing consent".into(), ..Default::default() }, "label", "standard_field"),
+        (
+            FieldInput { label: "Member".into(), key: Some("code".into()), ..Default::default() },
+            "key",
+            "standard_field",
+        ),
+        (
+            FieldInput { label: "Card".into(), unique: true, default_value: Some(json!("M-0")), ..Default::default() },
+            "default_value",
+            "unique_default",
+        ),
         (
             FieldInput {
                 label: "Weight".into(),

@@ -226,3 +226,64 @@ fn create_fields_makes_a_text_field_for_each_column_that_goes_nowhere() {
     assert!(again.new_fields.is_empty());
     assert_eq!(custom_of(&d, "Cy"), json!({"favourite_drink": "Coffee"}));
 }
+
+#[test]
+fn a_standard_header_fills_the_standard_field_and_two_columns_for_one_field_keep_both_values() {
+    let d = desk();
+    // A field named like a standard one (allowed before names were checked) does not take
+    // the standard column.
+    d.store.write(|w| w.add_custom_field(&field("Email", FieldKind::Text))).unwrap();
+    salon_fields(&d);
+    let report =
+        import(&d, "a.csv", "First Name,Last Name,Email\nAnn,Lee,ann@example.com\n", &ImportOptions::default())
+            .unwrap();
+    assert!(report.mapping.contains(&("Email".to_string(), "email".to_string())), "{:?}", report.mapping);
+    assert_eq!(d.find("ann@example.com"), vec!["Ann Lee"]);
+    // Two columns for one field: the first fills it, the other is kept in remarks.
+    let csv = "Name,Hair type,hair_type\nBo Ray,Curly,Straight\n";
+    let report = import(&d, "b.csv", csv, &ImportOptions::default()).unwrap();
+    assert_eq!(report.imported, 1);
+    assert!(report.mapping.contains(&("hair_type".to_string(), "extra".to_string())), "{:?}", report.mapping);
+    assert_eq!(custom_of(&d, "Bo")["hair_type"], json!("Curly"));
+    assert!(remarks_of(&d, "Bo").contains("Straight"), "{}", remarks_of(&d, "Bo"));
+    // Both sent there with --map: which one was meant is not guessed.
+    let both = ImportOptions {
+        mappings: vec![
+            ("Hair type".into(), "custom.hair_type".into()),
+            ("hair_type".into(), "custom.hair_type".into()),
+        ],
+        ..Default::default()
+    };
+    match import(&d, "c.csv", csv, &both) {
+        Err(CoreError::Validation { field, code, .. }) => {
+            assert_eq!((field.as_str(), code.as_str()), ("map", "field_twice"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn retired_options_come_in_from_files_and_labels_with_commas_are_read_whole() {
+    let d = desk();
+    d.store
+        .add_custom_field(&FieldInput {
+            options: vec!["Cut, wash & blow-dry".into(), "Colour".into(), "Latex".into()],
+            ..field("Services wanted", FieldKind::Choices)
+        })
+        .unwrap();
+    d.store
+        .change_custom_option(
+            "services_wanted",
+            &frontdesk_core::custom_fields::OptionChange::Retire { option: "Latex".into() },
+        )
+        .unwrap();
+    let csv = "Name,Services wanted\nAnn Lee,\"Cut, wash & blow-dry,Colour\"\nBo Ray,Latex | Colour\n";
+    let report = import(&d, "s.csv", csv, &ImportOptions::default()).unwrap();
+    assert_eq!((report.imported, report.kept_without), (2, 0), "{:?}", report.first_kept_without);
+    assert_eq!(custom_of(&d, "Ann")["services_wanted"], json!(["Cut, wash & blow-dry", "Colour"]));
+    assert_eq!(
+        custom_of(&d, "Bo")["services_wanted"],
+        json!(["Colour", "Latex"]),
+        "a retired option the file holds is kept"
+    );
+}

@@ -110,13 +110,13 @@ fn numbers_dates_and_contacts_become_text_as_they_read() {
 #[test]
 fn a_change_that_could_lose_values_is_refused_and_changes_nothing() {
     let d = desk();
-    d.store.add_custom_field(&field("Notes", FieldKind::LongText)).unwrap();
+    d.store.add_custom_field(&field("Colour notes", FieldKind::LongText)).unwrap();
     d.store.add_custom_field(&field("Vegan", FieldKind::YesNo)).unwrap();
     d.store.add_custom_field(&field("Card", FieldKind::Text)).unwrap();
-    let ann = person(&d, "Ann", &[("notes", json!("Line one\nLine two")), ("vegan", json!(true))]);
-    assert_eq!(code(to_kind(&d, "notes", FieldKind::Text).unwrap_err()), "kind:values_do_not_fit");
-    assert_eq!(d.store.custom_field("notes").unwrap().kind, FieldKind::LongText);
-    assert_eq!(value(&d, &ann, "notes"), json!("Line one\nLine two"));
+    let ann = person(&d, "Ann", &[("colour_notes", json!("Line one\nLine two")), ("vegan", json!(true))]);
+    assert_eq!(code(to_kind(&d, "colour_notes", FieldKind::Text).unwrap_err()), "kind:values_do_not_fit");
+    assert_eq!(d.store.custom_field("colour_notes").unwrap().kind, FieldKind::LongText);
+    assert_eq!(value(&d, &ann, "colour_notes"), json!("Line one\nLine two"));
     assert_eq!(code(to_kind(&d, "vegan", FieldKind::Text).unwrap_err()), "kind:change_not_supported");
     assert_eq!(code(to_kind(&d, "card", FieldKind::Number).unwrap_err()), "kind:change_not_supported");
     // More different values than a choice may offer.
@@ -128,9 +128,9 @@ fn a_change_that_could_lose_values_is_refused_and_changes_nothing() {
     assert_eq!((card.kind, card.options.len()), (FieldKind::Text, 0), "no option was left behind");
     // Once a line break is gone, long text becomes text.
     let mut edit = frontdesk_core::customers::CustomerInput::from_customer(&d.store.customer(&ann.code).unwrap());
-    edit.custom.insert("notes".into(), json!("One line"));
+    edit.custom.insert("colour_notes".into(), json!("One line"));
     d.store.update_customer(&me(), ann.id, &edit).unwrap();
-    assert_eq!(to_kind(&d, "notes", FieldKind::Text).unwrap().kind, FieldKind::Text);
+    assert_eq!(to_kind(&d, "colour_notes", FieldKind::Text).unwrap().kind, FieldKind::Text);
 }
 
 #[test]
@@ -177,4 +177,20 @@ fn fields_and_options_move_and_values_follow_the_options_order() {
     assert_eq!(f.options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["PPD", "Nuts", "Latex"]);
     assert_eq!(value(&d, &ann, "allergies"), json!(["PPD", "Nuts"]), "in the options' new order");
     assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'custom_field' AND field = 'option_order'"), 1);
+}
+
+#[test]
+fn fewer_decimals_are_refused_while_a_value_needs_them() {
+    let d = desk();
+    d.store.add_custom_field(&FieldInput { decimals: Some(2), ..field("Strength", FieldKind::Number) }).unwrap();
+    let ann = person(&d, "Ann", &[("strength", json!("3.25"))]);
+    let def = d.store.custom_field("strength").unwrap();
+    let whole = FieldInput { decimals: Some(0), ..FieldInput::from_def(&def) };
+    assert_eq!(code(d.store.edit_custom_field("strength", &whole).unwrap_err()), "decimals:values_do_not_fit");
+    let one = FieldInput { decimals: Some(1), ..FieldInput::from_def(&def) };
+    assert_eq!(code(d.store.edit_custom_field("strength", &one).unwrap_err()), "decimals:values_do_not_fit");
+    let mut edit = frontdesk_core::customers::CustomerInput::from_customer(&d.store.customer(&ann.code).unwrap());
+    edit.custom.insert("strength".into(), json!(3.5));
+    d.store.update_customer(&me(), ann.id, &edit).unwrap();
+    assert_eq!(d.store.edit_custom_field("strength", &one).unwrap().decimals, Some(1));
 }

@@ -210,6 +210,14 @@ fn branch_scope_and_archived_fields() {
         .create_customer(&me(), &with(soho, &[("locker", json!("12")), ("referral_source", json!("Flyer"))]))
         .unwrap();
     assert_eq!(sam.custom.get("locker"), Some(&json!("12")));
+    // Scoped to another branch after a value was set: the value can still be cleared.
+    let main = d.store.desk().branch_id;
+    let def = d.store.custom_field("locker").unwrap();
+    d.store.edit_custom_field("locker", &FieldInput { branches: vec![main], ..FieldInput::from_def(&def) }).unwrap();
+    let mut clear = CustomerInput::from_customer(&d.store.customer(&sam.code).unwrap());
+    clear.custom.insert("locker".into(), Value::Null);
+    d.store.update_customer(&me(), sam.id, &clear).unwrap();
+    assert_eq!(d.store.customer(&sam.code).unwrap().custom.get("locker"), None);
 
     // Archived: hidden, kept, refused as input, back when restored.
     d.store.archive_custom_field("referral_source", true).unwrap();
@@ -277,4 +285,58 @@ fn fields_chosen_as_columns_come_with_each_search_hit() {
     d.store.archive_custom_field("patch_test", true).unwrap();
     let page = d.store.search(&frontdesk_core::search::SearchRequest::new("ann lee")).unwrap();
     assert_eq!(page.hits[0].columns.keys().collect::<Vec<_>>(), ["allergies"]);
+}
+
+#[test]
+fn a_retired_option_stays_through_edits_and_numbers_and_unique_text_are_read_carefully() {
+    let d = desk();
+    d.store
+        .add_custom_field(&FieldInput {
+            options: vec!["Nuts".into(), "Latex".into(), "Nickel".into()],
+            ..field("Allergies", FieldKind::Choices)
+        })
+        .unwrap();
+    d.store.add_custom_field(&FieldInput { decimals: Some(1), ..field("Strength", FieldKind::Number) }).unwrap();
+    d.store.add_custom_field(&FieldInput { unique: true, ..field("Membership no", FieldKind::Text) }).unwrap();
+    let ann = d
+        .store
+        .create_customer(
+            &me(),
+            &with(
+                input("Ann", "Lee", None, None),
+                &[("allergies", json!(["Latex"])), ("membership_no", json!("M-0001"))],
+            ),
+        )
+        .unwrap();
+    d.store
+        .change_custom_option(
+            "allergies",
+            &frontdesk_core::custom_fields::OptionChange::Retire { option: "Latex".into() },
+        )
+        .unwrap();
+    // Ann keeps Latex while adding Nickel; a new customer cannot be given it.
+    let mut edit = CustomerInput::from_customer(&d.store.customer(&ann.code).unwrap());
+    edit.custom.insert("allergies".into(), json!("Nickel, Latex"));
+    d.store.update_customer(&me(), ann.id, &edit).unwrap();
+    assert_eq!(d.store.customer(&ann.code).unwrap().custom["allergies"], json!(["Latex", "Nickel"]));
+    let bo = with(input("Bo", "Ray", None, None), &[("allergies", json!(["Latex"]))]);
+    assert_eq!(
+        code_of(d.store.create_customer(&me(), &bo).unwrap_err()),
+        ("custom.allergies".into(), "retired_option".into())
+    );
+    // "1,000" might be a thousand or one: asked, not guessed; "38,5" is a decimal comma.
+    let thousand = with(input("Cy", "Po", None, None), &[("strength", json!("1,000"))]);
+    assert_eq!(
+        code_of(d.store.create_customer(&me(), &thousand).unwrap_err()),
+        ("custom.strength".into(), "ambiguous_number".into())
+    );
+    let c =
+        d.store.create_customer(&me(), &with(input("Cy", "Po", None, None), &[("strength", json!("38,5"))])).unwrap();
+    assert_eq!(c.custom["strength"], json!(38.5));
+    // A unique value in another case is the same value.
+    let dup = with(input("Di", "Ng", None, None), &[("membership_no", json!("m-0001"))]);
+    assert_eq!(
+        code_of(d.store.create_customer(&me(), &dup).unwrap_err()),
+        ("custom.membership_no".into(), format!("duplicate of {}", ann.code))
+    );
 }

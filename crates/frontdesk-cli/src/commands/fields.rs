@@ -69,6 +69,15 @@ pub(crate) fn run(what: FieldsCommand, db: &Path) -> Result<(), CoreError> {
         FieldsCommand::Delete { field, yes } => {
             let store = open(db)?;
             let def = store.custom_field(&field)?;
+            if !def.archived {
+                return Err(CoreError::conflict(
+                    "field_not_archived",
+                    format!(
+                        "Only an archived field can be deleted: `frontdesk fields archive {}` first (its values are kept until you delete it).",
+                        def.key
+                    ),
+                ));
+            }
             if !yes {
                 let n = store.custom_field_value_count(&def.key)?;
                 outln!(

@@ -117,5 +117,22 @@ pub(crate) fn run(args: ImportArgs, db: &Path) -> Result<(), CoreError> {
             outln!("Not imported: {} (map them with --map 'Column=field', or --map 'Column=extra' to keep them in remarks)", report.ignored_columns.join(", "));
         }
     }
+    // A file none of whose rows came in fails the command, for scripts to see.
+    if report.rows > 0 && report.imported == 0 {
+        return Err(CoreError::validation(
+            "file",
+            "nothing_imported",
+            format!(
+                "None of the {} rows of {} was imported{}.",
+                report.rows,
+                report.file,
+                report
+                    .errors_file
+                    .as_deref()
+                    .map(|f| format!(": each is listed with its reason in {f}"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
     Ok(())
 }

@@ -44,7 +44,23 @@ pub(crate) fn run(args: SetArgs, db: &Path) -> Result<(), CoreError> {
         };
         input.custom.insert(def.key, value);
     }
-    let changes = store.write(|w| w.update_customer(&Actor::new("Command line"), customer.id, &input))?;
+    let changes =
+        store.write(|w| w.update_customer(&Actor::new("Command line"), customer.id, &input)).map_err(|e| match e {
+            // A field made required after this customer was saved: every edit asks for it.
+            CoreError::Validation { field, code, message } if code == "required" && !input.custom.contains_key(field.trim_start_matches(frontdesk_core::custom_fields::PREFIX)) => {
+                let key = field.trim_start_matches(frontdesk_core::custom_fields::PREFIX).to_string();
+                let label = store.custom_field(&key).map(|f| f.label).unwrap_or(key);
+                CoreError::Validation {
+                    message: format!(
+                        "{message} It became required after {} was saved, so any change to them needs it too: add '{label}=…' to this command.",
+                        customer.display_name
+                    ),
+                    field,
+                    code,
+                }
+            }
+            other => other,
+        })?;
     let after = store.customer(&customer.id.to_string())?;
     if changes.is_empty() {
         outln!("{} ({}): nothing changed.", after.display_name, after.code);

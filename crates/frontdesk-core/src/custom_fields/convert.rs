@@ -16,7 +16,7 @@ use super::values::{LONG_TEXT_MAX, TEXT_MAX};
 use super::write::{OPTIONS_MAX, OPTION_MAX};
 
 fn name(kind: FieldKind) -> String {
-    kind.as_str().replace('_', " ")
+    super::model::a_kind(kind).split_once(' ').map_or(String::new(), |(_, n)| n.to_string())
 }
 
 fn refused(code: &str, message: String) -> CoreError {
@@ -59,12 +59,12 @@ pub(crate) fn convert(w: &mut Writer<'_>, def: &FieldDef, to: FieldKind) -> Core
                 return Err(refused(
                     "values_do_not_fit",
                     format!(
-                        "{} customer{} ({code}{}) ha{} a {} value with a line break or longer than {max} characters, which a text field cannot hold; shorten {} or keep it a {} field.",
+                        "{} customer{} ({code}{}) ha{} {} value with a line break or longer than {max} characters, which a text field cannot hold; shorten {} or keep it a {} field.",
                         misfits.len(),
                         if misfits.len() == 1 { "" } else { "s" },
                         if misfits.len() > 1 { " and others" } else { "" },
                         if misfits.len() == 1 { "s" } else { "ve" },
-                        name(def.kind),
+                        super::model::a_kind(def.kind).to_lowercase(),
                         if misfits.len() == 1 { "it" } else { "them" },
                         name(def.kind)
                     ),
@@ -134,9 +134,9 @@ pub(crate) fn convert(w: &mut Writer<'_>, def: &FieldDef, to: FieldKind) -> Core
         _ => Err(refused(
             "change_not_supported",
             format!(
-                "A {} field cannot become a {} field without losing values; add a new {} field instead (the old one's values stay where they are).",
-                name(def.kind),
-                name(to),
+                "{} field cannot become {} field without losing values; add a new {} field instead (the old one's values stay where they are).",
+                super::model::a_kind(def.kind),
+                super::model::a_kind(to).to_lowercase(),
                 name(to)
             ),
         )),

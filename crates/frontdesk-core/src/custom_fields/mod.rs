@@ -15,7 +15,7 @@ pub use stored::as_text;
 pub use write::key_from_label;
 
 pub(crate) use stored::{get as get_value, holder, of_customer, put as put_value, shown};
-pub(crate) use values::{check as check_value, Reading, Stored};
+pub(crate) use values::{check as check_value, check_holding, Reading, Stored};
 
 /// Every field not deleted, archived ones included, in form order.
 pub(crate) fn all_defs(conn: &rusqlite::Connection) -> crate::error::CoreResult<Vec<FieldDef>> {

@@ -101,6 +101,19 @@ impl Place {
     }
 }
 
+/// "A number", "an email", "a yes/no": the kind as a sentence names it, capitalised.
+pub(crate) fn a_kind(kind: FieldKind) -> String {
+    let name = match kind {
+        FieldKind::YesNo => "yes/no".to_string(),
+        FieldKind::Choice => "one-choice".to_string(),
+        FieldKind::Choices => "several-choices".to_string(),
+        FieldKind::Url => "web address".to_string(),
+        other => other.as_str().replace('_', " "),
+    };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+    format!("{article} {name}")
+}
+
 /// One option of a choice field. Its id never changes; a retired option stays on the customers
 /// who have it and is no longer offered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -118,8 +118,8 @@ pub(crate) fn put(conn: &Connection, seq: i64, def: &FieldDef, value: Option<&St
 }
 
 /// The live (not archived) customer other than `except` who holds `value` in `def`, if any.
-/// Text is compared as stored (email values are kept in lower case, phones in E.164), so the
-/// field's index answers it.
+/// Text is compared as stored (email values are kept in lower case, phones in E.164) and in
+/// lower and upper case, so the field's index answers it.
 pub(crate) fn holder(
     conn: &Connection,
     def: &FieldDef,
@@ -130,10 +130,11 @@ pub(crate) fn holder(
         Stored::Text(t) => conn
             .prepare_cached(
                 "SELECT v.customer_seq FROM custom_values v JOIN customers c ON c.seq = v.customer_seq \
-                 WHERE v.field_id = ?1 AND v.t = ?2 AND c.archived_at IS NULL AND v.customer_seq IS NOT ?3 \
+                 WHERE v.field_id = ?1 AND v.t IN (?2, ?4, ?5) AND c.archived_at IS NULL AND v.customer_seq IS NOT ?3 \
                  LIMIT 1",
             )?
-            .query_row(params![def.id, t, except], |r| r.get(0)),
+            // "m-0001" is "M-0001" (each spelling is an index lookup; mixed case is not folded).
+            .query_row(params![def.id, t, except, t.to_lowercase(), t.to_uppercase()], |r| r.get(0)),
         Stored::Number(n) => conn
             .prepare_cached(
                 "SELECT v.customer_seq FROM custom_values v JOIN customers c ON c.seq = v.customer_seq \

@@ -39,6 +39,59 @@ pub(crate) struct Reading<'a> {
 
 /// Checks `value` for `def` (`null` or empty: no value).
 pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> CoreResult<Option<Stored>> {
+    check_holding(def, value, reading, &[])
+}
+
+/// Splits a file's cell into option labels: on `|`, `;` or `,`, except where the pieces
+/// joined back make an option's label ("Cut, wash & blow-dry").
+fn option_labels(def: &FieldDef, cell: &str) -> Vec<String> {
+    let mut pieces: Vec<(String, Option<char>)> = Vec::new();
+    let mut current = String::new();
+    for ch in cell.chars() {
+        if matches!(ch, '|' | ';' | ',') {
+            pieces.push((std::mem::take(&mut current), Some(ch)));
+        } else {
+            current.push(ch);
+        }
+    }
+    pieces.push((current, None));
+    let is_option = |t: &str| def.options.iter().any(|o| o.label.trim().to_lowercase() == t.trim().to_lowercase());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        // The longest run of pieces from here that is an option, else the one piece.
+        let mut taken = 1;
+        let mut joined = String::new();
+        for (j, (text, sep)) in pieces.iter().enumerate().skip(i) {
+            joined.push_str(text);
+            if is_option(&joined) {
+                taken = j - i + 1;
+            }
+            match sep {
+                Some(c) => joined.push(*c),
+                None => break,
+            }
+        }
+        let label: String = pieces[i..i + taken]
+            .iter()
+            .enumerate()
+            .map(|(k, (text, sep))| if k + 1 < taken { format!("{text}{}", sep.unwrap_or(' ')) } else { text.clone() })
+            .collect();
+        if !label.trim().is_empty() {
+            out.push(label.trim().to_string());
+        }
+        i += taken;
+    }
+    out
+}
+
+/// [`check`], where the options in `held` (the customer has them) may be retired ones.
+pub(crate) fn check_holding(
+    def: &FieldDef,
+    value: &Value,
+    reading: &Reading<'_>,
+    held: &[i64],
+) -> CoreResult<Option<Stored>> {
     let region = reading.region;
     let field = format!("{}{}", super::PREFIX, def.key);
     let bad = |code: &str, message: String| CoreError::validation(&field, code, message);
@@ -91,7 +144,18 @@ pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> Cor
         FieldKind::Number => {
             let n = match value {
                 Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+                Value::String(s) => {
+                    let t = s.trim();
+                    // "38,5" is a decimal comma; "1,000" could be a thousand: said, not guessed.
+                    let after_comma = t.rsplit_once(',').map(|(_, d)| d.len());
+                    if t.contains(',') && (t.contains('.') || t.matches(',').count() > 1 || after_comma == Some(3)) {
+                        return Err(bad(
+                            "ambiguous_number",
+                            format!("\"{t}\": write numbers without thousands separators (1000, or 38.5)."),
+                        ));
+                    }
+                    t.replace(',', ".").parse::<f64>().ok()
+                }
                 _ => None,
             }
             .filter(|n| n.is_finite())
@@ -150,13 +214,10 @@ pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> Cor
             Stored::Number(if b { 1.0 } else { 0.0 })
         }
         FieldKind::Choice | FieldKind::Choices => {
-            let is_option = |t: &str| def.options.iter().any(|o| o.label.eq_ignore_ascii_case(t.trim()));
             let wanted: Vec<String> = match value {
                 Value::Array(items) => items.iter().filter_map(text).collect(),
-                // A file's cell: one option (its label may hold a comma), else several.
-                Value::String(s) if def.kind == FieldKind::Choices && !is_option(s) => {
-                    s.split(['|', ';', ',']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
-                }
+                // A file's cell: several options (a label may hold a comma).
+                Value::String(s) if def.kind == FieldKind::Choices => option_labels(def, s),
                 other => text(other).into_iter().collect(),
             };
             if def.kind == FieldKind::Choice && wanted.len() > 1 {
@@ -168,7 +229,7 @@ pub(crate) fn check(def: &FieldDef, value: &Value, reading: &Reading<'_>) -> Cor
                 let found =
                     def.options.iter().find(|o| o.label.to_lowercase() == w.to_lowercase() || o.id.to_string() == w);
                 match found {
-                    Some(o) if o.retired => {
+                    Some(o) if o.retired && !held.contains(&o.id) => {
                         return Err(bad(
                             "retired_option",
                             format!("\"{}\" is no longer offered for {}.", o.label, def.label),

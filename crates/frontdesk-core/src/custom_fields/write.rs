@@ -90,7 +90,7 @@ impl Writer<'_> {
             CoreError::validation(
                 field,
                 "not_for_kind",
-                format!("A {} field cannot be {what}.", kind.as_str().replace('_', " ")),
+                format!("{} field cannot be {what}.", super::model::a_kind(kind)),
             )
         };
         if kind != FieldKind::Number && (input.decimals.is_some() || unit.is_some()) {
@@ -112,6 +112,14 @@ impl Writer<'_> {
             )
         {
             return Err(not_for("unique", "unique"));
+        }
+        let has_default = input.default_value.as_ref().is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+        if input.unique && has_default {
+            return Err(CoreError::validation(
+                "default_value",
+                "unique_default",
+                "A unique field cannot have a default: every new customer would get the same value. Remove the default or untick unique.",
+            ));
         }
         for b in &input.branches {
             crate::settings::branch_exists(self.conn(), *b)?;
@@ -184,7 +192,11 @@ impl Writer<'_> {
         };
         let mut options: Vec<String> = Vec::new();
         if !kind.has_options() && !input.options.is_empty() {
-            return Err(CoreError::validation("options", "not_for_kind", "Only a choice field has options."));
+            return Err(CoreError::validation(
+                "options",
+                "not_for_kind",
+                "Only choice fields (one choice or several) have options.",
+            ));
         }
         for o in &input.options {
             let o = self.check_option(None, o, &options)?;
@@ -261,6 +273,29 @@ impl Writer<'_> {
         by_key(self.conn(), &def.key)
     }
 
+    /// Fewer decimals must still hold every value.
+    fn check_decimals_fit(&self, def: &FieldDef, decimals: u8) -> CoreResult<()> {
+        let scale = 10f64.powi(i32::from(decimals));
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM custom_values WHERE field_id = ?1 AND n IS NOT NULL AND abs(n * ?2 - round(n * ?2)) > 1e-6",
+            params![def.id, scale],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            return Err(CoreError::validation(
+                "decimals",
+                "values_do_not_fit",
+                format!(
+                    "{n} customer{} ha{} a {} with more than {decimals} digits after the point; change those values first, or keep the decimals.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "ve" },
+                    def.label
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A field made unique must not already hold one value on two live customers.
     fn check_no_shared_value(&self, def: &FieldDef) -> CoreResult<()> {
         let shared: Option<(String, i64)> = self
@@ -307,6 +342,9 @@ impl Writer<'_> {
         let c = self.check_definition(input, kind, Some(old.id))?;
         if input.unique && (!old.unique || kind != old.kind) {
             self.check_no_shared_value(&old)?;
+        }
+        if kind == FieldKind::Number && old.kind == FieldKind::Number && input.decimals < old.decimals {
+            self.check_decimals_fit(&old, input.decimals.unwrap_or(0))?;
         }
         if kind != old.kind {
             super::convert::convert(self, &old, kind)?;
@@ -358,7 +396,11 @@ impl Writer<'_> {
     pub fn add_custom_option(&mut self, key: &str, label: &str) -> CoreResult<FieldDef> {
         let def = by_key(self.conn(), key)?;
         if !def.kind.has_options() {
-            return Err(CoreError::validation("options", "not_for_kind", "Only a choice field has options."));
+            return Err(CoreError::validation(
+                "options",
+                "not_for_kind",
+                "Only choice fields (one choice or several) have options.",
+            ));
         }
         if def.options.len() >= OPTIONS_MAX {
             return Err(CoreError::validation("options", "too_many", format!("Keep at most {OPTIONS_MAX} options.")));
@@ -530,12 +572,6 @@ fn option_id(def: &FieldDef, option: &str) -> CoreResult<i64> {
 }
 
 impl Store {
-    pub fn add_custom_field(&self, input: &FieldInput) -> CoreResult<FieldDef> {
-        self.write(|w| w.add_custom_field(input))
-    }
-    pub fn edit_custom_field(&self, key: &str, input: &FieldInput) -> CoreResult<FieldDef> {
-        self.write(|w| w.edit_custom_field(key, input))
-    }
     pub fn add_custom_option(&self, key: &str, label: &str) -> CoreResult<FieldDef> {
         self.write(|w| w.add_custom_option(key, label))
     }

@@ -38,6 +38,16 @@ fn place_of(input: &CustomerInput) -> Place {
     }
 }
 
+/// The options of `def` a value may hold even if retired: the customer's own (`old`), or any
+/// when importing.
+fn held(def: &FieldDef, old: &Option<custom_fields::Stored>, saving: Saving) -> Vec<i64> {
+    match (saving, old) {
+        (Saving::Import, _) => def.options.iter().map(|o| o.id).collect(),
+        (_, Some(custom_fields::Stored::Options(ids))) => ids.clone(),
+        _ => Vec::new(),
+    }
+}
+
 /// The field's name in errors: `custom.<key>`.
 fn name(def: &FieldDef) -> String {
     format!("{}{}", custom_fields::PREFIX, def.key)
@@ -78,7 +88,9 @@ pub(crate) fn check(
         };
         let applies = !def.archived && (def.branches.is_empty() || def.branches.contains(&branch));
         let new = match given.get(&def.key) {
-            Some(value) => match custom_fields::check_value(&def, value, reading) {
+            // Options the customer has may be retired ones (kept, no longer offered); an import
+            // brings in what another desk or system held.
+            Some(value) => match custom_fields::check_holding(&def, value, reading, &held(&def, &old, saving)) {
                 Ok(new) => new,
                 Err(e) => {
                     errors.push(e);
@@ -96,7 +108,10 @@ pub(crate) fn check(
                 errors.push(CoreError::validation(
                     &name(&def),
                     "archived",
-                    format!("{} is archived; restore it in Settings → Customer fields to fill it in.", def.label),
+                    format!(
+                        "{} is archived; restore it (Settings → Customer fields, or `frontdesk fields restore {}`) to fill it in.",
+                        def.label, def.key
+                    ),
                 ));
                 continue;
             }

@@ -47,6 +47,22 @@ pub(super) fn header_key(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// The standard field `name` reads as in a file (its key, its label, or another system's
+/// header for it), if any: a business's own field may not be named so, or imports would have
+/// to guess which of the two a column fills.
+pub(crate) fn standard_name(name: &str) -> Option<&'static str> {
+    let key = header_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    fields()
+        .iter()
+        .chain(&["archived_at"])
+        .copied()
+        .find(|f| header_key(f) == key || header_key(crate::customers::labels::label(f)) == key)
+        .or_else(|| alias(name).filter(|t| !matches!(*t, "ignore" | "extra")))
+}
+
 /// Header → target, from [`COLUMNS_TABLE`], else a text field's key or label.
 pub fn alias(header: &str) -> Option<&'static str> {
     static TABLE: std::sync::OnceLock<HashMap<String, &'static str>> = std::sync::OnceLock::new();

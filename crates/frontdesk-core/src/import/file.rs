@@ -208,18 +208,41 @@ pub(super) fn plan(
     }
     // A column headed by a custom field's label or key goes to it (before the aliases of other
     // systems' headers: the business named the field, and its own exports head it so).
-    let custom: Vec<Option<String>> = headers
+    // A header naming a standard field goes there even if an older field of the business is
+    // named so too (only --map sends it to that field).
+    let mut custom: Vec<Option<String>> = headers
         .iter()
         .map(|h| match overrides.get(&h.to_lowercase()) {
             Some(f) => custom_target(f, defs).map(|d| d.key.clone()),
+            None if super::columns::standard_name(h).is_some() => None,
             None => custom_target(&format!("{}{h}", crate::custom_fields::PREFIX), defs).map(|d| d.key.clone()),
         })
         .collect();
+    // Two columns for one field: the one --map chose, else the first, fills it; the other is
+    // kept as a line in remarks.
+    let mut custom_extra = vec![false; headers.len()];
+    for i in 0..headers.len() {
+        let Some(key) = custom[i].clone() else { continue };
+        let explicit = |j: usize| overrides.contains_key(&headers[j].to_lowercase());
+        if let Some(j) = (0..i).find(|&j| custom[j].as_deref() == Some(key.as_str())) {
+            let loser = if explicit(i) && !explicit(j) { j } else { i };
+            if explicit(i) && explicit(j) {
+                return Err(CoreError::validation(
+                    "map",
+                    "field_twice",
+                    format!("--map sends both \"{}\" and \"{}\" to custom.{key}; keep one.", headers[j], headers[i]),
+                ));
+            }
+            custom[loser] = None;
+            custom_extra[loser] = true;
+        }
+    }
     let mut columns: Vec<Option<&'static str>> = headers
         .iter()
         .enumerate()
         .map(|(i, h)| match overrides.get(&h.to_lowercase()) {
             _ if custom[i].is_some() => None,
+            _ if custom_extra[i] => Some("extra"),
             Some(f) if f == "ignore" => None,
             Some(f) => fields().iter().chain(MORE_TARGETS).copied().find(|x| x == f),
             None => alias(h).filter(|t| *t != "ignore"),

@@ -19,6 +19,7 @@ mod file;
 mod preview;
 mod rows;
 
+pub(crate) use columns::standard_name;
 pub use columns::{alias, fields, COLUMNS_TABLE, MORE_TARGETS};
 pub use errors_file::errors_path;
 pub use file::{DateColumn, SAMPLES};
