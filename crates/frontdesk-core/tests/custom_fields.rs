@@ -158,11 +158,14 @@ fn archive_hides_a_field_and_only_an_archived_one_is_deleted() {
     let back = d.store.archive_custom_field("referral_source", false).unwrap();
     assert!(!back.archived);
     assert_eq!(d.store.custom_fields(false).unwrap().len(), 1);
-    // A kind change this version cannot make losslessly is refused with the reason.
+    // A kind change a value does not survive is refused with the reason.
+    let mut ann = common::input("Ann", "Lee", None, None);
+    ann.custom.insert("referral_source".into(), json!("Instagram"));
+    d.store.create_customer(&common::me(), &ann).unwrap();
     let to_date = FieldInput { label: "Referral source".into(), kind: Some(FieldKind::Date), ..Default::default() };
     assert_eq!(
         code_of(d.store.edit_custom_field("referral_source", &to_date).unwrap_err()),
-        ("kind".into(), "change_not_supported".into())
+        ("kind".into(), "values_do_not_fit".into())
     );
 }
 

@@ -70,8 +70,9 @@ fn text_becomes_a_choice_with_an_option_per_value_then_several_choices() {
     let f = to_kind(&d, "referral", FieldKind::Choices).unwrap();
     assert_eq!(f.kind, FieldKind::Choices);
     assert_eq!(value(&d, &ann, "referral"), json!(["Instagram"]));
-    // A multiple choice cannot go back to one: a customer may hold two.
-    assert_eq!(code(to_kind(&d, "referral", FieldKind::Choice).unwrap_err()), "kind:change_not_supported");
+    // Back to one choice: nobody holds two.
+    assert_eq!(to_kind(&d, "referral", FieldKind::Choice).unwrap().kind, FieldKind::Choice);
+    assert_eq!(value(&d, &ann, "referral"), json!("Instagram"));
     assert_eq!(d.count("SELECT count(*) FROM custom_values"), 3);
 }
 
@@ -118,12 +119,16 @@ fn a_change_that_could_lose_values_is_refused_and_changes_nothing() {
     assert_eq!(d.store.custom_field("colour_notes").unwrap().kind, FieldKind::LongText);
     assert_eq!(value(&d, &ann, "colour_notes"), json!("Line one\nLine two"));
     assert_eq!(code(to_kind(&d, "vegan", FieldKind::Text).unwrap_err()), "kind:change_not_supported");
-    assert_eq!(code(to_kind(&d, "card", FieldKind::Number).unwrap_err()), "kind:change_not_supported");
     // More different values than a choice may offer.
     for i in 0..201 {
         person(&d, &format!("P{i}"), &[("card", json!(format!("card {i}")))]);
     }
     assert_eq!(code(to_kind(&d, "card", FieldKind::Choice).unwrap_err()), "kind:too_many_values");
+    assert_eq!(
+        code(to_kind(&d, "card", FieldKind::Number).unwrap_err()),
+        "kind:values_do_not_fit",
+        "\"card 1\" is no number"
+    );
     let card = d.store.custom_field("card").unwrap();
     assert_eq!((card.kind, card.options.len()), (FieldKind::Text, 0), "no option was left behind");
     // Once a line break is gone, long text becomes text.
@@ -193,4 +198,42 @@ fn fewer_decimals_are_refused_while_a_value_needs_them() {
     edit.custom.insert("strength".into(), json!(3.5));
     d.store.update_customer(&me(), ann.id, &edit).unwrap();
     assert_eq!(d.store.edit_custom_field("strength", &one).unwrap().decimals, Some(1));
+}
+
+#[test]
+fn other_changes_go_through_when_every_value_reads_as_the_new_kind() {
+    let d = desk();
+    // No values yet: any kind; a choice gets the options given with it.
+    d.store.add_custom_field(&field("Locker", FieldKind::Text)).unwrap();
+    let def = d.store.custom_field("locker").unwrap();
+    let to_choice = FieldInput { kind: Some(FieldKind::Choice), ..FieldInput::from_def(&def) };
+    assert_eq!(code(d.store.edit_custom_field("locker", &to_choice).unwrap_err()), "options:required");
+    let f = d
+        .store
+        .edit_custom_field("locker", &FieldInput { options: vec!["A".into(), "B".into()], ..to_choice })
+        .unwrap();
+    assert_eq!((f.kind, f.options.len()), (FieldKind::Choice, 2));
+    // One choice back to text: the labels.
+    let ann = person(&d, "Ann", &[("locker", json!("B"))]);
+    to_kind(&d, "locker", FieldKind::Text).unwrap();
+    assert_eq!(value(&d, &ann, "locker"), json!("B"));
+    // Text to a number when every value is one.
+    d.store.add_custom_field(&field("Shoe size", FieldKind::Text)).unwrap();
+    let bo = person(&d, "Bo", &[("shoe_size", json!("41"))]);
+    assert_eq!(to_kind(&d, "shoe_size", FieldKind::Number).unwrap().kind, FieldKind::Number);
+    assert_eq!(value(&d, &bo, "shoe_size"), json!(41));
+    // Several choices to one when nobody holds two.
+    d.store
+        .add_custom_field(&FieldInput {
+            options: vec!["Nuts".into(), "PPD".into()],
+            ..field("Allergies", FieldKind::Choices)
+        })
+        .unwrap();
+    let cy = person(&d, "Cy", &[("allergies", json!(["Nuts", "PPD"]))]);
+    assert_eq!(code(to_kind(&d, "allergies", FieldKind::Choice).unwrap_err()), "kind:values_do_not_fit");
+    let mut edit = frontdesk_core::customers::CustomerInput::from_customer(&d.store.customer(&cy.code).unwrap());
+    edit.custom.insert("allergies".into(), json!(["PPD"]));
+    d.store.update_customer(&me(), cy.id, &edit).unwrap();
+    to_kind(&d, "allergies", FieldKind::Choice).unwrap();
+    assert_eq!(value(&d, &cy, "allergies"), json!("PPD"));
 }

@@ -44,7 +44,83 @@ fn texts(w: &Writer<'_>, def: &FieldDef) -> CoreResult<Vec<(i64, String)>> {
 /// customers' values were rewritten.
 pub(crate) fn convert(w: &mut Writer<'_>, def: &FieldDef, to: FieldKind) -> CoreResult<u64> {
     use FieldKind::*;
+    // A field no customer has a value in can become anything.
+    let any: bool =
+        w.conn().query_row("SELECT EXISTS(SELECT 1 FROM custom_values WHERE field_id = ?1)", [def.id], |r| r.get(0))?;
+    if !any {
+        return Ok(0);
+    }
     match (def.kind, to) {
+        (Choice, Text) => {
+            let rows: Vec<(i64, i64)> = {
+                let mut st = w.conn().prepare("SELECT customer_seq, item FROM custom_values WHERE field_id = ?1")?;
+                let rows = st.query_map([def.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut st = w.conn().prepare(
+                "UPDATE custom_values SET item = 0, t = ?4, n = NULL WHERE field_id = ?1 AND customer_seq = ?2 AND item = ?3",
+            )?;
+            for (seq, id) in &rows {
+                let label = def.options.iter().find(|o| o.id == *id).map_or_else(|| id.to_string(), |o| o.label.clone());
+                st.execute(params![def.id, seq, id, label])?;
+            }
+            Ok(rows.len() as u64)
+        }
+        (Choices, Choice) => {
+            let several: i64 = w.conn().query_row(
+                "SELECT count(*) FROM (SELECT customer_seq FROM custom_values WHERE field_id = ?1 GROUP BY customer_seq HAVING count(*) > 1)",
+                [def.id],
+                |r| r.get(0),
+            )?;
+            if several > 0 {
+                return Err(refused(
+                    "values_do_not_fit",
+                    format!(
+                        "{several} customer{} ha{} more than one option in {}, which one choice cannot hold; keep several choices, or leave each of them one first.",
+                        if several == 1 { "" } else { "s" },
+                        if several == 1 { "s" } else { "ve" },
+                        def.label
+                    ),
+                ));
+            }
+            Ok(0)
+        }
+        (Text, Number | Date | Email | Phone | Url) => {
+            // Only when every value reads as the new kind (then kept as it reads).
+            let values = texts(w, def)?;
+            let target = FieldDef { kind: to, ..def.clone() };
+            let desk = w.desk();
+            let today = crate::clock::ms_to_datetime(w.now_ms()).date_naive();
+            let reading = super::Reading { region: &desk.default_region, date_order: desk.locale.date_order, today };
+            let mut read = Vec::with_capacity(values.len());
+            let mut misfits = Vec::new();
+            for (seq, text) in &values {
+                match super::values::check(&target, &serde_json::Value::String(text.clone()), &reading) {
+                    Ok(Some(stored)) => read.push((*seq, stored)),
+                    Ok(None) => {}
+                    Err(e) => misfits.push((*seq, e.to_string())),
+                }
+            }
+            if let Some((seq, why)) = misfits.first() {
+                let code: String =
+                    w.conn().query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |r| r.get(0))?;
+                return Err(refused(
+                    "values_do_not_fit",
+                    format!(
+                        "{} of {} values {} not {} ({code}: {why}); correct {} or keep it a text field.",
+                        misfits.len(),
+                        values.len(),
+                        if misfits.len() == 1 { "is" } else { "are" },
+                        super::model::a_kind(to).to_lowercase(),
+                        if misfits.len() == 1 { "it" } else { "them" }
+                    ),
+                ));
+            }
+            for (seq, stored) in &read {
+                super::stored::put(w.conn(), *seq, &target, Some(stored))?;
+            }
+            Ok(read.len() as u64)
+        }
         // Same rows: one option id per chosen option.
         (Choice, Choices) | (Email | Phone | Url | LongText, Text) | (Text, LongText) => {
             let max = if to == Text { TEXT_MAX } else { LONG_TEXT_MAX };

@@ -348,6 +348,30 @@ impl Writer<'_> {
         }
         if kind != old.kind {
             super::convert::convert(self, &old, kind)?;
+            // A choice made from a field without values gets the options given with it.
+            if kind.has_options() && old.options.iter().all(|o| o.retired) {
+                let mut seen = Vec::new();
+                for label in &input.options {
+                    let label = self.check_option(Some(old.id), label, &seen)?;
+                    self.conn().execute(
+                        "INSERT INTO custom_field_options(field_id, label, position) VALUES (?1, ?2, ?3)",
+                        params![old.id, label, (old.options.len() + seen.len()) as i64],
+                    )?;
+                    seen.push(label);
+                }
+                let live: bool = self.conn().query_row(
+                    "SELECT EXISTS(SELECT 1 FROM custom_field_options WHERE field_id = ?1 AND retired = 0)",
+                    [old.id],
+                    |r| r.get(0),
+                )?;
+                if !live {
+                    return Err(CoreError::validation(
+                        "options",
+                        "required",
+                        format!("Give {} its options (one per line) to make it a choice.", old.label),
+                    ));
+                }
+            }
             self.conn().execute("UPDATE custom_fields SET kind = ?2 WHERE id = ?1", params![old.id, kind.as_str()])?;
             self.field_outbox(old.id, "kind", json!(kind.as_str()))?;
         }
