@@ -240,6 +240,23 @@ export type BranchId = number;
 
 export type CancelledBy = "customer" | "business";
 
+/**  One condition of a segment. */
+export type Condition = {
+	/**
+	 *  A standard field (`status`, `branch`, `country`, `city`, `created`, `birthday_month`,
+	 *  `marketing_consent`, `has_email`, `has_phone`, `tag`), a stat (`total_spent` in minor
+	 *  units, `visits`, `last_visit`, `no_shows`, `cancellations`, `loyalty_points`,
+	 *  `next_appointment`) or a custom field (`custom.<key>`).
+	 */
+	field: string,
+	op: Op,
+	/**
+	 *  Text, a number, `YYYY-MM-DD`, yes/no as a boolean, days for `within_*`, a list for
+	 *  `any_of` / `none_of` / `between`; none for `empty` / `not_empty`.
+	 */
+	value?: Value | null,
+};
+
 /**  The live (not archived) customer, other than `except_seq`, whose contact point this is. */
 export type ContactOwner = {
 	field: string,
@@ -786,6 +803,8 @@ export type MoveReport = {
 	already_there: number,
 };
 
+export type Op = "equals" | "not_equals" | "contains" | "starts_with" | "empty" | "not_empty" | "any_of" | "none_of" | "greater" | "less" | "between" | "before" | "after" | "within_last_days" | "within_next_days";
+
 /**  A change to one of a choice field's options (named by id or label). */
 export type OptionChange = { type: "Add"; data: {
 	label: string,
@@ -961,6 +980,8 @@ export type SearchFilter = {
 	created_to?: number | null,
 	/**  What the customer did (or did not do) lately. */
 	activity?: ActivityFilter | null,
+	/**  A segment's conditions, all of which must hold (the directory's filter builder). */
+	conditions?: Condition[],
 };
 
 export type SearchPage = {

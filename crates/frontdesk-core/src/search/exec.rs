@@ -15,6 +15,26 @@ impl Reader<'_> {
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let after = Cursor::decode(req.after.as_deref())?;
         check_activity(&req.filter)?;
+        let with_conditions;
+        let req = if req.filter.conditions.is_empty() {
+            req
+        } else {
+            let today = crate::clock::ms_to_datetime(self.now_ms).date_naive();
+            let reading = crate::custom_fields::Reading {
+                region: &self.desk.default_region,
+                date_order: self.desk.locale.date_order,
+                today,
+            };
+            let mut r = req.clone();
+            r.filter.compiled = super::conditions::CompiledConditions(super::conditions::compile(
+                self.conn,
+                &req.filter.conditions,
+                self.now_ms,
+                &reading,
+            )?);
+            with_conditions = r;
+            &with_conditions
+        };
         let q = parse(&req.query, &self.desk.default_region);
         if q == ParsedQuery::Empty {
             return self.listing(req, limit, after, q);

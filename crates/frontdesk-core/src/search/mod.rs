@@ -4,6 +4,7 @@
 //! stable `seq`, with keyset pagination.
 
 mod candidates;
+mod conditions;
 mod cursor;
 mod exec;
 mod hits;
@@ -16,6 +17,7 @@ pub mod query;
 
 use serde::{Deserialize, Serialize};
 
+pub use conditions::{Condition, Op, STANDARD as CONDITION_FIELDS};
 pub use exec::MAX_LIMIT;
 pub use listing::set_activity_in_memory_limit;
 pub use query::{parse, ParsedQuery};
@@ -56,6 +58,13 @@ pub struct SearchFilter {
     pub created_to: Option<i64>,
     /// What the customer did (or did not do) lately.
     pub activity: Option<ActivityFilter>,
+    /// A segment's conditions, all of which must hold (the directory's filter builder).
+    pub conditions: Vec<Condition>,
+    /// `conditions` as SQL, made by the search when it starts (never sent).
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    #[doc(hidden)]
+    pub compiled: conditions::CompiledConditions,
 }
 
 /// Activity filters, answered from the running stats' indexes.

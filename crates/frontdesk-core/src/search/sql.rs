@@ -76,6 +76,18 @@ pub(super) fn filter_sql_for(f: &SearchFilter, now: i64, params: &mut Vec<Value>
         Some(ActivityFilter::Upcoming) => at(now, &format!(" AND {next}c.next_appointment_at >= ?")),
         None => {}
     }
+    // A segment's conditions, each `?` numbered after the parameters before it.
+    for c in &f.compiled.0 {
+        let mut pieces = c.sql.split('?');
+        sql.push_str(" AND (");
+        sql.push_str(pieces.next().unwrap_or(""));
+        for (piece, p) in pieces.zip(&c.params) {
+            params.push(p.value());
+            sql.push_str(&format!("?{}", params.len()));
+            sql.push_str(piece);
+        }
+        sql.push(')');
+    }
     sql
 }
 
