@@ -43,6 +43,9 @@ pub(crate) enum Command {
     Fields(FieldsArgs),
     /// Set a customer's custom values: frontdesk set QKM-1042 'Hair type=Curly' 'Patch test='.
     Set(SetArgs),
+    /// Saved segments (groups that stay current): list with live counts, add, edit, show,
+    /// delete. Export one with `frontdesk export --segment NAME`.
+    Segments(SegmentsArgs),
 }
 
 impl Command {
@@ -60,6 +63,7 @@ impl Command {
             Command::Restore(_) => "restore",
             Command::Fields(_) => "fields",
             Command::Set(_) => "set",
+            Command::Segments(_) => "segments",
         }
     }
 }
@@ -117,6 +121,12 @@ pub(crate) struct ExportArgs {
     /// payments, refunds, loyalty, timeline — as CSV files and one JSON file in --out.
     #[arg(long)]
     pub(crate) everything: bool,
+    /// Only the customers of a saved segment (name or id).
+    #[arg(long)]
+    pub(crate) segment: Option<String>,
+    /// Only customers meeting a condition (repeat: all must hold), as `search --where`.
+    #[arg(long = "where", value_name = "CONDITION", value_parser = parse_condition)]
+    pub(crate) conditions: Vec<frontdesk_core::search::Condition>,
 }
 
 #[derive(Args)]
@@ -135,6 +145,10 @@ pub(crate) struct SearchArgs {
     pub(crate) status: StatusArg,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub(crate) sort: SortArg,
+    /// Only customers meeting a condition (repeat: all must hold), e.g. --where 'visits > 3'
+    /// --where 'custom.hair_type any_of Curly,Wavy' (see `frontdesk segments --help`).
+    #[arg(long = "where", value_name = "CONDITION", value_parser = parse_condition)]
+    pub(crate) conditions: Vec<frontdesk_core::search::Condition>,
 }
 
 #[derive(Args)]
@@ -482,4 +496,83 @@ impl From<SortArg> for SortBy {
             SortArg::Created => SortBy::Created,
         }
     }
+}
+
+#[derive(Args)]
+#[command(after_help = CONDITIONS_HELP)]
+pub(crate) struct SegmentsArgs {
+    #[command(subcommand)]
+    pub(crate) what: SegmentsCommand,
+}
+
+pub(crate) const CONDITIONS_HELP: &str = "A condition is FIELD OPERATOR [VALUE]:
+  fields: status, branch, country, city, created, birthday_month, marketing_consent, has_email,
+          has_phone, tag, total_spent (minor units), visits, last_visit, no_shows,
+          cancellations, loyalty_points, next_appointment, custom.<key>
+  operators: = != contains starts_with empty not_empty any_of none_of > < between before after
+             within_last within_next
+  e.g. 'visits > 3', 'last_visit within_last 90', 'custom.hair_type any_of Curly,Wavy',
+       'created between 2026-01-01,2026-06-30', 'custom.allergies empty'";
+
+#[derive(Subcommand)]
+pub(crate) enum SegmentsCommand {
+    /// Every segment with how many customers are in it now.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a segment: a name and its conditions (all must hold).
+    Add {
+        name: String,
+        #[arg(long = "where", value_name = "CONDITION", value_parser = parse_condition, required = true)]
+        conditions: Vec<frontdesk_core::search::Condition>,
+    },
+    /// Rename a segment or replace its conditions.
+    Edit {
+        segment: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long = "where", value_name = "CONDITION", value_parser = parse_condition)]
+        conditions: Vec<frontdesk_core::search::Condition>,
+    },
+    /// A segment's conditions, count and first customers.
+    Show {
+        segment: String,
+        #[arg(long, default_value_t = 20, value_parser = parse_limit)]
+        limit: usize,
+    },
+    /// Delete a segment (its customers are untouched).
+    Delete { segment: String },
+}
+
+/// `FIELD OPERATOR [VALUE]` → a condition (the value read as JSON when it is a number, a
+/// boolean or a list, else as text; `a,b` a list for between).
+pub(crate) fn parse_condition(text: &str) -> Result<frontdesk_core::search::Condition, String> {
+    use frontdesk_core::search::{Condition, Op};
+    let text = text.trim();
+    let (field, rest) = text.split_once(char::is_whitespace).ok_or_else(|| {
+        format!("\"{text}\" is not FIELD OPERATOR [VALUE], e.g. 'visits > 3' or 'custom.hair_type = Curly'")
+    })?;
+    let rest = rest.trim();
+    let (op_text, value) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let op = Op::parse(op_text).ok_or_else(|| {
+        let ops: Vec<&str> = Op::ALL.iter().map(|o| o.as_str()).collect();
+        format!("\"{op_text}\" is not an operator; use =, !=, >, <, or one of {}", ops.join(", "))
+    })?;
+    let value = value.trim();
+    let value = if value.is_empty() {
+        None
+    } else if op == Op::Between {
+        let (a, b) = value
+            .split_once("..")
+            .or_else(|| value.split_once(','))
+            .ok_or_else(|| format!("between takes two values: '{field} between FROM,TO'"))?;
+        let one = |v: &str| {
+            serde_json::from_str(v.trim()).unwrap_or_else(|_| serde_json::Value::String(v.trim().to_string()))
+        };
+        Some(serde_json::Value::Array(vec![one(a), one(b)]))
+    } else {
+        Some(serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string())))
+    };
+    Ok(Condition::new(field, op, value))
 }

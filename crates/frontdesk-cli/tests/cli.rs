@@ -538,3 +538,29 @@ fn custom_fields_from_the_command_line() {
     let (ok, out, err) = frontdesk(&db, &["import", csv.to_str().unwrap()]);
     assert!(!ok && err.contains("None of the 1 rows"), "{out}{err}");
 }
+
+#[test]
+fn segments_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let run = |args: &[&str]| {
+        let (ok, out, err) = frontdesk(&db, args);
+        assert!(ok, "{args:?}: {out}{err}");
+        out
+    };
+    run(&["seed", "--count", "300", "--seed", "5"]);
+    let (ok, _, err) = frontdesk(&db, &["segments", "add", "Odd", "--where", "visits about 3"]);
+    assert!(!ok && err.contains("not an operator"), "{err}");
+    run(&["segments", "add", "Regulars", "--where", "visits > 3"]);
+    let listed = run(&["segments", "list"]);
+    let n: u64 = listed.split_whitespace().skip_while(|w| *w != "Regulars").nth(1).unwrap().parse().unwrap();
+    let searched = run(&["search", "--where", "visits > 3", "--limit", "1"]);
+    assert!(searched.starts_with(&format!("{n} found")), "{searched} vs {listed}");
+    let out = dir.path().join("regulars.csv");
+    run(&["export", "--segment", "regulars", "--out", out.to_str().unwrap()]);
+    assert_eq!(csv_rows(&out).len() as u64, n);
+    run(&["segments", "edit", "regulars", "--name", "Loyal", "--where", "visits > 5"]);
+    assert!(run(&["segments", "show", "loyal"]).contains("visits greater 5"));
+    run(&["segments", "delete", "loyal"]);
+    assert!(run(&["segments", "list"]).contains("No segments yet"));
+}

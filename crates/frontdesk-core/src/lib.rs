@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod profile;
 pub mod search;
 pub mod seed;
+pub mod segments;
 pub mod settings;
 pub mod store;
 pub mod validate;

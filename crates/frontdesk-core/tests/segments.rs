@@ -264,3 +264,81 @@ fn a_bad_condition_is_refused_naming_it_and_why() {
     assert_eq!(refused(cond("last_visit", Op::WithinLastDays, Some(json!(0)))), c("value"));
     assert_eq!(refused(cond("status", Op::Equals, Some(json!("sleepy")))), c("value"));
 }
+
+#[test]
+fn saved_segments_stay_current_and_export() {
+    let (d, rows) = salon();
+    use frontdesk_core::segments::SegmentInput;
+    let curly = SegmentInput {
+        name: "Curly hair, visited".into(),
+        conditions: vec![
+            cond("custom.hair_type", Op::Equals, Some(json!("Curly"))),
+            cond("visits", Op::Greater, Some(json!(0))),
+        ],
+    };
+    let saved = d.store.save_segment(&curly).unwrap();
+    assert_eq!(
+        code_of(d.store.save_segment(&SegmentInput { name: "curly HAIR, visited".into(), ..curly.clone() })),
+        "name:taken"
+    );
+    assert_eq!(
+        code_of(d.store.save_segment(&SegmentInput { name: "Everyone".into(), conditions: vec![] })),
+        "conditions:required"
+    );
+    let bad = SegmentInput {
+        name: "Bald".into(),
+        conditions: vec![cond("custom.hair_type", Op::Equals, Some(json!("Bald")))],
+    };
+    assert_eq!(code_of(d.store.save_segment(&bad)), "conditions.0:unknown_option");
+    let expected = |hair: &str| {
+        rows.iter()
+            .filter(|r| r.c.archived_at.is_none() && custom(r, "hair_type") == Some(&json!(hair)) && r.visits > 0)
+            .count() as u64
+    };
+    let counts = d.store.segments().unwrap();
+    assert_eq!((counts.len(), counts[0].customers, counts[0].exact), (1, expected("Curly"), true));
+    // Current: a customer who gets curly hair is in it at once.
+    let someone = rows
+        .iter()
+        .find(|r| r.c.archived_at.is_none() && r.visits > 0 && custom(r, "hair_type") == Some(&json!("Straight")))
+        .unwrap();
+    let mut edit = CustomerInput::from_customer(&d.store.customer(&someone.c.code).unwrap());
+    edit.custom.insert("hair_type".into(), json!("Curly"));
+    d.store.update_customer(&me(), someone.c.id, &edit).unwrap();
+    assert_eq!(d.store.segments().unwrap()[0].customers, expected("Curly") + 1);
+    // Its CSV holds exactly its customers.
+    let mut out = Vec::new();
+    let n = frontdesk_core::export::export_matching(
+        &d.store,
+        &saved.filter(),
+        frontdesk_core::export::Format::Csv,
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(n, expected("Curly") + 1);
+    assert_eq!(String::from_utf8(out).unwrap().lines().count() as u64, n + 1, "a header and a line each");
+    // Renamed and changed, then deleted; each change leaves outbox records.
+    let wavy = SegmentInput {
+        name: "Wavy hair, visited".into(),
+        conditions: vec![
+            cond("custom.hair_type", Op::Equals, Some(json!("Wavy"))),
+            cond("visits", Op::Greater, Some(json!(0))),
+        ],
+    };
+    d.store.update_segment("curly hair, visited", &wavy).unwrap();
+    assert_eq!(d.store.segments().unwrap()[0].customers, expected("Wavy"));
+    // A field it names archived: listed with the reason, not an error.
+    d.store.archive_custom_field("hair_type", true).unwrap();
+    let listed = d.store.segments().unwrap();
+    assert!(listed[0].problem.as_deref().is_some_and(|p| p.contains("custom.hair_type")), "{:?}", listed[0].problem);
+    d.store.delete_segment(&saved.id.to_string()).unwrap();
+    assert!(d.store.segments().unwrap().is_empty());
+    assert_eq!(d.count("SELECT count(*) FROM outbox WHERE entity = 'segment'"), 3 + 2 + 1);
+}
+
+fn code_of<T: std::fmt::Debug>(r: Result<T, CoreError>) -> String {
+    match r {
+        Err(CoreError::Validation { field, code, .. }) => format!("{field}:{code}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -20,10 +20,12 @@ pub enum EntityKind {
     Import,
     /// The definition of one of the business's own customer fields.
     CustomField,
+    /// A saved segment: its name and conditions.
+    Segment,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 9] = [
         EntityKind::Customer,
         EntityKind::Appointment,
         EntityKind::Order,
@@ -32,6 +34,7 @@ impl EntityKind {
         EntityKind::Staff,
         EntityKind::Import,
         EntityKind::CustomField,
+        EntityKind::Segment,
     ];
 
     /// The name stored in the outbox and sent on the wire.
@@ -45,6 +48,7 @@ impl EntityKind {
             EntityKind::Staff => "staff",
             EntityKind::Import => "import",
             EntityKind::CustomField => "custom_field",
+            EntityKind::Segment => "segment",
         }
     }
 

@@ -11,7 +11,14 @@ use crate::desk::open_existing;
 use crate::output::output_failed;
 
 pub(crate) fn run(args: ExportArgs, db: &Path) -> Result<(), CoreError> {
-    let ExportArgs { format, out, everything } = args;
+    let ExportArgs { format, out, everything, segment, conditions } = args;
+    if everything && (segment.is_some() || !conditions.is_empty()) {
+        return Err(CoreError::validation(
+            "everything",
+            "with_segment",
+            "--everything takes every record; leave out --segment and --where (or drop --everything).",
+        ));
+    }
     if everything {
         if format.is_some() {
             return Err(CoreError::validation(
@@ -39,12 +46,24 @@ pub(crate) fn run(args: ExportArgs, db: &Path) -> Result<(), CoreError> {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Json => Format::Json,
     };
+    // A segment's conditions, then any given here: all must hold.
+    let mut filter = match &segment {
+        Some(s) => store.segment(s)?.filter(),
+        None => Default::default(),
+    };
+    filter.conditions.extend(conditions);
+    let every = filter.conditions.is_empty();
     let n = match &out {
-        Some(path) => frontdesk_core::export::export_to_file(&store, format, path)?,
+        Some(path) if every => frontdesk_core::export::export_to_file(&store, format, path)?,
+        Some(path) => frontdesk_core::export::export_matching_to_file(&store, &filter, format, path)?,
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            let n = frontdesk_core::export::export(&store, format, &mut w)?;
+            let n = if every {
+                frontdesk_core::export::export(&store, format, &mut w)?
+            } else {
+                frontdesk_core::export::export_matching(&store, &filter, format, &mut w)?
+            };
             w.flush().unwrap_or_else(|e| output_failed(e));
             n
         }

@@ -8,6 +8,7 @@ mod import;
 mod list;
 mod search;
 mod seed;
+mod segments;
 mod set;
 mod show;
 
@@ -30,5 +31,6 @@ pub(crate) fn run(command: Command, db: &Path) -> Result<(), CoreError> {
         Command::Restore(args) => backup::restore(db, &args.file, args.yes),
         Command::Fields(args) => fields::run(args.what, db),
         Command::Set(args) => set::run(args, db),
+        Command::Segments(args) => segments::run(args.what, db),
     }
 }

@@ -13,9 +13,10 @@ use crate::output::output_failed;
 use crate::print;
 
 pub(crate) fn run(args: SearchArgs, db: &Path) -> Result<(), CoreError> {
-    let SearchArgs { query, limit, json, batch, status, sort } = args;
+    let SearchArgs { query, limit, json, batch, status, sort, conditions } = args;
     let store = open_existing(db)?;
     let mut req = SearchRequest { limit, ..Default::default() };
+    req.filter.conditions = conditions;
     req.filter.status = status_filter(status);
     req.sort = sort.into();
     if batch {
@@ -57,6 +58,8 @@ pub(crate) fn run(args: SearchArgs, db: &Path) -> Result<(), CoreError> {
         }
         return Ok(());
     }
+    // With conditions, no query lists everyone who meets them.
+    let query = query.or_else(|| (!req.filter.conditions.is_empty()).then(String::new));
     let Some(query) = query else {
         return Err(CoreError::validation(
             "query",

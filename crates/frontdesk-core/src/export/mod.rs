@@ -11,7 +11,7 @@ use chrono::SecondsFormat;
 mod everything;
 mod to_file;
 
-pub use to_file::export_to_file;
+pub use to_file::{export_matching_to_file, export_to_file};
 
 pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
 
@@ -93,17 +93,44 @@ pub fn export(store: &Store, format: Format, out: &mut dyn Write) -> CoreResult<
     store.read(|r| customers(r, format, false, out))
 }
 
+/// Writes the customers the directory lists with `filter` (a segment's conditions, its branch
+/// and status), in record order, as [`export`] does. Returns how many.
+pub fn export_matching(
+    store: &Store,
+    filter: &crate::search::SearchFilter,
+    format: Format,
+    out: &mut dyn Write,
+) -> CoreResult<u64> {
+    store.read(|r| {
+        let (sql, params) = r.filter_where(filter)?;
+        let archived =
+            filter.status == crate::search::StatusFilter::All || filter.status == crate::search::StatusFilter::Archived;
+        write_customers(r, format, archived, &format!("WHERE 1{sql}"), params, out)
+    })
+}
+
 /// Writes the customers in record order, the archived ones too when `archived` (the CSV then
 /// has an `archived_at` column). Returns how many.
 pub(crate) fn customers(r: &Reader<'_>, format: Format, archived: bool, out: &mut dyn Write) -> CoreResult<u64> {
+    let only_live = if archived { "" } else { "WHERE c.archived_at IS NULL" };
+    write_customers(r, format, archived, only_live, Vec::new(), out)
+}
+
+fn write_customers(
+    r: &Reader<'_>,
+    format: Format,
+    archived: bool,
+    where_sql: &str,
+    params: Vec<rusqlite::types::Value>,
+    out: &mut dyn Write,
+) -> CoreResult<u64> {
     let sql = format!(
-        "SELECT {} FROM {} {} ORDER BY c.seq",
+        "SELECT {} FROM {} {where_sql} ORDER BY c.seq",
         crate::customers::read_columns(),
         crate::customers::read_from(),
-        if archived { "" } else { "WHERE c.archived_at IS NULL" }
     );
     let mut st = r.conn().prepare(&sql)?;
-    let mut rows = st.query([])?;
+    let mut rows = st.query(rusqlite::params_from_iter(params))?;
     let mut n = 0u64;
     // The business's own fields: one column each, headed by its label, after the standard ones.
     let defs = r.custom_fields(false)?;

@@ -13,6 +13,22 @@ use crate::store::Store;
 /// existing file as it was. Never onto the database or its companion files; a device or pipe
 /// (`/dev/stdout`) is written directly.
 pub fn export_to_file(store: &Store, format: Format, path: &Path) -> CoreResult<u64> {
+    to_file(store, path, &|w| export(store, format, w))
+}
+
+/// [`export_to_file`] for the customers the directory lists with `filter` (a segment).
+pub fn export_matching_to_file(
+    store: &Store,
+    filter: &crate::search::SearchFilter,
+    format: Format,
+    path: &Path,
+) -> CoreResult<u64> {
+    // Checked before a file is touched.
+    store.read(|r| r.filter_where(filter).map(drop))?;
+    to_file(store, path, &|w| super::export_matching(store, filter, format, w))
+}
+
+fn to_file(store: &Store, path: &Path, export: &dyn Fn(&mut dyn Write) -> CoreResult<u64>) -> CoreResult<u64> {
     let file_error = |code: &str, message: String| CoreError::File {
         path: path.display().to_string(),
         line: None,
@@ -51,7 +67,7 @@ pub fn export_to_file(store: &Store, format: Format, path: &Path) -> CoreResult<
         Ok(m) if !m.is_file() => {
             let f = std::fs::OpenOptions::new().write(true).open(&target).map_err(|e| unwritable(&e))?;
             let mut w = std::io::BufWriter::new(f);
-            let n = export(store, format, &mut w)?;
+            let n = export(&mut w)?;
             w.flush().map_err(|e| unwritable(&e))?;
             return Ok(n);
         }
@@ -67,7 +83,7 @@ pub fn export_to_file(store: &Store, format: Format, path: &Path) -> CoreResult<
     let mut tmp =
         tempfile::Builder::new().prefix(".frontdesk-export-").tempfile_in(folder).map_err(|e| unwritable(&e))?;
     let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-    let n = export(store, format, &mut w)?;
+    let n = export(&mut w)?;
     w.flush().map_err(|e| unwritable(&e))?;
     drop(w);
     tmp.as_file().sync_all().map_err(|e| unwritable(&e))?;

@@ -188,7 +188,10 @@ impl Build<'_> {
     fn value(&self) -> CoreResult<Json> {
         match self.c.value.clone() {
             Some(v) if !v.is_null() => Ok(v),
-            _ => Err(self.bad("value", format!("Give a value for \"{}\" {}.", self.c.field, self.c.op.as_str()))),
+            _ => Err(self.bad(
+                "value",
+                format!("Give the value to compare \"{}\" with ({}).", self.c.field, self.c.op.as_str()),
+            )),
         }
     }
     fn list(&self) -> CoreResult<Vec<Json>> {

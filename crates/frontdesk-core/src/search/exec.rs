@@ -19,19 +19,8 @@ impl Reader<'_> {
         let req = if req.filter.conditions.is_empty() {
             req
         } else {
-            let today = crate::clock::ms_to_datetime(self.now_ms).date_naive();
-            let reading = crate::custom_fields::Reading {
-                region: &self.desk.default_region,
-                date_order: self.desk.locale.date_order,
-                today,
-            };
             let mut r = req.clone();
-            r.filter.compiled = super::conditions::CompiledConditions(super::conditions::compile(
-                self.conn,
-                &req.filter.conditions,
-                self.now_ms,
-                &reading,
-            )?);
+            r.filter.compiled = self.compile(&req.filter)?;
             with_conditions = r;
             &with_conditions
         };
@@ -62,6 +51,38 @@ impl Reader<'_> {
             understood_as: q,
             sorted: req.sort == SortBy::Relevance,
         })
+    }
+}
+
+impl Reader<'_> {
+    /// `filter`'s conditions, checked against the desk and made SQL.
+    fn compile(&self, filter: &super::SearchFilter) -> CoreResult<super::conditions::CompiledConditions> {
+        let today = crate::clock::ms_to_datetime(self.now_ms).date_naive();
+        let reading = crate::custom_fields::Reading {
+            region: &self.desk.default_region,
+            date_order: self.desk.locale.date_order,
+            today,
+        };
+        Ok(super::conditions::CompiledConditions(super::conditions::compile(
+            self.conn,
+            &filter.conditions,
+            self.now_ms,
+            &reading,
+        )?))
+    }
+
+    /// SQL conditions on customers `c` (each starting ` AND `) for `filter` and their
+    /// parameters: what an export of a segment reads.
+    pub(crate) fn filter_where(
+        &self,
+        filter: &super::SearchFilter,
+    ) -> CoreResult<(String, Vec<rusqlite::types::Value>)> {
+        check_activity(filter)?;
+        let mut f = filter.clone();
+        f.compiled = self.compile(filter)?;
+        let mut params = Vec::new();
+        let sql = filter_sql(&f, self.now_ms, &mut params);
+        Ok((sql, params))
     }
 }
 

@@ -257,3 +257,14 @@ impl crate::Store {
         })
     }
 }
+
+/// Checks `conditions` as a search at `now_ms` would (which field, why), writing nothing:
+/// what saving a segment needs.
+pub(crate) fn check_conditions(
+    conn: &rusqlite::Connection,
+    conditions: &[Condition],
+    reading: &crate::custom_fields::Reading<'_>,
+    now_ms: i64,
+) -> crate::CoreResult<()> {
+    conditions::compile(conn, conditions, now_ms, reading).map(drop)
+}

@@ -43,7 +43,8 @@ const ENTITY_ID: &str = "CASE o.entity \
     WHEN 'order' THEN (SELECT id FROM orders WHERE seq = o.entity_seq) \
     WHEN 'service' THEN (SELECT uuid FROM services WHERE id = o.entity_seq) \
     WHEN 'staff' THEN (SELECT uuid FROM staff WHERE id = o.entity_seq) \
-    WHEN 'custom_field' THEN (SELECT uuid FROM custom_fields WHERE id = o.entity_seq) END";
+    WHEN 'custom_field' THEN (SELECT uuid FROM custom_fields WHERE id = o.entity_seq) \
+    WHEN 'segment' THEN (SELECT uuid FROM segments WHERE id = o.entity_seq) END";
 
 impl Reader<'_> {
     /// The outbox records after `after` (an outbox seq; 0 for the first), at most `limit`, in order.

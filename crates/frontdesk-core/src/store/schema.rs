@@ -81,6 +81,7 @@ const MIGRATIONS: &[(&str, &str, Option<Refill>)] = &[
         None,
     ),
     ("20261205000000_custom_fields", include_str!("../../../../migrations/20261205000000_custom_fields.sql"), None),
+    ("20261206000000_segments", include_str!("../../../../migrations/20261206000000_segments.sql"), None),
 ];
 
 pub(super) fn version() -> usize {
