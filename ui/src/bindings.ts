@@ -82,6 +82,16 @@ export const commands = {
 	 *  have one.
 	 */
 	deleteCustomField: (key: string, confirmed: number) => typedError<number, CoreError>(__TAURI_INVOKE("delete_custom_field", { key, confirmed })),
+	/**  Every segment with its live count. */
+	segments: () => typedError<SegmentCount[], CoreError>(__TAURI_INVOKE("segments")),
+	saveSegment: (input: SegmentInput) => typedError<Segment, CoreError>(__TAURI_INVOKE("save_segment", { input })),
+	updateSegment: (id: number, input: SegmentInput) => typedError<Segment, CoreError>(__TAURI_INVOKE("update_segment", { id, input })),
+	deleteSegment: (id: number) => typedError<Segment, CoreError>(__TAURI_INVOKE("delete_segment", { id })),
+	/**
+	 *  Writes the customers `filter` lists (a segment, or the directory's conditions) as CSV to
+	 *  a new file `<name>-<date>.csv` in the folder `parent`.
+	 */
+	exportCustomers: (parent: string, name: string, filter: SearchFilter) => typedError<CustomersFile, CoreError>(__TAURI_INVOKE("export_customers", { parent, name, filter })),
 	/**  Older past appointments of a customer: `before` is the oldest one shown. */
 	pastAppointments: (id: string, before: string, limit: number) => typedError<Appointment[], CoreError>(__TAURI_INVOKE("past_appointments", { id, before, limit })),
 	/**  Older orders of a customer: `before` is the oldest one shown. */
@@ -477,6 +487,11 @@ export type CustomerStats = {
 };
 
 export type CustomerStatus = "active" | "blocked";
+
+export type CustomersFile = {
+	path: string,
+	customers: number,
+};
 
 /**  How a date column of the file was read, and why. */
 export type DateColumn = {
@@ -1014,6 +1029,30 @@ export type SearchRequest = {
 	limit?: number,
 	/**  The `next` cursor of the previous page. */
 	after?: string | null,
+};
+
+export type Segment = {
+	id: number,
+	name: string,
+	conditions: Condition[],
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A segment and how many live customers are in it now. */
+export type SegmentCount = {
+	segment: Segment,
+	/**  Exact up to [`crate::search::COUNT_CAP`], else that many and `exact` is false. */
+	customers: number,
+	exact: boolean,
+	/**  Why the segment cannot be counted now (a field it names was archived or deleted…). */
+	problem: string | null,
+};
+
+/**  What a segment is saved with. */
+export type SegmentInput = {
+	name: string,
+	conditions: Condition[],
 };
 
 export type Service = {

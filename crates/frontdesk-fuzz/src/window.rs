@@ -8,6 +8,7 @@ use frontdesk_core::history::{
     AppointmentStatus, BookingInput, CancelledBy, OrderInput, PaymentMethod, ServiceInput, StaffInput,
 };
 use frontdesk_core::search::SearchRequest;
+use frontdesk_core::segments::SegmentInput;
 use frontdesk_core::settings::SettingsInput;
 use frontdesk_core::{BranchId, CoreError, CoreResult, ServiceId, StaffId, Store};
 use serde::Deserialize;
@@ -54,6 +55,10 @@ pub enum Call {
     ArchiveCustomField { key: String, archived: bool },
     CustomFieldUsage { key: String },
     DeleteCustomField { key: String, confirmed: u64 },
+    Segments {},
+    SaveSegment { input: SegmentInput },
+    UpdateSegment { id: i64, input: SegmentInput },
+    DeleteSegment { id: i64 },
     PastAppointments { id: String, before: String, limit: u32 },
     CustomerOrders { id: String, before: String, limit: u32 },
     SetBackupFolder { folder: Option<String> },
@@ -72,6 +77,7 @@ pub const NOT_DATA: &[&str] = &[
     "preview_import",
     "import_csv",
     "load_demo",
+    "export_customers",
 ];
 
 fn id<T: std::str::FromStr>(what: &str, id: &str) -> CoreResult<T> {
@@ -146,6 +152,10 @@ pub fn run(s: &Store, call: Call) -> CoreResult<()> {
         Call::ArchiveCustomField { key, archived } => s.archive_custom_field(&key, archived).map(drop),
         Call::CustomFieldUsage { key } => s.custom_field_value_count(&key).map(drop),
         Call::DeleteCustomField { key, confirmed } => s.delete_custom_field(&key, Some(confirmed)).map(drop),
+        Call::Segments {} => s.segments().map(drop),
+        Call::SaveSegment { input } => s.save_segment(&input).map(drop),
+        Call::UpdateSegment { id, input } => s.update_segment(&id.to_string(), &input).map(drop),
+        Call::DeleteSegment { id } => s.delete_segment(&id.to_string()).map(drop),
         Call::PastAppointments { id: c, before, limit } => {
             s.past_appointments(id("a customer", &c)?, id("an appointment", &before)?, limit as usize).map(drop)
         }

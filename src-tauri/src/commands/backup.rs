@@ -15,7 +15,7 @@ use crate::Desk;
 pub const RESTORE_CONFIRMATION: &str = "RESTORE";
 
 /// A path the window sent: trimmed, unquoted (pasted from a file manager), and absolute.
-fn path_from_window(field: &str, path: &str, what: &str) -> CoreResult<PathBuf> {
+pub(super) fn path_from_window(field: &str, path: &str, what: &str) -> CoreResult<PathBuf> {
     let p = path.trim().trim_matches('"');
     if p.is_empty() {
         return Err(CoreError::validation(field, "required", format!("Choose {what}.")));

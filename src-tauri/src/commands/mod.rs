@@ -9,6 +9,7 @@ mod desk;
 mod fields;
 mod history;
 mod import;
+mod segments;
 
 pub use backup::*;
 pub use catalog::*;
@@ -17,6 +18,7 @@ pub use desk::*;
 pub use fields::*;
 pub use history::*;
 pub use import::*;
+pub use segments::*;
 
 use frontdesk_core::{CoreError, CoreResult, CustomerId, Store};
 

@@ -191,6 +191,35 @@ pub fn new_folder_in(parent: &Path, now_ms: i64) -> CoreResult<PathBuf> {
         })
 }
 
+/// A file name in `parent` no file has yet: `<name>-<date-time>.<ext>` (the name made safe for
+/// a file system), numbered if taken.
+pub fn new_file_in(parent: &Path, name: &str, ext: &str, now_ms: i64) -> CoreResult<PathBuf> {
+    if !parent.is_dir() {
+        return Err(folder_error(
+            parent,
+            "no_folder",
+            format!("{} is not a folder; choose the folder to export into.", parent.display()),
+        ));
+    }
+    let safe: String = crate::normalize::fold(name)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let safe = if safe.is_empty() { "customers".to_string() } else { safe.chars().take(60).collect() };
+    let stamp = crate::clock::ms_to_datetime(now_ms).with_timezone(&chrono::Local).format("%Y-%m-%d-%H%M");
+    let base = format!("{safe}-{stamp}");
+    (1..1000)
+        .map(|n| parent.join(if n == 1 { format!("{base}.{ext}") } else { format!("{base}-{n}.{ext}") }))
+        .find(|p| !p.exists())
+        .ok_or_else(|| {
+            folder_error(parent, "not_empty", format!("{} holds too many exports named {base}.", parent.display()))
+        })
+}
+
 /// Exports everything into `folder`, which must not exist yet or be empty (two exports are
 /// never mixed). The files are written beside it first and moved in once all are complete: an
 /// export that fails leaves no folder that looks whole.

@@ -13,7 +13,7 @@ mod to_file;
 
 pub use to_file::{export_matching_to_file, export_to_file};
 
-pub use everything::{export_everything, new_folder_in, EverythingReport, ExportedFile};
+pub use everything::{export_everything, new_file_in, new_folder_in, EverythingReport, ExportedFile};
 
 /// A column of the customers export and how a customer's value is written in it.
 type Column = (&'static str, fn(&Customer) -> String);
