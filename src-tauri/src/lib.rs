@@ -35,6 +35,27 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             "ERROR_CODES",
             frontdesk_core::error::codes::ALL.iter().copied().collect::<std::collections::BTreeMap<_, _>>(),
         )
+        // What the directory's filter builder offers: the standard fields and stats a condition
+        // may name, and the operators of each kind of value.
+        .constant(
+            "CONDITION_FIELDS",
+            frontdesk_core::search::CONDITION_FIELDS
+                .iter()
+                .map(|(key, label, is)| serde_json::json!({"key": key, "label": label, "is": is}))
+                .collect::<Vec<_>>(),
+        )
+        .constant(
+            "CONDITION_OPERATORS",
+            frontdesk_core::search::ValueIs::ALL
+                .into_iter()
+                .map(|is| {
+                    (
+                        serde_json::to_value(is).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                        frontdesk_core::search::operators(is).to_vec(),
+                    )
+                })
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         // The sorts that run newest / highest first unless asked otherwise.
         .constant(
             "DESCENDING_BY_DEFAULT",

@@ -115,6 +115,10 @@ export const commands = {
 };
 
 /* Constants */
+export const CONDITION_FIELDS = [{"is":"status","key":"status","label":"Status"},{"is":"branch","key":"branch","label":"Branch"},{"is":"text","key":"country","label":"Country"},{"is":"text","key":"city","label":"Town / city"},{"is":"moment","key":"created","label":"Created"},{"is":"month","key":"birthday_month","label":"Birthday month"},{"is":"bool","key":"marketing_consent","label":"Marketing consent"},{"is":"flag","key":"has_email","label":"Has an email"},{"is":"flag","key":"has_phone","label":"Has a phone"},{"is":"tag","key":"tag","label":"Profile note"},{"is":"money","key":"total_spent","label":"Total spent"},{"is":"number","key":"visits","label":"Visits"},{"is":"moment","key":"last_visit","label":"Last visit"},{"is":"number","key":"no_shows","label":"No-shows"},{"is":"number","key":"cancellations","label":"Cancellations"},{"is":"number","key":"loyalty_points","label":"Loyalty points"},{"is":"moment","key":"next_appointment","label":"Next appointment"}] as const;
+
+export const CONDITION_OPERATORS = {"bool":["equals","empty","not_empty"],"branch":["equals","not_equals","any_of","none_of"],"choice":["any_of","none_of","equals","not_equals","empty","not_empty"],"date":["equals","not_equals","within_last_days","within_next_days","before","after","between","empty","not_empty"],"flag":["equals"],"moment":["within_last_days","within_next_days","before","after","between","empty","not_empty"],"money":["greater","less","equals","not_equals","between"],"month":["any_of","none_of","equals","not_equals","empty","not_empty"],"number":["greater","less","equals","not_equals","between","empty","not_empty"],"status":["equals","not_equals","any_of","none_of"],"tag":["contains","equals","not_equals","starts_with","any_of","none_of","empty","not_empty"],"text":["equals","not_equals","contains","starts_with","any_of","none_of","empty","not_empty"]} as const;
+
 export const DESCENDING_BY_DEFAULT = ["relevance","created","total_spent","last_visit","appointment_count"] as const;
 
 export const ERROR_CODES = {"customer_blocked":"customer_blocked","desk_in_use":"desk_in_use"} as const;

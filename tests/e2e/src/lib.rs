@@ -24,6 +24,7 @@ pub mod keys {
     pub const DOWN: &str = "\u{E015}";
     pub const UP: &str = "\u{E013}";
     pub const BACKSPACE: &str = "\u{E003}";
+    pub const TAB: &str = "\u{E004}";
     /// Releases held modifier keys.
     pub const NULL: &str = "\u{E000}";
 }

@@ -111,3 +111,65 @@ async fn a_field_added_in_settings_is_asked_shown_and_deleted_with_its_count() {
     assert_eq!(w.query_i64("SELECT count(*) FROM custom_values", &[]), 1, "Ada's hair type stays");
     w.close().await;
 }
+
+#[tokio::test]
+async fn the_filter_builder_counts_saves_and_reopens_a_segment() {
+    let w = Window::open("segments", |s| {
+        s.update_settings(&SettingsInput { default_region: Some("GB".into()), ..Default::default() }).unwrap();
+        frontdesk_core::seed::seed_demo(s, 200, 4, 4.0, &mut |_, _| {}).unwrap();
+        let hair = frontdesk_core::custom_fields::FieldInput {
+            label: "Hair type".into(),
+            kind: Some(frontdesk_core::custom_fields::FieldKind::Choice),
+            options: vec!["Curly".into(), "Straight".into()],
+            ..Default::default()
+        };
+        s.add_custom_field(&hair).unwrap();
+        let page = s.search(&frontdesk_core::search::SearchRequest { limit: 500, ..Default::default() }).unwrap();
+        for (i, h) in page.hits.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+            let c = s.customer(&h.code).unwrap();
+            let mut edit = CustomerInput::from_customer(&c);
+            edit.custom.insert("hair_type".into(), serde_json::json!(if i % 2 == 0 { "Curly" } else { "Straight" }));
+            s.update_customer(&Actor::new("setup"), c.id, &edit).unwrap();
+        }
+    })
+    .await;
+    let shown = |n: i64| move |t: &str| t.starts_with(&format!("{n} customer"));
+    let regulars = w.query_i64("SELECT count(*) FROM customers WHERE archived_at IS NULL AND visits > 3", &[]);
+    assert!(regulars > 0);
+    w.click("add-condition").await;
+    w.choose("condition_op_0", "greater").await;
+    // Not a number: said beside the condition.
+    w.fill("condition_value_0", "lots").await;
+    w.field("condition_value_0").await.send_keys(keys::TAB).await.unwrap();
+    let err = w.text_until("condition-error", |t| !t.is_empty()).await;
+    assert!(err.contains("number"), "{err}");
+    w.fill("condition_value_0", "3").await;
+    w.field("condition_value_0").await.send_keys(keys::TAB).await.unwrap();
+    w.text_until("result-count", shown(regulars)).await;
+    // And curly hair.
+    w.click("add-condition").await;
+    w.choose("condition_field_1", "custom.hair_type").await;
+    w.css("[data-testid=condition]:last-of-type .chip input").await.click().await.unwrap();
+    let curly = w.query_i64(
+        "SELECT count(*) FROM customers c JOIN custom_values v ON v.customer_seq = c.seq \
+         JOIN custom_field_options o ON o.id = v.item WHERE c.archived_at IS NULL AND c.visits > 3 AND o.label = 'Curly'",
+        &[],
+    );
+    w.text_until("result-count", shown(curly)).await;
+    w.shot("filter-builder").await;
+    // Saved, cleared, reopened from the list with its live count.
+    w.click("save-segment").await;
+    w.fill("segment_name", "Curly regulars").await;
+    w.click("segment-save").await;
+    w.text_until("filter-note", |t| t.contains("Saved")).await;
+    let options = w.texts("[data-testid=segment-select] option").await;
+    assert!(options.iter().any(|o| o == &format!("Curly regulars ({curly})")), "{options:?}");
+    w.css("[data-testid=filter-builder] button.link").await.click().await.unwrap();
+    let all = w.query_i64("SELECT count(*) FROM customers WHERE archived_at IS NULL", &[]);
+    w.text_until("result-count", shown(all)).await;
+    let id = w.query_i64("SELECT id FROM segments WHERE name = 'Curly regulars'", &[]);
+    w.choose("segment", &id.to_string()).await;
+    w.text_until("result-count", shown(curly)).await;
+    assert_eq!(w.texts("[data-testid=condition]").await.len(), 2);
+    w.close().await;
+}

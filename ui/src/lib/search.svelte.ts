@@ -1,8 +1,8 @@
 // The directory's query, filters, sort and results. Every keystroke runs a search; answers
 // that arrive after a newer keystroke are dropped. Pages load as the list scrolls.
 import { tick } from "svelte";
-import type { ActivityFilter, CustomerHit, ParsedQuery, SortBy, StatusFilter } from "../bindings";
-import { call, commands, messageOf } from "./api";
+import type { ActivityFilter, Condition, CustomerHit, ParsedQuery, Segment, SortBy, StatusFilter } from "../bindings";
+import { call, commands, fieldError, messageOf } from "./api";
 
 export const PAGE = 50;
 
@@ -12,6 +12,12 @@ class SearchState {
   status = $state<StatusFilter>("live");
   /** What the customers did lately (visited, lapsed, new …); null: anyone. Replaced whole. */
   activity = $state.raw<ActivityFilter | null>(null);
+  /** The filter builder's conditions (all must hold); replaced whole. */
+  conditions = $state.raw<Condition[]>([]);
+  /** The saved segment the conditions came from, if any. */
+  segment = $state.raw<Segment | null>(null);
+  /** A condition the core refused: its place in `conditions` and why. */
+  conditionError = $state.raw<{ index: number; message: string } | null>(null);
   sort = $state<SortBy>("relevance");
   /** null: the sort's usual direction (A→Z for name and email, highest / newest first otherwise). */
   descending = $state<boolean | null>(null);
@@ -64,10 +70,30 @@ export function currentRequest(): ReturnType<typeof request> {
   return request(null);
 }
 
+/** A condition with what it needs (one still being filled in is not sent yet). */
+export function complete(c: Condition): boolean {
+  if (c.op === "empty" || c.op === "not_empty") return true;
+  const v = c.value;
+  if (v === null || v === undefined || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0 && (c.op !== "between" || (v.length === 2 && v.every((x) => x !== null && x !== "")));
+  return true;
+}
+
+/** The places in `search.conditions` of the conditions sent (for an error to point at). */
+let sentConditions: number[] = [];
+
 function request(after: string | null) {
+  sentConditions = search.conditions.flatMap((c, i) => (complete(c) ? [i] : []));
   return {
     query: search.query,
-    filter: { branch: search.branch, status: search.status, created_from: null, created_to: null, activity: search.activity },
+    filter: {
+      branch: search.branch,
+      status: search.status,
+      created_from: null,
+      created_to: null,
+      activity: search.activity,
+      conditions: search.conditions.filter(complete),
+    },
     sort: search.sort,
     descending: search.descending,
     limit: PAGE,
@@ -99,6 +125,7 @@ async function search_(startedAt: number, keepId: string | null): Promise<void> 
     search.next = page.next;
     search.understood = page.understood_as;
     search.error = null;
+    search.conditionError = null;
     const kept = keepId ? page.hits.findIndex((h) => h.id === keepId) : -1;
     search.selected = kept >= 0 ? kept : page.hits.length ? 0 : -1;
     search.ready = true;
@@ -115,7 +142,12 @@ async function search_(startedAt: number, keepId: string | null): Promise<void> 
       }),
     );
   } catch (e) {
-    if (mine === latest) search.error = messageOf(e);
+    if (mine !== latest) return;
+    // A condition the core refused is said beside it, not over the list.
+    const f = fieldError(e);
+    const at = f ? /^conditions\.(\d+)$/.exec(f.field) : null;
+    if (f && at) search.conditionError = { index: sentConditions[Number(at[1])] ?? Number(at[1]), message: f.message };
+    else search.error = messageOf(e);
   } finally {
     clearTimeout(slow);
     if (mine === latest) search.loading = false;
@@ -156,6 +188,8 @@ export async function showCustomer(code: string, id: string): Promise<void> {
   search.status = "live";
   search.branch = null;
   search.activity = null;
+  search.conditions = [];
+  search.segment = null;
   await reloadAfterWrite(id);
 }
 

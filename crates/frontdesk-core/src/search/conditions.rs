@@ -494,26 +494,116 @@ fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading
     }
 }
 
-/// The standard fields and stats a condition may name, with the label people read.
-pub const STANDARD: [(&str, &str); 17] = [
-    ("status", "Status"),
-    ("branch", "Branch"),
-    ("country", "Country"),
-    ("city", "Town / city"),
-    ("created", "Created"),
-    ("birthday_month", "Birthday month"),
-    ("marketing_consent", "Marketing consent"),
-    ("has_email", "Has an email"),
-    ("has_phone", "Has a phone"),
-    ("tag", "Profile note"),
-    ("total_spent", "Total spent"),
-    ("visits", "Visits"),
-    ("last_visit", "Last visit"),
-    ("no_shows", "No-shows"),
-    ("cancellations", "Cancellations"),
-    ("loyalty_points", "Loyalty points"),
-    ("next_appointment", "Next appointment"),
+/// What a condition's field holds, which decides its operators and its value's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ValueIs {
+    Text,
+    Number,
+    /// An amount in minor units.
+    Money,
+    /// A moment on the record (created, last visit…).
+    Moment,
+    /// A custom date.
+    Date,
+    /// Yes, no, or not given.
+    Bool,
+    /// Yes or no, always known (has an email).
+    Flag,
+    Status,
+    Branch,
+    Month,
+    Tag,
+    /// One of a custom field's options (one choice or several).
+    Choice,
+}
+
+impl ValueIs {
+    pub const ALL: [ValueIs; 12] = [
+        ValueIs::Text,
+        ValueIs::Number,
+        ValueIs::Money,
+        ValueIs::Moment,
+        ValueIs::Date,
+        ValueIs::Bool,
+        ValueIs::Flag,
+        ValueIs::Status,
+        ValueIs::Branch,
+        ValueIs::Month,
+        ValueIs::Tag,
+        ValueIs::Choice,
+    ];
+}
+
+/// The operators a field of each kind takes, in the order to offer them.
+pub fn operators(is: ValueIs) -> &'static [Op] {
+    use Op::*;
+    match is {
+        ValueIs::Text => &[Equals, NotEquals, Contains, StartsWith, AnyOf, NoneOf, Empty, NotEmpty],
+        ValueIs::Tag => &[Contains, Equals, NotEquals, StartsWith, AnyOf, NoneOf, Empty, NotEmpty],
+        ValueIs::Number => &[Greater, Less, Equals, NotEquals, Between, Empty, NotEmpty],
+        ValueIs::Money => &[Greater, Less, Equals, NotEquals, Between],
+        ValueIs::Moment => &[WithinLastDays, WithinNextDays, Before, After, Between, Empty, NotEmpty],
+        ValueIs::Date => &[Equals, NotEquals, WithinLastDays, WithinNextDays, Before, After, Between, Empty, NotEmpty],
+        ValueIs::Bool => &[Equals, Empty, NotEmpty],
+        ValueIs::Flag => &[Equals],
+        ValueIs::Status | ValueIs::Branch => &[Equals, NotEquals, AnyOf, NoneOf],
+        ValueIs::Month => &[AnyOf, NoneOf, Equals, NotEquals, Empty, NotEmpty],
+        ValueIs::Choice => &[AnyOf, NoneOf, Equals, NotEquals, Empty, NotEmpty],
+    }
+}
+
+/// The standard fields and stats a condition may name: key, the label people read, what it holds.
+pub const STANDARD: [(&str, &str, ValueIs); 17] = [
+    ("status", "Status", ValueIs::Status),
+    ("branch", "Branch", ValueIs::Branch),
+    ("country", "Country", ValueIs::Text),
+    ("city", "Town / city", ValueIs::Text),
+    ("created", "Created", ValueIs::Moment),
+    ("birthday_month", "Birthday month", ValueIs::Month),
+    ("marketing_consent", "Marketing consent", ValueIs::Bool),
+    ("has_email", "Has an email", ValueIs::Flag),
+    ("has_phone", "Has a phone", ValueIs::Flag),
+    ("tag", "Profile note", ValueIs::Tag),
+    ("total_spent", "Total spent", ValueIs::Money),
+    ("visits", "Visits", ValueIs::Number),
+    ("last_visit", "Last visit", ValueIs::Moment),
+    ("no_shows", "No-shows", ValueIs::Number),
+    ("cancellations", "Cancellations", ValueIs::Number),
+    ("loyalty_points", "Loyalty points", ValueIs::Number),
+    ("next_appointment", "Next appointment", ValueIs::Moment),
 ];
+
+/// What a custom field of `kind` holds, as a condition reads it.
+pub fn custom_is(kind: FieldKind) -> ValueIs {
+    match kind {
+        FieldKind::Number => ValueIs::Number,
+        FieldKind::Date => ValueIs::Date,
+        FieldKind::YesNo => ValueIs::Bool,
+        FieldKind::Choice | FieldKind::Choices => ValueIs::Choice,
+        _ => ValueIs::Text,
+    }
+}
+
+/// The operator is one `is` takes, else the error naming those it does.
+fn check_op(b: &Build<'_>, is: ValueIs) -> CoreResult<()> {
+    let ops = operators(is);
+    if ops.contains(&b.c.op) {
+        return Ok(());
+    }
+    let what = match is {
+        ValueIs::Text | ValueIs::Tag => "text",
+        ValueIs::Number | ValueIs::Money => "a number",
+        ValueIs::Moment | ValueIs::Date => "a date",
+        ValueIs::Bool | ValueIs::Flag => "yes or no",
+        ValueIs::Status => "a status",
+        ValueIs::Branch => "a branch",
+        ValueIs::Month => "a month",
+        ValueIs::Choice => "a choice",
+    };
+    Err(b.op_refused(what, ops))
+}
 
 fn standard(b: &mut Build<'_>, conn: &Connection, now_ms: i64) -> CoreResult<String> {
     use Op::*;
@@ -606,7 +696,7 @@ fn standard(b: &mut Build<'_>, conn: &Connection, now_ms: i64) -> CoreResult<Str
             }
         }
         other => {
-            let names: Vec<&str> = STANDARD.iter().map(|(k, _)| *k).collect();
+            let names: Vec<&str> = STANDARD.iter().map(|(k, _, _)| *k).collect();
             Err(b.bad(
                 "unknown_field",
                 format!(
@@ -686,9 +776,15 @@ pub(crate) fn compile(
                         },
                     )
                 })?;
+                check_op(&b, custom_is(def.kind))?;
                 custom(&mut b, def, reading.today, reading)?
             }
-            None => standard(&mut b, conn, now_ms)?,
+            None => {
+                if let Some((_, _, is)) = STANDARD.iter().find(|(k, _, _)| *k == c.field.trim()) {
+                    check_op(&b, *is)?;
+                }
+                standard(&mut b, conn, now_ms)?
+            }
         };
         out.push(Compiled { sql, params: b.params });
     }
