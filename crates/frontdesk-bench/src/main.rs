@@ -19,6 +19,7 @@ mod create;
 mod history;
 mod import;
 mod search;
+mod segments;
 mod size;
 
 use std::path::{Path, PathBuf};
@@ -28,7 +29,10 @@ use clap::{Parser, Subcommand};
 use frontdesk_core::CoreError;
 
 #[derive(Parser)]
-#[command(name = "frontdesk-bench", about = "Frontdesk benchmarks: search, create, import, size, history, backup.")]
+#[command(
+    name = "frontdesk-bench",
+    about = "Frontdesk benchmarks: search, create, import, size, history, backup, segments."
+)]
 struct Cli {
     /// The benchmark database (default: one per size under bench-data/).
     #[arg(long, global = true)]
@@ -78,6 +82,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         runs: usize,
     },
+    /// Segment conditions (custom fields, stats, with a query) vs testing every customer.
+    Segments {
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        #[arg(long, default_value_t = 100)]
+        runs: usize,
+        #[arg(long, default_value_t = 3)]
+        baseline_runs: usize,
+    },
     /// Bytes per customer of the tables and indexes of a database.
     Size,
     /// Directory sorts by stats, activity filters and the profile with history (bench-data/history-N.db).
@@ -112,6 +125,7 @@ fn run(what: BenchCommand, db: Option<&Path>) -> Result<(), CoreError> {
         BenchCommand::Create { count, runs } => create::run(db, count, runs),
         BenchCommand::Import { count, parts } => import::run(db, count, parts),
         BenchCommand::Backup { count, runs } => backup::run(db, count, runs),
+        BenchCommand::Segments { count, runs, baseline_runs } => segments::run(db, count, runs, baseline_runs),
         BenchCommand::Size => {
             let path =
                 db.map(Path::to_path_buf).ok_or_else(|| CoreError::validation("db", "required", "Pass --db FILE."))?;

@@ -6,7 +6,7 @@
 pub const ADDED_COLUMNS: &[(&str, &str)] = &[("orders", "points_rate"), ("refunds", "method")];
 
 /// Tables later migrations created (dependents first), dropped in the same way.
-pub const ADDED_TABLES: &[&str] = &["custom_values", "custom_field_options", "custom_fields"];
+pub const ADDED_TABLES: &[&str] = &["segments", "custom_values", "custom_field_options", "custom_fields"];
 
 /// SQL dropping every column of [`ADDED_COLUMNS`] and every table of [`ADDED_TABLES`].
 pub fn drop_added_columns() -> String {
