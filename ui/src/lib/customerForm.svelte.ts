@@ -17,12 +17,13 @@ export function fieldsFor(all: FieldDef[], place: "form" | "quick_create" | "pro
   return all.filter((f) => !f.archived && f.shown_in.includes(place) && (f.branches.length === 0 || branch === null || f.branches.includes(branch)));
 }
 
-/** A new customer's custom values: each field's default. */
-export function defaultsOf(all: FieldDef[]): Record<string, Value> {
-  return Object.fromEntries(all.filter((f) => !f.archived && f.default_value !== null).map((f) => [f.key, f.default_value as Value]));
+/** A new customer's custom values: the default of each field their branch uses. */
+export function defaultsOf(all: FieldDef[], branch: number | null = null): Record<string, Value> {
+  const used = (f: FieldDef) => f.branches.length === 0 || (branch !== null && f.branches.includes(branch));
+  return Object.fromEntries(all.filter((f) => !f.archived && f.default_value !== null && used(f)).map((f) => [f.key, f.default_value as Value]));
 }
 
-export function blankInput(fields: FieldDef[] = []): CustomerInput {
+export function blankInput(fields: FieldDef[] = [], branch: number | null = null): CustomerInput {
   return {
     first_name: "",
     last_name: "",
@@ -36,7 +37,7 @@ export function blankInput(fields: FieldDef[] = []): CustomerInput {
     tags: [],
     birthday: null,
     marketing_consent: null,
-    custom: defaultsOf(fields),
+    custom: defaultsOf(fields, branch),
     quick_create: false,
   };
 }
