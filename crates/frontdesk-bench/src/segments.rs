@@ -89,7 +89,9 @@ fn naive(field: &str, pred: &str) -> String {
     format!(
         "SELECT count(*) FROM customers c NOT INDEXED WHERE c.archived_at IS NULL AND EXISTS \
          (SELECT 1 FROM custom_values v JOIN custom_fields f ON f.id = v.field_id \
-          WHERE v.customer_seq = c.seq AND f.key = '{field}' AND {pred})"
+          WHERE v.customer_seq = c.seq AND f.key = '{field}' AND {pred})",
+        // Each customer's own values, by the primary key.
+        pred = pred.replace("v.n ", "+v.n ").replace("v.t ", "+v.t ").replace("v.item ", "+v.item ")
     )
 }
 

@@ -346,6 +346,14 @@ fn export_everything_takes_every_record() {
         store.archive_customer(&frontdesk_core::customers::Actor::new("test"), c.id).unwrap();
         c.id.to_string()
     };
+    // The business's own fields and its segments leave with it too.
+    for args in [
+        &["fields", "add", "Hair type", "--kind", "choice", "--option", "Curly", "--option", "Wavy"][..],
+        &["segments", "add", "Regulars", "--where", "visits > 2"],
+    ] {
+        let (ok, out, err) = frontdesk(&db, args);
+        assert!(ok, "{args:?}: {out}{err}");
+    }
     let folder = dir.path().join("leaving");
     let (ok, out, err) = frontdesk(&db, &["export", "--everything", "--out", folder.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
@@ -367,6 +375,8 @@ fn export_everything_takes_every_record() {
             "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM customers WHERE import_id IS NOT NULL)",
         ),
         ("services", "SELECT count(*) FROM services"),
+        ("customer_fields", "SELECT count(*) FROM custom_fields"),
+        ("segments", "SELECT count(*) FROM segments"),
     ] {
         let n = count(sql);
         assert!(n > 0 || file == "refunds", "the seeded desk has {file}");
@@ -374,6 +384,8 @@ fn export_everything_takes_every_record() {
         assert_eq!(json[file].as_array().unwrap().len() as i64, n, "{file} in the JSON file");
         assert!(out.contains(&format!("{file}.csv")), "{out}");
     }
+    assert_eq!(json["customer_fields"][0]["options"], "Curly | Wavy");
+    assert_eq!(json["segments"][0]["conditions"][0]["field"], "visits", "conditions as JSON");
     // Records refer to each other by id; money adds up; the archived customer is there.
     let customers: std::collections::HashSet<&str> =
         json["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();

@@ -198,17 +198,23 @@ fn each_condition_picks_exactly_the_customers_it_describes() {
             Box::new(|r: &Row| r.c.text.city.as_deref().is_some_and(|c| c.to_lowercase().starts_with('l'))),
         ),
     ];
-    for (conditions, want) in cases {
-        let got: BTreeSet<String> = every(&d, with(conditions.clone())).into_iter().collect();
-        let expected: BTreeSet<String> = live.iter().filter(|r| want(r)).map(|r| r.c.code.clone()).collect();
-        assert!(!expected.is_empty() && expected.len() < live.len(), "a case that tells something: {conditions:?}");
-        assert_eq!(got, expected, "{conditions:?}");
-        let page = d
-            .store
-            .search(&SearchRequest { limit: 1, filter: with(conditions.clone()), ..Default::default() })
-            .unwrap();
-        assert_eq!(page.total as usize, expected.len(), "the count: {conditions:?}");
+    // Both plans: values read as a list from the field's index, and checked on each customer.
+    for limit in [None, Some(0)] {
+        frontdesk_core::search::set_condition_list_limit(limit);
+        for (conditions, want) in &cases {
+            let conditions = conditions.clone();
+            let got: BTreeSet<String> = every(&d, with(conditions.clone())).into_iter().collect();
+            let expected: BTreeSet<String> = live.iter().filter(|r| want(r)).map(|r| r.c.code.clone()).collect();
+            assert!(!expected.is_empty() && expected.len() < live.len(), "a case that tells something: {conditions:?}");
+            assert_eq!(got, expected, "{conditions:?}");
+            let page = d
+                .store
+                .search(&SearchRequest { limit: 1, filter: with(conditions.clone()), ..Default::default() })
+                .unwrap();
+            assert_eq!(page.total as usize, expected.len(), "the count: {conditions:?}");
+        }
     }
+    frontdesk_core::search::set_condition_list_limit(None);
 }
 
 #[test]

@@ -108,6 +108,21 @@ fn tables() -> Vec<(&'static str, String)> {
         ("staff", "SELECT uuid AS id, name, active, created_at FROM staff ORDER BY id".into()),
         ("branches", "SELECT uuid AS id, code, name, archived, created_at FROM branches ORDER BY id".into()),
         ("imports", "SELECT file_name, at, actor, imported, rejected FROM imports ORDER BY id".into()),
+        (
+            // The business's own fields (their values are columns of customers.csv), archived too.
+            "customer_fields",
+            "SELECT f.uuid AS id, f.key, f.label, f.kind, f.required, f.help, f.default_value, f.section, f.position, \
+             f.is_unique AS \"unique\", f.decimals, f.unit, \
+             (SELECT group_concat(o.label || CASE o.retired WHEN 1 THEN ' (retired)' ELSE '' END, ' | ') \
+              FROM (SELECT * FROM custom_field_options WHERE field_id = f.id ORDER BY position, id) o) AS options, \
+             f.archived_at, f.created_at FROM custom_fields f WHERE f.deleted_at IS NULL ORDER BY f.position, f.id"
+                .into(),
+        ),
+        (
+            "segments",
+            "SELECT uuid AS id, name, conditions, created_at, updated_at FROM segments WHERE deleted_at IS NULL ORDER BY id"
+                .into(),
+        ),
     ]
 }
 
@@ -121,7 +136,7 @@ fn value(column: &str, v: ValueRef<'_>) -> Value {
         }
         ValueRef::Integer(i) => i.into(),
         ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
-        ValueRef::Text(t) if column == "data" => {
+        ValueRef::Text(t) if matches!(column, "data" | "conditions" | "default_value") => {
             serde_json::from_slice(t).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(t).into()))
         }
         ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into()),

@@ -365,19 +365,56 @@ fn column(b: &mut Build<'_>, expr: &str, is: Is, now_ms: i64) -> CoreResult<Stri
     })
 }
 
-/// `c.seq` among (or, `negated`, not among) the customers with a value of `def` matching `pred`
-/// (on `v`).
-fn values_in(def: &FieldDef, pred: &str, negated: bool) -> String {
-    let not = if negated { "NOT " } else { "" };
-    let and = if pred.is_empty() { String::new() } else { format!(" AND {pred}") };
-    format!("c.seq {not}IN (SELECT v.customer_seq FROM custom_values v WHERE v.field_id = {}{and})", def.id)
+/// How many customers' values a condition reads as a list at most (negative: the default).
+static LIST_LIMIT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(-1);
+
+/// Sets [`LIST_LIMIT`] (tests and benchmarks: 0 checks every condition on each customer).
+pub fn set_condition_list_limit(n: Option<i64>) {
+    LIST_LIMIT.store(n.unwrap_or(-1), std::sync::atomic::Ordering::Relaxed);
 }
 
-fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading<'_>) -> CoreResult<String> {
+/// `c.seq` among (or, `negated`, not among) the customers with a value of `def` matching `pred`
+/// (on `v`, its `?`s being `b`'s parameters). A value few customers hold is read from the
+/// field's index into a list; one more hold is checked on each customer the page or the count
+/// walks past (a long list is read whole and sorted: docs/benchmarks.md, segments).
+fn values_in(b: &Build<'_>, conn: &Connection, def: &FieldDef, pred: &str, negated: bool) -> CoreResult<String> {
+    let not = if negated { "NOT " } else { "" };
+    let and = if pred.is_empty() { String::new() } else { format!(" AND {pred}") };
+    // A list is read whole and its customers sorted for the page: cheap only while short.
+    let many = match LIST_LIMIT.load(std::sync::atomic::Ordering::Relaxed) {
+        n if n >= 0 => n,
+        _ => 2000,
+    };
+    let held: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM (SELECT 1 FROM custom_values v WHERE v.field_id = {}{and} LIMIT {many})",
+            def.id
+        ))?
+        .query_row(rusqlite::params_from_iter(b.params.iter().map(Param::value)), |r| r.get(0))?;
+    Ok(if held >= many {
+        // `+v.n`, `+v.t`: the customer's own values by the primary key, never a walk of the
+        // field's value index for each customer.
+        let and = and.replace("v.n ", "+v.n ").replace("v.t ", "+v.t ");
+        format!(
+            "{not}EXISTS (SELECT 1 FROM custom_values v WHERE v.customer_seq = c.seq AND v.field_id = {}{and})",
+            def.id
+        )
+    } else {
+        format!("c.seq {not}IN (SELECT v.customer_seq FROM custom_values v WHERE v.field_id = {}{and})", def.id)
+    })
+}
+
+fn custom(
+    b: &mut Build<'_>,
+    conn: &Connection,
+    def: &FieldDef,
+    today: NaiveDate,
+    reading: &Reading<'_>,
+) -> CoreResult<String> {
     use Op::*;
     let op = b.c.op;
     if matches!(op, Empty | NotEmpty) {
-        return Ok(values_in(def, "", op == Empty));
+        return values_in(b, conn, def, "", op == Empty);
     }
     match def.kind {
         k if k.has_options() => {
@@ -398,7 +435,7 @@ fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading
                 };
                 ids.push(o.id.to_string());
             }
-            Ok(values_in(def, &format!("v.item IN ({})", ids.join(", ")), matches!(op, NotEquals | NoneOf)))
+            values_in(b, conn, def, &format!("v.n IN ({})", ids.join(", ")), matches!(op, NotEquals | NoneOf))
         }
         FieldKind::Number => {
             let (pred, negated) = match op {
@@ -423,7 +460,7 @@ fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading
                     return Err(b.op_refused("a number", &[Equals, NotEquals, Greater, Less, Between, Empty, NotEmpty]))
                 }
             };
-            Ok(values_in(def, &pred, negated))
+            values_in(b, conn, def, &pred, negated)
         }
         FieldKind::Date => {
             let today = days_of(today);
@@ -460,14 +497,14 @@ fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading
                     ))
                 }
             };
-            Ok(values_in(def, &pred, op == NotEquals))
+            values_in(b, conn, def, &pred, op == NotEquals)
         }
         FieldKind::YesNo => {
             if op != Equals {
                 return Err(b.op_refused("yes or no", &[Equals, Empty, NotEmpty]));
             }
             let v = b.bool(&b.value()?)?;
-            Ok(values_in(def, &format!("v.n = {}", i64::from(v)), false))
+            values_in(b, conn, def, &format!("v.n = {}", i64::from(v)), false)
         }
         _ => match op {
             Equals | NotEquals | AnyOf | NoneOf => {
@@ -482,12 +519,12 @@ fn custom(b: &mut Build<'_>, def: &FieldDef, today: NaiveDate, reading: &Reading
                     };
                     marks.push(b.push(Param::Text(t)));
                 }
-                Ok(values_in(def, &format!("v.t IN ({})", marks.join(", ")), matches!(op, NotEquals | NoneOf)))
+                values_in(b, conn, def, &format!("v.t IN ({})", marks.join(", ")), matches!(op, NotEquals | NoneOf))
             }
             Contains | StartsWith => {
                 let t = b.text(&b.value()?)?;
                 let m = b.push(Param::Text(like_pattern(&t, op == StartsWith)));
-                Ok(values_in(def, &format!("v.t LIKE {m} ESCAPE '\\'"), false))
+                values_in(b, conn, def, &format!("v.t LIKE {m} ESCAPE '\\'"), false)
             }
             _ => Err(b.op_refused("text", &[Equals, NotEquals, Contains, StartsWith, AnyOf, NoneOf, Empty, NotEmpty])),
         },
@@ -777,7 +814,7 @@ pub(crate) fn compile(
                     )
                 })?;
                 check_op(&b, custom_is(def.kind))?;
-                custom(&mut b, def, reading.today, reading)?
+                custom(&mut b, conn, def, reading.today, reading)?
             }
             None => {
                 if let Some((_, _, is)) = STANDARD.iter().find(|(k, _, _)| *k == c.field.trim()) {

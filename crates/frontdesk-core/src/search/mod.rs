@@ -17,7 +17,9 @@ pub mod query;
 
 use serde::{Deserialize, Serialize};
 
-pub use conditions::{custom_is, operators, Condition, Op, ValueIs, STANDARD as CONDITION_FIELDS};
+pub use conditions::{
+    custom_is, operators, set_condition_list_limit, Condition, Op, ValueIs, STANDARD as CONDITION_FIELDS,
+};
 pub use exec::MAX_LIMIT;
 pub use listing::set_activity_in_memory_limit;
 pub use query::{parse, ParsedQuery};
