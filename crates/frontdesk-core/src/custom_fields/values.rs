@@ -188,7 +188,17 @@ pub(crate) fn check_holding(
                     Ok(_) => {
                         return Err(bad("invalid_date", format!("\"{t}\" has a time; {} takes a date.", def.label)))
                     }
-                    Err(why) => return Err(bad("invalid_date", why)),
+                    // The desk's order comes from its country (Settings → This desk); ISO always reads.
+                    Err(why) => {
+                        return Err(bad(
+                            "invalid_date",
+                            format!(
+                                "{}: {why} Write it as YYYY-MM-DD, or in the desk's order ({}; Settings → This desk changes it).",
+                                def.label,
+                                reading.date_order.pattern()
+                            ),
+                        ))
+                    }
                 },
             };
             let year = chrono::Datelike::year(&d);
