@@ -56,6 +56,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
                 })
                 .collect::<std::collections::BTreeMap<_, _>>(),
         )
+        // What a condition on a custom field of each kind reads its value as.
+        .constant(
+            "CONDITION_KIND_IS",
+            frontdesk_core::custom_fields::FieldKind::ALL
+                .into_iter()
+                .map(|k| (k.as_str(), frontdesk_core::search::custom_is(k)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         // The sorts that run newest / highest first unless asked otherwise.
         .constant(
             "DESCENDING_BY_DEFAULT",

@@ -19,6 +19,11 @@ fn name(kind: FieldKind) -> String {
     super::model::a_kind(kind).split_once(' ').map_or(String::new(), |(_, n)| n.to_string())
 }
 
+/// The code of customer `seq`, for a refusal to name.
+fn code_of(w: &Writer<'_>, seq: i64) -> CoreResult<String> {
+    Ok(w.conn().query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |r| r.get(0))?)
+}
+
 fn refused(code: &str, message: String) -> CoreError {
     CoreError::validation("kind", code, message)
 }
@@ -102,8 +107,7 @@ pub(crate) fn convert(w: &mut Writer<'_>, def: &FieldDef, to: FieldKind) -> Core
                 }
             }
             if let Some((seq, why)) = misfits.first() {
-                let code: String =
-                    w.conn().query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |r| r.get(0))?;
+                let code = code_of(w, *seq)?;
                 return Err(refused(
                     "values_do_not_fit",
                     format!(
@@ -130,8 +134,7 @@ pub(crate) fn convert(w: &mut Writer<'_>, def: &FieldDef, to: FieldKind) -> Core
                 .filter(|(_, t)| to == Text && (t.contains('\n') || t.chars().count() > max))
                 .collect();
             if let Some((seq, _)) = misfits.first() {
-                let code: String =
-                    w.conn().query_row("SELECT code FROM customers WHERE seq = ?1", [seq], |r| r.get(0))?;
+                let code = code_of(w, *seq)?;
                 return Err(refused(
                     "values_do_not_fit",
                     format!(
